@@ -1,0 +1,3 @@
+module github.com/toscaflow/toscaflow
+
+go 1.26
