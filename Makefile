@@ -14,7 +14,7 @@ export TOSCAFLOW_SHARED := $(SHARED)
 
 # Two cores: keep package-level parallelism at 2 so that tests are not starved of CPU.
 TESTFLAGS ?= -p 2 -count=1
-BENCHFLAGS ?= -run '^$$$$' -bench . -benchmem
+BENCHFLAGS ?= -run '^$$' -bench . -benchmem
 
 STATICCHECK_VERSION := 2025.1.1
 
