@@ -1,0 +1,161 @@
+package normative
+
+import (
+	"maps"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Sections lists the type sections of a definitions document with the prefix of their normative type
+// names. The order is the precedence of Aliases where one short name belongs to types of several
+// sections: "Compute" is both tosca.nodes.Compute and tosca.capabilities.Compute (TOSCA 1.3, 5.1 gives
+// every normative type a shorthand name and a "tosca:" qualified name, unique only within its kind).
+var sections = []struct{ name, prefix string }{
+	{"node_types", "tosca.nodes."},
+	{"relationship_types", "tosca.relationships."},
+	{"capability_types", "tosca.capabilities."},
+	{"data_types", "tosca.datatypes."},
+	{"interface_types", "tosca.interfaces."},
+	{"artifact_types", "tosca.artifacts."},
+	{"policy_types", "tosca.policies."},
+	{"group_types", "tosca.groups."},
+}
+
+// renamed pairs the node type names of 1.0 with the names 1.1 gave them. Templates in the field use
+// either name with any version, so each version accepts the other name as an alias of its own.
+var renamed = [][2]string{
+	{"tosca.nodes.BlockStorage", "tosca.nodes.Storage.BlockStorage"},
+	{"tosca.nodes.ObjectStorage", "tosca.nodes.Storage.ObjectStorage"},
+}
+
+// Aliases maps every other accepted name of a normative type to its full name for a version: shorthand
+// names ("Compute", "BlockStorage", "HostedOn"), prefixed names ("tosca:Compute"), and the names of
+// the other versions kept in the field ("tosca.nodes.BlockStorage" → "tosca.nodes.Storage.BlockStorage"
+// from 1.1 on, the reverse in 1.0). A short name shared by several kinds of type maps to the first of
+// node, relationship, capability, data, interface, artifact, policy and group type; use
+// SectionAliases where the kind is known. The result is nil for an unknown version, and a fresh map
+// otherwise.
+func Aliases(version string) map[string]string {
+	t, ok := aliasTables()[version]
+	if !ok {
+		return nil
+	}
+	return maps.Clone(t.all)
+}
+
+// SectionAliases is Aliases restricted to the types of one section of a definitions document
+// ("node_types", "capability_types", ...), where every short name is unambiguous: in
+// "capability_types", "tosca:Compute" is tosca.capabilities.Compute. The result is nil for an
+// unknown version or section, and a fresh map otherwise.
+func SectionAliases(version, section string) map[string]string {
+	t, ok := aliasTables()[version]
+	if !ok {
+		return nil
+	}
+	s, ok := t.bySection[section]
+	if !ok {
+		return nil
+	}
+	return maps.Clone(s)
+}
+
+// aliasTable holds the aliases of one version.
+type aliasTable struct {
+	all       map[string]string
+	bySection map[string]map[string]string
+}
+
+// aliasTables derives the aliases of every version from its definitions, once.
+var aliasTables = sync.OnceValue(func() map[string]aliasTable {
+	tables := make(map[string]aliasTable, len(versions))
+	for _, v := range versions {
+		_, data, _ := Definitions(v)
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			panic(err) // the definitions were parsed when they were built
+		}
+		tables[v] = buildAliases(doc.Content[0])
+	}
+	return tables
+})
+
+// buildAliases computes the aliases of the definitions document root.
+func buildAliases(root *yaml.Node) aliasTable {
+	t := aliasTable{all: map[string]string{}, bySection: map[string]map[string]string{}}
+	full := map[string]bool{} // every type name of the version: never shadowed by an alias
+	for _, s := range sections {
+		if m := mapGet(root, s.name); m != nil {
+			for i := 0; i < len(m.Content); i += 2 {
+				full[m.Content[i].Value] = true
+			}
+		}
+	}
+	for _, s := range sections {
+		section := map[string]string{}
+		m := mapGet(root, s.name)
+		if m != nil {
+			for i := 0; i < len(m.Content); i += 2 {
+				name := m.Content[i].Value
+				for _, short := range shortNames(strings.TrimPrefix(name, s.prefix)) {
+					addAlias(section, full, short, name)
+					addAlias(section, full, "tosca:"+short, name)
+				}
+			}
+		}
+		if s.name == "node_types" {
+			for _, pair := range renamed {
+				old, cur := pair[0], pair[1]
+				if full[old] {
+					old, cur = cur, old
+				}
+				if full[cur] {
+					addAlias(section, full, old, cur)
+					for _, short := range shortNames(strings.TrimPrefix(old, s.prefix)) {
+						addAlias(section, full, short, cur)
+						addAlias(section, full, "tosca:"+short, cur)
+					}
+				}
+			}
+		}
+		t.bySection[s.name] = section
+		for k, v := range section {
+			if _, taken := t.all[k]; !taken {
+				t.all[k] = v
+			}
+		}
+	}
+	return t
+}
+
+// addAlias records alias → name unless alias is a type name itself or already taken in the section
+// (the first, most specific, claim wins).
+func addAlias(section map[string]string, full map[string]bool, alias, name string) {
+	if full[alias] {
+		return
+	}
+	if _, taken := section[alias]; !taken {
+		section[alias] = name
+	}
+}
+
+// shortNames returns the shorthand names of a type whose name without its kind prefix is rest:
+// rest itself ("Storage.BlockStorage", "network.Port", "node.lifecycle.Standard") and, because the
+// specification and the templates written for it also drop them, rest without its leading namespace
+// segments: the lower-case ones ("Port", "Standard", "lifecycle.Standard", "Configure") and
+// "Storage." ("BlockStorage").
+func shortNames(rest string) []string {
+	names := []string{rest}
+	for {
+		head, tail, ok := strings.Cut(rest, ".")
+		if !ok || head == "" || tail == "" {
+			return names
+		}
+		if head != "Storage" && strings.ToLower(head[:1]) != head[:1] {
+			return names
+		}
+		names = append(names, tail)
+		rest = tail
+	}
+}
