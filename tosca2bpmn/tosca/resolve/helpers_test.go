@@ -1,0 +1,81 @@
+package resolve
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// sharedDir locates /work/shared: $TOSCAFLOW_SHARED, else <repo root>/../shared; the test skips without it.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("TOSCAFLOW_SHARED"); d != "" {
+		return d
+	}
+	dir, err := filepath.Abs(".")
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			shared := filepath.Join(dir, "..", "shared")
+			if _, err := os.Stat(shared); err != nil {
+				t.Skip("resolve: ../shared not found (set TOSCAFLOW_SHARED)")
+			}
+			return shared
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("resolve: ../shared not found (set TOSCAFLOW_SHARED)")
+		}
+		dir = parent
+	}
+}
+
+// corpusCSAR is the directory of the tosca-parser CSAR test archives.
+func corpusCSAR(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(sharedDir(t), "tosca-corpus", "tosca-parser", "data", "CSAR")
+}
+
+// zipEntry is one entry of a zip built by a test.
+type zipEntry struct {
+	name string
+	data string
+}
+
+// buildZip writes a zip with the entries (stored, so declared sizes are what the test says) and returns its path.
+func buildZip(t *testing.T, dir, name string, entries ...zipEntry) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Deflate})
+		require.NoError(t, err)
+		_, err = w.Write([]byte(e.data))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+	return p
+}
+
+// writeFile writes a file below dir, creating its directories, and returns its path.
+func writeFile(t *testing.T, dir, rel, data string) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte(data), 0o644))
+	return p
+}
+
+// newResolver makes a Resolver or fails the test.
+func newResolver(t *testing.T, opts Options) *Resolver {
+	t.Helper()
+	r, err := New(opts)
+	require.NoError(t, err)
+	return r
+}

@@ -1,0 +1,159 @@
+package resolve
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLocalFiles(t *testing.T) {
+	dir := t.TempDir()
+	root := writeFile(t, dir, "app/main.yaml", "tosca_definitions_version: tosca_simple_yaml_1_3\n")
+	types := writeFile(t, dir, "app/types/t.yaml", "types")
+	shared := writeFile(t, dir, "lib/shared.yaml", "shared")
+	r := newResolver(t, Options{})
+	ctx := context.Background()
+
+	doc, err := r.Root(ctx, root)
+	require.NoError(t, err)
+	assert.Equal(t, "file://"+root, doc.Location)
+	assert.Equal(t, root, doc.Name)
+
+	tests := []struct {
+		name     string
+		from     Document
+		ref      string
+		wantLoc  string
+		wantName string
+		wantData string
+		wantErr  error
+	}{
+		{name: "relative", from: doc, ref: "types/t.yaml", wantLoc: "file://" + types, wantName: filepath.Join(dir, "app/types/t.yaml"), wantData: "types"},
+		{name: "relative with dots", from: doc, ref: "./types/../../lib/shared.yaml", wantLoc: "file://" + shared, wantData: "shared"},
+		{name: "absolute", from: doc, ref: shared, wantLoc: "file://" + shared, wantName: shared, wantData: "shared"},
+		{name: "file URL", from: doc, ref: "file://" + shared, wantLoc: "file://" + shared, wantData: "shared"},
+		{name: "missing", from: doc, ref: "types/none.yaml", wantErr: ErrNotFound},
+		{name: "directory", from: doc, ref: "types", wantErr: ErrNotFound},
+		{name: "empty", from: doc, ref: " ", wantErr: ErrBadReference},
+		{name: "unknown scheme", from: doc, ref: "ftp://host/x.yaml", wantErr: ErrBadReference},
+		{name: "file URL with host", from: doc, ref: "file://host/x.yaml", wantErr: ErrBadReference},
+		{name: "repository directory", from: doc, ref: "t.yaml", wantLoc: "file://" + types, wantData: "types"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			repo := ""
+			if tc.name == "repository directory" {
+				repo = "file://" + filepath.Join(dir, "app/types")
+			}
+			got, err := r.Import(ctx, tc.from, repo, tc.ref)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantLoc, got.Location)
+			assert.Equal(t, tc.wantData, string(got.Data))
+			if tc.wantName != "" {
+				assert.Equal(t, tc.wantName, got.Name)
+			}
+		})
+	}
+}
+
+// TestRelativeNames keeps Names as the user would write them: relative to where the root was named from.
+func TestRelativeNames(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "main.yaml", "main")
+	writeFile(t, dir, "sub/t.yaml", "t")
+	t.Chdir(dir)
+	r := newResolver(t, Options{})
+	doc, err := r.Root(context.Background(), "main.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "main.yaml", doc.Name)
+	got, err := r.Import(context.Background(), doc, "", "sub/t.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join("sub", "t.yaml"), got.Name)
+	real, err := filepath.EvalSymlinks(filepath.Join(dir, "sub", "t.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, "file://"+real, got.Location)
+}
+
+// TestLoopLocations: a file reached by two spellings (a symbolic link, dot segments) has one Location, so
+// that the parser sees the loop.
+func TestLoopLocations(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.yaml", "imports: [b/../a.yaml]")
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "b"), 0o755))
+	require.NoError(t, os.Symlink(a, filepath.Join(dir, "link.yaml")))
+	r := newResolver(t, Options{})
+	root, err := r.Root(context.Background(), a)
+	require.NoError(t, err)
+	again, err := r.Import(context.Background(), root, "", "b/../a.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, root.Location, again.Location)
+	linked, err := r.Import(context.Background(), root, "", "link.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, root.Location, linked.Location)
+	viaRoot, err := r.Root(context.Background(), filepath.Join(dir, "link.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, root.Location, viaRoot.Location)
+}
+
+func TestLocalLimits(t *testing.T) {
+	dir := t.TempDir()
+	big := writeFile(t, dir, "big.yaml", strings.Repeat("x", 2048))
+	small := writeFile(t, dir, "small.yaml", strings.Repeat("x", 1024))
+	r := newResolver(t, Options{MaxSize: 1024})
+	ctx := context.Background()
+
+	_, err := r.Root(ctx, big)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	_, err = r.Root(ctx, small)
+	assert.NoError(t, err, "a file of exactly MaxSize is accepted")
+	_, err = r.Root(ctx, filepath.Join(dir, "none.yaml"))
+	assert.ErrorIs(t, err, ErrNotFound)
+	_, err = r.Root(ctx, dir)
+	assert.ErrorIs(t, err, ErrNotFound, "a directory is not a document")
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		_, err = r.Root(ctx, "/dev/zero")
+		assert.ErrorIs(t, err, ErrNotFound, "a device is not a document")
+	}
+	_, err = r.Root(ctx, "file://"+small)
+	assert.NoError(t, err)
+}
+
+func TestExistsLocal(t *testing.T) {
+	dir := t.TempDir()
+	root := writeFile(t, dir, "main.yaml", "main")
+	writeFile(t, dir, "scripts/install.sh", "#!/bin/sh")
+	r := newResolver(t, Options{})
+	doc, err := r.Root(context.Background(), root)
+	require.NoError(t, err)
+	for ref, want := range map[string]bool{
+		"scripts/install.sh": true,
+		"scripts/none.sh":    false,
+		"scripts":            false,
+		"":                   false,
+		"ftp://h/x":          false,
+		"https://h/x":        false, // no mirror, no client
+	} {
+		assert.Equal(t, want, r.Exists(context.Background(), doc, ref), ref)
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	dir := t.TempDir()
+	root := writeFile(t, dir, "main.yaml", "main")
+	r := newResolver(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := r.Root(ctx, root)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = r.Import(ctx, Document{Location: "file://" + root}, "", "main.yaml")
+	assert.ErrorIs(t, err, context.Canceled)
+}

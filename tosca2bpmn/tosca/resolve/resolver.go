@@ -1,0 +1,361 @@
+package resolve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Document is one TOSCA file to parse.
+type Document struct {
+	// Location is canonical and unique per file: "file:///abs/a.yaml", "https://host/x.yaml",
+	// "zip:///abs/app.csar!/Definitions/main.yaml". The parser uses it for loop detection; Import resolves
+	// relative references against it.
+	Location string
+	// Name is what to print in problems: the path as the user gave it, the URL, or "app.csar!/Definitions/main.yaml".
+	Name string
+	// Data is the content.
+	Data []byte
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxSize         = 10 << 20  // 10 MiB per file
+	DefaultMaxArchiveTotal = 512 << 20 // 512 MiB uncompressed in all entries of one archive
+	DefaultMaxEntries      = 10000     // entries in one archive
+	DefaultFetchTimeout    = 30 * time.Second
+)
+
+// Options configures a Resolver. Zero values take the defaults above.
+type Options struct {
+	// Mirrors maps URL prefixes to local directories (offline mirror); the longest prefix wins. A "*" path
+	// segment in a prefix matches any one segment (see the package documentation).
+	Mirrors map[string]string
+	// CacheDir is where fetched URLs are cached ("" = no disk cache).
+	CacheDir string
+	// CacheMaxAge is how long a cached body is used before it is fetched again (0 = for ever: offline first).
+	CacheMaxAge time.Duration
+	// Client fetches URLs no mirror covers. nil = no network: such a URL is an ErrNoMirror.
+	Client *http.Client
+	// FetchTimeout bounds each HTTP request (default 30 s).
+	FetchTimeout time.Duration
+	// MaxSize refuses any file, archive entry or fetched body larger than this (default 10 MiB).
+	MaxSize int64
+	// MaxArchiveTotal refuses an archive whose entries add up to more bytes uncompressed (default 512 MiB).
+	MaxArchiveTotal int64
+	// MaxEntries refuses an archive with more entries (default 10000).
+	MaxEntries int
+	// Now is the clock for cache ages (default time.Now).
+	Now func() time.Time
+}
+
+// withDefaults fills the zero values.
+func (o Options) withDefaults() Options {
+	if o.MaxSize == 0 {
+		o.MaxSize = DefaultMaxSize
+	}
+	if o.MaxArchiveTotal == 0 {
+		o.MaxArchiveTotal = DefaultMaxArchiveTotal
+	}
+	if o.MaxEntries == 0 {
+		o.MaxEntries = DefaultMaxEntries
+	}
+	if o.FetchTimeout == 0 {
+		o.FetchTimeout = DefaultFetchTimeout
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Validate reports every problem of the options at once.
+func (o Options) Validate() error {
+	var errs []error
+	if o.MaxSize < 0 || o.MaxArchiveTotal < 0 || o.MaxEntries < 0 || o.FetchTimeout < 0 || o.CacheMaxAge < 0 {
+		errs = append(errs, errors.New("resolve options: negative limit"))
+	}
+	if _, err := compileMirrors(o.Mirrors); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Resolver finds the bytes of TOSCA documents. It is safe for concurrent use.
+type Resolver struct {
+	opts    Options
+	mirrors mirrorSet
+	client  *http.Client
+
+	mu      sync.Mutex
+	fetched map[string][]byte // URL → body, fetched or read from the cache during this Resolver's life
+}
+
+// New checks the options and returns a Resolver.
+func New(opts Options) (*Resolver, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	ms, err := compileMirrors(opts.Mirrors)
+	if err != nil {
+		return nil, err
+	}
+	return &Resolver{opts: opts, mirrors: ms, client: opts.Client, fetched: map[string][]byte{}}, nil
+}
+
+// Root opens what the user named: a YAML file, or a CSAR (zip, detected by content, any extension), in which
+// case the document is its entry definitions (TOSCA-Metadata/TOSCA.meta Entry-Definitions, else the single YAML
+// at the archive root). name may also be a file:// or http(s) URL of a YAML document.
+func (r *Resolver) Root(ctx context.Context, name string) (Document, error) {
+	if err := ctx.Err(); err != nil {
+		return Document{}, err
+	}
+	switch refScheme(name) {
+	case "http", "https", "file":
+		l, err := resolveRef(loc{kind: kindFile, path: "/"}, "", name)
+		if err != nil {
+			return Document{}, err
+		}
+		if l.kind == kindURL {
+			return r.load(ctx, l, name)
+		}
+		return r.rootFile(l.path, name)
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return Document{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return r.rootFile(abs, name)
+}
+
+// rootFile opens a local file as a YAML document or, when it is an archive, as a CSAR.
+func (r *Resolver) rootFile(abs, name string) (Document, error) {
+	abs, err := canonicalPath(abs, name)
+	if err != nil {
+		return Document{}, err
+	}
+	head, err := readHead(abs, name)
+	if err != nil {
+		return Document{}, err
+	}
+	ext := strings.ToLower(filepath.Ext(abs))
+	if !isZip(head) && ext != ".zip" && ext != ".csar" {
+		data, err := readFile(abs, name, r.opts.MaxSize)
+		if err != nil {
+			return Document{}, err
+		}
+		return Document{Location: loc{kind: kindFile, path: abs}.String(), Name: name, Data: data}, nil
+	}
+	a, err := openArchive(abs, name, r.opts.MaxEntries, r.opts.MaxArchiveTotal)
+	if err != nil {
+		return Document{}, err
+	}
+	defer a.close()
+	entry, err := entryDefinitions(a, r.opts.MaxSize)
+	if err != nil {
+		return Document{}, err
+	}
+	data, err := a.read(entry, r.opts.MaxSize)
+	if err != nil {
+		return Document{}, err
+	}
+	l := loc{kind: kindZip, path: abs, entry: entry}
+	return Document{Location: l.String(), Name: name + "!/" + entry, Data: data}, nil
+}
+
+// Import resolves ref as written in an imports entry (relative path, absolute path, or URL) against the
+// document that contains it. repositoryURL is non-empty when the import names a repository: ref is then
+// relative to it. A relative ref inside a CSAR stays inside that CSAR; inside a fetched or mirrored document it
+// resolves against the document's URL (and thus through the mirror).
+func (r *Resolver) Import(ctx context.Context, from Document, repositoryURL, ref string) (Document, error) {
+	if err := ctx.Err(); err != nil {
+		return Document{}, err
+	}
+	fl, err := parseLocation(from.Location)
+	if err != nil {
+		return Document{}, err
+	}
+	to, err := resolveRef(fl, repositoryURL, ref)
+	if err != nil {
+		return Document{}, fmt.Errorf("import %q: %w", ref, err)
+	}
+	return r.load(ctx, to, importName(from, fl, to, repositoryURL, ref))
+}
+
+// Exists reports whether a relative artifact file exists beside the document (inside its CSAR when it is in
+// one). A URL exists when its mirror file does, or, with a client, when it answers HEAD with 2xx.
+func (r *Resolver) Exists(ctx context.Context, from Document, ref string) bool {
+	fl, err := parseLocation(from.Location)
+	if err != nil {
+		return false
+	}
+	to, err := resolveRef(fl, "", ref)
+	if err != nil {
+		return false
+	}
+	switch to.kind {
+	case kindZip:
+		a, err := openArchive(to.path, to.path, r.opts.MaxEntries, r.opts.MaxArchiveTotal)
+		if err != nil {
+			return false
+		}
+		defer a.close()
+		return a.exists(to.entry)
+	case kindURL:
+		file, mirrored, err := r.mirrors.lookup(to.url)
+		switch {
+		case err != nil:
+			return false
+		case mirrored:
+			return isRegular(file)
+		}
+		u := to.url.String()
+		r.mu.Lock()
+		_, ok := r.fetched[u]
+		r.mu.Unlock()
+		if _, cached := r.cached(u); ok || cached {
+			return true
+		}
+		return r.client != nil && r.head(ctx, u)
+	default:
+		return isRegular(to.path)
+	}
+}
+
+// load reads the document at l, named name in messages.
+func (r *Resolver) load(ctx context.Context, l loc, name string) (Document, error) {
+	var (
+		data []byte
+		err  error
+	)
+	switch l.kind {
+	case kindFile:
+		// A local file may itself be a CSAR; its Location is then the archive entry's.
+		return r.rootFile(l.path, name)
+	case kindZip:
+		var a *archive
+		if a, err = openArchive(l.path, archiveName(name, l.path), r.opts.MaxEntries, r.opts.MaxArchiveTotal); err == nil {
+			data, err = a.read(l.entry, r.opts.MaxSize)
+			a.close()
+		}
+	case kindURL:
+		data, err = r.loadURL(ctx, l)
+	}
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{Location: l.String(), Name: name, Data: data}, nil
+}
+
+// loadURL reads a URL from its mirror when one covers it (the mirror is authoritative: a file missing there is
+// ErrNotFound, never fetched), else through fetch.
+func (r *Resolver) loadURL(ctx context.Context, l loc) ([]byte, error) {
+	file, mirrored, err := r.mirrors.lookup(l.url)
+	if err != nil {
+		return nil, err
+	}
+	if mirrored {
+		data, err := readFile(file, file, r.opts.MaxSize)
+		if err != nil {
+			return nil, fmt.Errorf("%s (mirrored): %w", l.url, err)
+		}
+		return data, nil
+	}
+	return r.fetch(ctx, l.url.String())
+}
+
+// importName is the Name of an imported document: the URL, the archive as the user named it plus the entry,
+// or for a local file the path beside the importing document's Name.
+func importName(from Document, fl, to loc, repositoryURL, ref string) string {
+	switch to.kind {
+	case kindURL:
+		return to.url.String()
+	case kindZip:
+		return archiveName(from.Name, to.path) + "!/" + to.entry
+	}
+	if fl.kind == kindFile && repositoryURL == "" && refScheme(ref) == "" && !filepath.IsAbs(ref) && from.Name != "" {
+		return filepath.Join(filepath.Dir(from.Name), filepath.FromSlash(ref))
+	}
+	return to.path
+}
+
+// archiveName is the archive part of a Name "app.csar!/entry", or fallback when name has none.
+func archiveName(name, fallback string) string {
+	if i := strings.Index(name, "!/"); i >= 0 {
+		return name[:i]
+	}
+	return fallback
+}
+
+// canonicalPath resolves symbolic links so that one file has one Location however it is reached.
+func canonicalPath(abs, name string) (string, error) {
+	p, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", fileError(name, err)
+	}
+	return p, nil
+}
+
+// readHead returns the first bytes of a regular file.
+func readHead(abs, name string) ([]byte, error) {
+	f, err := openRegular(abs, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return head[:n], nil
+}
+
+// readFile reads a regular file no larger than maxSize.
+func readFile(abs, name string, maxSize int64) ([]byte, error) {
+	f, err := openRegular(abs, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > maxSize {
+		return nil, fmt.Errorf("%s: more than %d bytes: %w", name, maxSize, ErrTooLarge)
+	}
+	return data, nil
+}
+
+// openRegular opens a file, refusing directories and devices (reading /dev/zero would never end).
+func openRegular(abs, name string) (*os.File, error) {
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fileError(name, err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s: not a regular file: %w", name, ErrNotFound)
+	}
+	return f, nil
+}
+
+// isRegular reports whether abs is a regular file (following links).
+func isRegular(abs string) bool {
+	st, err := os.Stat(abs)
+	return err == nil && st.Mode().IsRegular()
+}
