@@ -51,7 +51,7 @@ func openArchive(abs, name string, maxEntries int, maxTotal int64) (*archive, er
 	if err != nil {
 		f.Close()
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, &CSARError{Archive: name, Reason: NotZip, Detail: fmt.Sprintf("%q is not a valid zip file", name)}
+			return nil, &CSARError{Archive: name, Reason: NotZip, Detail: "not a valid zip file"}
 		}
 		return nil, fmt.Errorf("open archive %q: %w", name, err)
 	}

@@ -26,7 +26,7 @@ func entryDefinitions(a *archive, maxSize int64) (string, error) {
 	sort.Strings(roots)
 	if len(roots) != 1 {
 		return "", &CSARError{Archive: a.name, Reason: RootYAMLCount, Detail: fmt.Sprintf(
-			"CSAR file should contain only one root level yaml file, found %d (%s)", len(roots), strings.Join(roots, ", "))}
+			"without %q a CSAR should contain only one root level yaml file, found %d (%s)", metaPath, len(roots), strings.Join(roots, ", "))}
 	}
 	data, err := a.read(roots[0], maxSize)
 	if err != nil {
@@ -35,8 +35,8 @@ func entryDefinitions(a *archive, maxSize int64) (string, error) {
 	// Archives without TOSCA.meta came with TOSCA 1.1; a 1.0 template at the root still needs the metadata.
 	if definitionsVersion(data) == "tosca_simple_yaml_1_0" {
 		return "", &CSARError{Archive: a.name, Reason: NoMetadata, Detail: fmt.Sprintf(
-			"%q is not a valid CSAR as it does not contain the required file \"TOSCA.meta\" in the folder \"TOSCA-Metadata\" "+
-				"(its root template %s is tosca_simple_yaml_1_0)", a.name, roots[0])}
+			"it does not contain the required file \"TOSCA.meta\" in the folder \"TOSCA-Metadata\" "+
+				"(its root template %s is tosca_simple_yaml_1_0, which needs it)", roots[0])}
 	}
 	return roots[0], nil
 }
@@ -50,7 +50,7 @@ func metaEntry(a *archive, maxSize int64) (string, error) {
 	blocks, err := parseMeta(data)
 	if err != nil {
 		return "", &CSARError{Archive: a.name, Reason: MetadataNotKeyValue, Detail: fmt.Sprintf(
-			"the file %q in the CSAR %q does not contain valid \"Key: value\" metadata: %v", metaPath, a.name, err)}
+			"the file %q does not contain valid \"Key: value\" metadata: %v", metaPath, err)}
 	}
 	var missing []string
 	for _, k := range requiredMetaKeys {
@@ -60,7 +60,7 @@ func metaEntry(a *archive, maxSize int64) (string, error) {
 	}
 	if len(missing) > 0 {
 		return "", &CSARError{Archive: a.name, Reason: MissingMetadataKey, Detail: fmt.Sprintf(
-			"the CSAR %q is missing the required metadata %s in %q", a.name, strings.Join(missing, ", "), metaPath)}
+			"missing the required metadata %s in %q", strings.Join(missing, ", "), metaPath)}
 	}
 	raw, _ := blocks[0].get(keyEntry)
 	entry, err := entryName(strings.TrimPrefix(raw, "./"))
@@ -69,7 +69,7 @@ func metaEntry(a *archive, maxSize int64) (string, error) {
 	}
 	if !a.exists(entry) {
 		return "", &CSARError{Archive: a.name, Reason: EntryDefinitionsMissing, Detail: fmt.Sprintf(
-			"the \"Entry-Definitions\" file %q defined in the CSAR %q does not exist", raw, a.name)}
+			"the \"Entry-Definitions\" file %q defined in %q does not exist", raw, metaPath)}
 	}
 	return entry, nil
 }

@@ -203,4 +203,3 @@ func keys(m map[string]bool) []string {
 	}
 	return out
 }
-
