@@ -64,6 +64,8 @@ func (v *validator) element(e Element, scope Scope) {
 		v.optional(x, "dataObjectRef", x.DataObjectRef, "a data object", isA[*DataObject])
 	case *DataStoreReference:
 		v.optional(x, "dataStoreRef", x.DataStoreRef, "a data store", anything)
+	case *LinkEventDefinition:
+		v.required(x, "name", x.Name)
 	case *Message:
 		v.optional(x, "itemRef", x.ItemRef, "an item definition", isA[*ItemDefinition])
 	case *StartEvent, *EndEvent, *IntermediateCatchEvent, *IntermediateThrowEvent:

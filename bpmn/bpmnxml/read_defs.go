@@ -64,9 +64,8 @@ func (r *reader) definitionsChild(d *bpmn.Definitions, c *etree.Element) {
 		x := &bpmn.ItemDefinition{StructureRef: str(c, "structureRef"), IsCollection: r.boolAttr(c, "isCollection", false), ItemKind: str(c, "itemKind")}
 		r.element(c, &x.BaseElement)
 		d.RootElements = append(d.RootElements, x)
-	case "documentation", "extensionElements":
-		r.baseChild(c, &d.BaseElement)
-	case "extension":
+	case "documentation", "extensionElements", "extension":
+		// tDefinitions is no tBaseElement: the XSD allows none of these here.
 		r.unsupported(c)
 	default:
 		// Any other root element (dataStore, resource, globalUserTask, category, interface, the
