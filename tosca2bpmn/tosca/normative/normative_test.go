@@ -32,23 +32,51 @@ func load(t *testing.T, version string) doc {
 	name, data, ok := Definitions(version)
 	require.True(t, ok, version)
 	assert.Equal(t, "normative/"+version+".yaml", name)
-	var raw map[string]any
-	require.NoError(t, yaml.Unmarshal(data, &raw), version)
 	d := doc{}
+	parseInto(t, d, data, version)
+	return d
+}
+
+// loadWithExtras is load with the Extras document of the version added.
+func loadWithExtras(t *testing.T, version string) doc {
+	t.Helper()
+	d := load(t, version)
+	_, data, ok := Extras(version)
+	require.True(t, ok, version)
+	parseInto(t, d, data, version+" extras")
+	return d
+}
+
+// parseInto adds the types of the definitions document data to d; a type must not be defined twice.
+func parseInto(t *testing.T, d doc, data []byte, what string) {
+	t.Helper()
+	var raw map[string]any
+	require.NoError(t, yaml.Unmarshal(data, &raw), what)
 	for _, s := range typeSections {
-		d[s] = map[string]map[string]any{}
+		if d[s] == nil {
+			d[s] = map[string]map[string]any{}
+		}
 		m, _ := raw[s].(map[string]any)
 		for n, def := range m {
+			require.NotContains(t, d[s], n, "%s redefines %s %s", what, s, n)
 			if def == nil {
 				d[s][n] = map[string]any{}
 				continue
 			}
 			dm, ok := def.(map[string]any)
-			require.True(t, ok, "%s %s %s is not a mapping", version, s, n)
+			require.True(t, ok, "%s %s %s is not a mapping", what, s, n)
 			d[s][n] = dm
 		}
 	}
-	return d
+}
+
+// variants are the two sets of types the structural tests check for every version.
+var variants = []struct {
+	name string
+	load func(*testing.T, string) doc
+}{
+	{"normative", load},
+	{"with extras", loadWithExtras},
 }
 
 func TestVersions(t *testing.T) {
@@ -97,31 +125,34 @@ func TestDefinitionsTopLevel(t *testing.T) {
 
 func TestDerivedFromExists(t *testing.T) {
 	for _, v := range Versions() {
-		t.Run(v, func(t *testing.T) {
-			d := load(t, v)
-			for _, s := range typeSections {
-				for n, def := range d[s] {
-					parent, has := def["derived_from"]
-					if !has {
-						assert.True(t, strings.HasSuffix(n, ".Root"), "%s %s has no derived_from", s, n)
-						continue
-					}
-					p, _ := parent.(string)
-					if s == "data_types" && slices.Contains(primitives, p) {
-						continue
-					}
-					assert.Contains(t, d[s], p, "%s %s derives from unknown %q", s, n, p)
-					assert.NotEqual(t, n, p, "%s %s derives from itself", s, n)
-				}
+		for _, vr := range variants {
+			t.Run(v+"/"+vr.name, func(t *testing.T) { checkDerivedFrom(t, vr.load(t, v)) })
+		}
+	}
+}
+
+func checkDerivedFrom(t *testing.T, d doc) {
+	for _, s := range typeSections {
+		for n, def := range d[s] {
+			parent, has := def["derived_from"]
+			if !has {
+				assert.True(t, strings.HasSuffix(n, ".Root"), "%s %s has no derived_from", s, n)
+				continue
 			}
-		})
+			p, _ := parent.(string)
+			if s == "data_types" && slices.Contains(primitives, p) {
+				continue
+			}
+			assert.Contains(t, d[s], p, "%s %s derives from unknown %q", s, n, p)
+			assert.NotEqual(t, n, p, "%s %s derives from itself", s, n)
+		}
 	}
 }
 
 // TestNoDerivationLoop walks every type up to its root.
 func TestNoDerivationLoop(t *testing.T) {
 	for _, v := range Versions() {
-		d := load(t, v)
+		d := loadWithExtras(t, v)
 		for _, s := range typeSections {
 			for n := range d[s] {
 				seen := map[string]bool{}
@@ -189,57 +220,60 @@ func (c checker) names(list any, section, where string) {
 
 func TestReferencesExist(t *testing.T) {
 	for _, v := range Versions() {
-		t.Run(v, func(t *testing.T) {
-			c := checker{t: t, d: load(t, v), ver: v}
-			for _, s := range typeSections {
-				for n, def := range c.d[s] {
-					where := s + " " + n
-					c.dataDefs(def["properties"], where+" property")
-					c.dataDefs(def["attributes"], where+" attribute")
-					c.names(def["valid_target_types"], "capability_types", where+" valid_target_types")
-					c.names(def["members"], "node_types", where+" members")
-					c.names(def["targets"], "node_types", where+" targets")
-					caps, _ := def["capabilities"].(map[string]any)
-					for cn, raw := range caps {
-						switch cd := raw.(type) {
-						case string:
-							c.want("capability_types", cd, where+" capability "+cn)
-						case map[string]any:
-							typ, _ := cd["type"].(string)
-							c.want("capability_types", typ, where+" capability "+cn)
-							c.names(cd["valid_source_types"], "node_types", where+" capability "+cn+" valid_source_types")
-						}
+		for _, vr := range variants {
+			t.Run(v+"/"+vr.name, func(t *testing.T) { checkReferences(t, checker{t: t, d: vr.load(t, v), ver: v}) })
+		}
+	}
+}
+
+func checkReferences(t *testing.T, c checker) {
+	for _, s := range typeSections {
+		for n, def := range c.d[s] {
+			where := s + " " + n
+			c.dataDefs(def["properties"], where+" property")
+			c.dataDefs(def["attributes"], where+" attribute")
+			c.names(def["valid_target_types"], "capability_types", where+" valid_target_types")
+			c.names(def["members"], "node_types", where+" members")
+			c.names(def["targets"], "node_types", where+" targets")
+			caps, _ := def["capabilities"].(map[string]any)
+			for cn, raw := range caps {
+				switch cd := raw.(type) {
+				case string:
+					c.want("capability_types", cd, where+" capability "+cn)
+				case map[string]any:
+					typ, _ := cd["type"].(string)
+					c.want("capability_types", typ, where+" capability "+cn)
+					c.names(cd["valid_source_types"], "node_types", where+" capability "+cn+" valid_source_types")
+				}
+			}
+			reqs, _ := def["requirements"].([]any)
+			for _, raw := range reqs {
+				for rn, rraw := range raw.(map[string]any) {
+					rd, _ := rraw.(map[string]any)
+					w := where + " requirement " + rn
+					capability, ok := rd["capability"].(string)
+					if assert.True(t, ok, "%s has no capability", w) {
+						c.want("capability_types", capability, w)
 					}
-					reqs, _ := def["requirements"].([]any)
-					for _, raw := range reqs {
-						for rn, rraw := range raw.(map[string]any) {
-							rd, _ := rraw.(map[string]any)
-							w := where + " requirement " + rn
-							capability, ok := rd["capability"].(string)
-							if assert.True(t, ok, "%s has no capability", w) {
-								c.want("capability_types", capability, w)
-							}
-							if node, ok := rd["node"].(string); ok {
-								c.want("node_types", node, w)
-							}
-							switch rel := rd["relationship"].(type) {
-							case string:
-								c.want("relationship_types", rel, w)
-							case map[string]any:
-								typ, _ := rel["type"].(string)
-								c.want("relationship_types", typ, w)
-							}
-						}
+					if node, ok := rd["node"].(string); ok {
+						c.want("node_types", node, w)
 					}
-					ifaces, _ := def["interfaces"].(map[string]any)
-					for in, raw := range ifaces {
-						id, _ := raw.(map[string]any)
-						typ, _ := id["type"].(string)
-						c.want("interface_types", typ, where+" interface "+in)
+					switch rel := rd["relationship"].(type) {
+					case string:
+						c.want("relationship_types", rel, w)
+					case map[string]any:
+						typ, _ := rel["type"].(string)
+						c.want("relationship_types", typ, w)
 					}
 				}
 			}
-		})
+			ifaces, _ := def["interfaces"].(map[string]any)
+			for in, raw := range ifaces {
+				id, _ := raw.(map[string]any)
+				typ, _ := id["type"].(string)
+				c.want("interface_types", typ, where+" interface "+in)
+			}
+		}
 	}
 }
 
