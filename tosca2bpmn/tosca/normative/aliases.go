@@ -30,6 +30,14 @@ var renamed = [][2]string{
 	{"tosca.nodes.ObjectStorage", "tosca.nodes.Storage.ObjectStorage"},
 }
 
+// moreShortNames are shorthand names of the specification's type tables that the shortNames rule
+// does not derive (TOSCA 1.3, 5.4: "Bash" is tosca.artifacts.Implementation.Bash).
+var moreShortNames = map[string][]string{
+	"tosca.artifacts.Implementation.Bash":   {"Bash"},
+	"tosca.artifacts.Implementation.Python": {"Python"},
+	"tosca.artifacts.Deployment.Image.VM":   {"Deployment.VM"},
+}
+
 // Aliases maps every other accepted name of a normative type to its full name for a version: shorthand
 // names ("Compute", "BlockStorage", "HostedOn"), prefixed names ("tosca:Compute"), and the names of
 // the other versions kept in the field ("tosca.nodes.BlockStorage" → "tosca.nodes.Storage.BlockStorage"
@@ -98,7 +106,7 @@ func buildAliases(root *yaml.Node) aliasTable {
 		if m != nil {
 			for i := 0; i < len(m.Content); i += 2 {
 				name := m.Content[i].Value
-				for _, short := range shortNames(strings.TrimPrefix(name, s.prefix)) {
+				for _, short := range append(shortNames(strings.TrimPrefix(name, s.prefix)), moreShortNames[name]...) {
 					addAlias(section, full, short, name)
 					addAlias(section, full, "tosca:"+short, name)
 				}

@@ -338,6 +338,9 @@ func TestAliases(t *testing.T) {
 		{v13, "", "tosca:Abstract.Storage", "tosca.nodes.Abstract.Storage"},
 		{v13, "", "tosca:json", "tosca.datatypes.json"},
 		{v13, "", "template", "tosca.artifacts.template"},
+		{v10, "", "tosca:Bash", "tosca.artifacts.Implementation.Bash"},
+		{v12, "artifact_types", "Python", "tosca.artifacts.Implementation.Python"},
+		{v13, "", "tosca:Deployment.VM", "tosca.artifacts.Deployment.Image.VM"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.version+"/"+tc.section+"/"+tc.alias, func(t *testing.T) {
