@@ -1,0 +1,112 @@
+package tosca
+
+import (
+	"gopkg.in/yaml.v3"
+
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/primitive"
+)
+
+// Node filters (TOSCA 1.3, 3.6.5): property filters on the node and on its capabilities. Clauses are
+// parsed as values of the property's type when the target type defines the property, else by the
+// YAML type of their operands.
+
+var nodeFilterKeys = keySet("properties", "capabilities")
+
+func (p *parser) nodeFilter(file string, n *yaml.Node, entity string, target *Type) *NodeFilter {
+	entity += " node_filter"
+	nf := &NodeFilter{Pos: posOf(file, n), Capabilities: map[string][]PropertyFilter{}}
+	es := p.entries(file, n, entity)
+	p.checkKeys(file, es, entity, nodeFilterKeys)
+	for _, f := range es {
+		switch f.Key {
+		case "properties":
+			var defs map[string]*PropertyDef
+			if target != nil {
+				defs = target.Properties
+			}
+			nf.Properties = p.propertyFilters(file, f.V, entity, defs)
+		case "capabilities":
+			for _, item := range p.items(file, f.V, entity+" capabilities") {
+				for _, c := range p.entries(file, item, entity+" capabilities") {
+					var defs map[string]*PropertyDef
+					if target != nil {
+						if cd, ok := target.Capabilities[c.Key]; ok {
+							defs = cd.Properties
+						}
+					}
+					if ct := p.lookup(CapabilityType, c.Key); ct != nil && defs == nil {
+						p.complete(ct)
+						defs = ct.Properties
+					}
+					ce := entity + " capability " + quote(c.Key)
+					cs := p.entries(file, c.V, ce)
+					p.checkKeys(file, cs, ce, keySet("properties"))
+					for _, pf := range cs {
+						nf.Capabilities[c.Key] = append(nf.Capabilities[c.Key], p.propertyFilters(file, pf.V, ce, defs)...)
+					}
+				}
+			}
+		}
+	}
+	return nf
+}
+
+func (p *parser) propertyFilters(file string, n *yaml.Node, entity string, defs map[string]*PropertyDef) []PropertyFilter {
+	var out []PropertyFilter
+	for _, item := range p.items(file, n, entity+" properties") {
+		for _, e := range p.entries(file, item, entity+" properties") {
+			pf := PropertyFilter{Name: e.Key, Pos: posOf(file, e.K)}
+			var clauses []*yaml.Node
+			if e.V != nil && e.V.Kind == yaml.SequenceNode {
+				clauses = p.items(file, e.V, entity)
+			} else {
+				clauses = []*yaml.Node{e.V}
+			}
+			for _, c := range clauses {
+				typeName := ""
+				if d, ok := defs[e.Key]; ok {
+					typeName = d.Schema.baseType()
+				}
+				if typeName == "" || typeName == "list" || typeName == "map" {
+					typeName = operandType(c)
+				}
+				pf.Constraints = append(pf.Constraints, p.constraints(file, typeName, []*yaml.Node{c}, entity+" property "+quote(e.Key))...)
+			}
+			out = append(out, pf)
+		}
+	}
+	return out
+}
+
+// operandType guesses the primitive type of a clause from its first operand's YAML tag.
+func operandType(c *yaml.Node) string {
+	c = deref(c)
+	if c == nil || c.Kind != yaml.MappingNode || len(c.Content) != 2 {
+		return "string"
+	}
+	v := deref(c.Content[1])
+	for v != nil && v.Kind == yaml.SequenceNode && len(v.Content) > 0 {
+		v = deref(v.Content[0])
+	}
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return "string"
+	}
+	switch deref(c.Content[0]).Value {
+	case "length", "min_length", "max_length":
+		return "string"
+	}
+	switch v.ShortTag() {
+	case "!!int":
+		return "integer"
+	case "!!float":
+		return "float"
+	case "!!bool":
+		return "boolean"
+	}
+	for _, t := range []string{"scalar-unit.size", "scalar-unit.time", "scalar-unit.frequency", "scalar-unit.bitrate"} {
+		if _, err := primitive.Parse(t, v); err == nil {
+			return t
+		}
+	}
+	return "string"
+}

@@ -1,0 +1,332 @@
+package tosca
+
+import (
+	"errors"
+	"path"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/normative"
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/resolve"
+)
+
+// Phase 1: read the root document and, depth first, every document it imports; decode each through the
+// limits guard; check the top-level keys and the version. The normative definitions of the root's
+// version are read as the first unit.
+
+// unit is one document read.
+type unit struct {
+	doc     resolve.Document
+	file    string // display name for problems
+	root    *yaml.Node
+	top     map[string]*yaml.Node
+	version string
+	prefix  string // namespace_prefix the document was imported with
+	repos   map[string]*Repository
+}
+
+var topKeys = keySet("tosca_definitions_version", "namespace", "metadata", "description", "dsl_definitions",
+	"repositories", "imports", "artifact_types", "data_types", "capability_types", "interface_types",
+	"relationship_types", "node_types", "group_types", "policy_types", "topology_template",
+	"template_name", "template_author", "template_version")
+
+func (p *parser) readAll(doc resolve.Document) bool {
+	root := p.decode(doc)
+	if root == nil {
+		return false
+	}
+	p.version = root.version
+	for k := range p.aliases {
+		p.aliases[k] = map[string]string{}
+	}
+	if p.version != "" {
+		// The normative types, then the non-normative ones templates use without defining them (a
+		// template's own definition of the same name wins, being read later).
+		for _, get := range []func(string) (string, []byte, bool){normative.Definitions, normative.Extras} {
+			if name, data, ok := get(p.version); ok {
+				if nu := p.decode(resolve.Document{Location: "normative:" + name, Name: name, Data: data}); nu != nil {
+					p.units = append(p.units, nu)
+				}
+			}
+		}
+		for k := Kind(0); k < numKinds; k++ {
+			for a, full := range normative.SectionAliases(p.version, kindSections[k]) {
+				p.aliases[k][a] = full
+			}
+		}
+	}
+	p.root = root
+	p.byLoc[doc.Location] = root
+	p.readImports(root, []string{doc.Location})
+	p.units = append(p.units, root)
+	p.readHeader(root)
+	return true
+}
+
+// decode turns a document into a unit, or reports why it cannot.
+func (p *parser) decode(doc resolve.Document) *unit {
+	u := &unit{doc: doc, file: doc.Name, top: map[string]*yaml.Node{}}
+	n, err := decodeYAML(doc.Data, p.lim)
+	if err != nil {
+		pos := Pos{File: u.file}
+		var le *limitError
+		var ye *yaml.TypeError
+		switch {
+		case errors.As(err, &le):
+			pos.Line, pos.Column = le.Line, le.Column
+		case errors.As(err, &ye):
+		}
+		p.add(pos, "", "%s", yamlMessage(err))
+		return nil
+	}
+	if n == nil || isNull(n) {
+		p.add(Pos{File: u.file, Line: 1, Column: 1}, "", "empty document: tosca_definitions_version is required")
+		return nil
+	}
+	u.root = deref(n)
+	es := p.entries(u.file, u.root, "document")
+	p.checkKeys(u.file, es, "document", topKeys)
+	for _, e := range es {
+		u.top[e.Key] = e.V
+	}
+	if v, ok := u.top["tosca_definitions_version"]; !ok {
+		p.add(posOf(u.file, u.root), "document", "missing required field tosca_definitions_version")
+	} else if s, ok := p.str(u.file, v, "tosca_definitions_version"); ok {
+		if !knownVersion(s) {
+			p.add(posOf(u.file, v), "tosca_definitions_version", "unsupported version %q (supported: %s)",
+				s, strings.Join(normative.Versions(), ", "))
+		} else {
+			u.version = s
+		}
+	}
+	u.repos = p.readRepositories(u)
+	return u
+}
+
+func knownVersion(v string) bool {
+	for _, k := range normative.Versions() {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// yamlMessage makes yaml.v3's errors read like ours ("yaml: line 3: …" → "line 3: …").
+func yamlMessage(err error) string {
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+func (p *parser) readRepositories(u *unit) map[string]*Repository {
+	n, ok := u.top["repositories"]
+	if !ok {
+		return nil
+	}
+	out := map[string]*Repository{}
+	for _, e := range p.entries(u.file, n, "repositories") {
+		entity := "repository " + quote(e.Key)
+		r := &Repository{Name: e.Key, Pos: posOf(u.file, e.K)}
+		if e.V != nil && e.V.Kind == yaml.ScalarNode {
+			r.URL = e.V.Value // the 1.0 short form
+		} else {
+			es := p.entries(u.file, e.V, entity)
+			p.checkKeys(u.file, es, entity, keySet("description", "url", "credential", "metadata"))
+			for _, f := range es {
+				switch f.Key {
+				case "description":
+					r.Description, _ = p.str(u.file, f.V, entity)
+				case "url":
+					r.URL, _ = p.str(u.file, f.V, entity)
+				case "credential":
+					p.entries(u.file, f.V, entity+" credential")
+				}
+			}
+			if r.URL == "" {
+				p.add(r.Pos, entity, "missing required field url")
+			}
+		}
+		out[e.Key] = r
+	}
+	return out
+}
+
+// importSpec is one imports entry in any of its grammars.
+type importSpec struct {
+	file, repository, prefix string
+	pos                      Pos
+}
+
+func (p *parser) importSpecs(u *unit) []importSpec {
+	n, ok := u.top["imports"]
+	if !ok {
+		return nil
+	}
+	var out []importSpec
+	for _, item := range p.items(u.file, n, "imports") {
+		pos := posOf(u.file, item)
+		switch {
+		case item != nil && item.Kind == yaml.ScalarNode:
+			out = append(out, importSpec{file: item.Value, pos: pos})
+		case item != nil && item.Kind == yaml.MappingNode:
+			es := p.entries(u.file, item, "import")
+			if hasKey(es, "file") { // 1.2+: the definition itself
+				out = append(out, p.importDef(u, item, pos))
+				continue
+			}
+			for _, e := range es { // 1.0/1.1: {name: file} or {name: definition}
+				if e.V != nil && e.V.Kind == yaml.ScalarNode {
+					out = append(out, importSpec{file: e.V.Value, pos: posOf(u.file, e.V)})
+				} else {
+					out = append(out, p.importDef(u, e.V, posOf(u.file, e.K)))
+				}
+			}
+		default:
+			p.add(pos, "import", "must be a file name or an import definition, not %s", kindName(item))
+		}
+	}
+	return out
+}
+
+func hasKey(es []entry, k string) bool {
+	for _, e := range es {
+		if e.Key == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) importDef(u *unit, n *yaml.Node, pos Pos) importSpec {
+	is := importSpec{pos: pos}
+	es := p.entries(u.file, n, "import")
+	p.checkKeys(u.file, es, "import", keySet("file", "repository", "namespace_uri", "namespace_prefix"))
+	for _, e := range es {
+		switch e.Key {
+		case "file":
+			is.file, _ = p.str(u.file, e.V, "import file")
+		case "repository":
+			is.repository, _ = p.str(u.file, e.V, "import repository")
+		case "namespace_prefix":
+			is.prefix, _ = p.str(u.file, e.V, "import namespace_prefix")
+		}
+	}
+	if is.file == "" {
+		p.add(pos, "import", "missing required field file")
+	}
+	return is
+}
+
+// readImports loads the imports of u depth first. stack holds the locations being read, to detect
+// loops; a document already read (a diamond, or a loop) is not read again, which makes loops harmless:
+// the types of every document on the loop are defined once.
+func (p *parser) readImports(u *unit, stack []string) {
+	for _, is := range p.importSpecs(u) {
+		if is.file == "" {
+			continue
+		}
+		if err := p.ctx.Err(); err != nil {
+			p.add(is.pos, "import", "reading stopped: %v", err)
+			return
+		}
+		repoURL := ""
+		if is.repository != "" {
+			r, ok := u.repos[is.repository]
+			if !ok && p.root != nil {
+				r, ok = p.root.repos[is.repository]
+			}
+			if !ok {
+				p.add(is.pos, "import "+quote(is.file), "unknown repository %q", is.repository)
+				continue
+			}
+			repoURL = r.URL
+		}
+		doc, err := p.importDoc(u, repoURL, is.file)
+		if err != nil {
+			p.add(is.pos, "import "+quote(is.file), "%v", describeResolveError(err))
+			continue
+		}
+		if contains(stack, doc.Location) {
+			continue // an import loop: the document is being read already
+		}
+		if _, seen := p.byLoc[doc.Location]; seen {
+			continue
+		}
+		if len(p.byLoc) >= p.lim.MaxImports {
+			p.add(is.pos, "import "+quote(is.file), "too many documents (more than %d)", p.lim.MaxImports)
+			return
+		}
+		iu := p.decode(doc)
+		if iu == nil {
+			p.byLoc[doc.Location] = &unit{doc: doc}
+			continue
+		}
+		iu.prefix = is.prefix
+		p.byLoc[doc.Location] = iu
+		p.readImports(iu, append(stack, doc.Location))
+		p.units = append(p.units, iu)
+	}
+}
+
+// importDoc resolves an import. When a relative path is not found beside the importing document, it
+// is tried the way the OpenStack reference parser does for its corpus: a path "dir/x.yaml" written in a
+// document whose own directory ends with "dir" names the sibling "x.yaml" (so "data/custom_types/a.yaml"
+// imported from data/custom_types/b.yaml is a.yaml beside it).
+func (p *parser) importDoc(u *unit, repoURL, ref string) (resolve.Document, error) {
+	doc, err := p.res.Import(p.ctx, u.doc, repoURL, ref)
+	if err == nil || !errors.Is(err, resolve.ErrNotFound) || repoURL != "" || isURLRef(ref) || path.IsAbs(ref) {
+		return doc, err
+	}
+	dir, base := path.Split(path.Clean(ref))
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" {
+		return doc, err
+	}
+	from := u.doc.Location
+	if i := strings.LastIndex(from, "/"); i >= 0 {
+		from = from[:i]
+	}
+	if !strings.HasSuffix(from, "/"+dir) {
+		return doc, err
+	}
+	if alt, altErr := p.res.Import(p.ctx, u.doc, "", base); altErr == nil {
+		return alt, nil
+	}
+	return doc, err
+}
+
+func isURLRef(ref string) bool {
+	return strings.HasPrefix(ref, "http://") || strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "file:")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// readHeader fills the template-level fields of the root document.
+func (p *parser) readHeader(u *unit) {
+	st := p.st
+	st.Version = u.version
+	st.Repositories = u.repos
+	if n, ok := u.top["description"]; ok {
+		st.Description, _ = p.str(u.file, n, "description")
+	}
+	if n, ok := u.top["metadata"]; ok {
+		st.Metadata = p.stringMap(u.file, n, "metadata")
+	}
+	for _, k := range []string{"template_name", "template_author", "template_version"} {
+		if n, ok := u.top[k]; ok {
+			if s, ok := p.str(u.file, n, k); ok {
+				if st.Metadata == nil {
+					st.Metadata = map[string]string{}
+				}
+				st.Metadata[k] = s
+			}
+		}
+	}
+}

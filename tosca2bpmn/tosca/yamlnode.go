@@ -1,0 +1,214 @@
+package tosca
+
+import (
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// This file holds the few helpers through which every phase reads yaml.v3 nodes: aliases are followed,
+// merge keys ("<<", used with dsl_definitions anchors) are applied, and every shape mismatch becomes a
+// problem with the node's position instead of a panic.
+
+// deref follows aliases and unwraps a document node. The limits guard has already refused alias cycles,
+// so the loop ends.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil {
+		switch n.Kind {
+		case yaml.AliasNode:
+			n = n.Alias
+		case yaml.DocumentNode:
+			if len(n.Content) == 0 {
+				return nil
+			}
+			n = n.Content[0]
+		default:
+			return n
+		}
+	}
+	return nil
+}
+
+// entry is one key/value pair of a mapping.
+type entry struct {
+	Key string
+	K   *yaml.Node
+	V   *yaml.Node // dereferenced
+}
+
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+func kindName(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a map"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!null" {
+			return "null"
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "an unknown node"
+}
+
+// entries returns the pairs of a mapping node, merge keys applied (explicit keys win over merged
+// ones), duplicate keys reported. A null node is an empty mapping; anything else is a problem.
+func (p *parser) entries(file string, n *yaml.Node, entity string) []entry {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		p.add(posOf(file, n), entity, "must be a map, not %s", kindName(n))
+		return nil
+	}
+	var out []entry
+	var merged []entry
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.add(posOf(file, n.Content[i]), entity, "map keys must be scalars")
+			continue
+		}
+		if k.Tag == "!!merge" || (k.Value == "<<" && k.Style == 0 && k.ShortTag() == "!!merge") {
+			merged = append(merged, p.mergeSources(file, v, entity)...)
+			continue
+		}
+		if seen[k.Value] {
+			p.add(posOf(file, k), entity, "duplicate key %q", k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		out = append(out, entry{Key: k.Value, K: k, V: v})
+	}
+	for _, e := range merged {
+		if !seen[e.Key] {
+			seen[e.Key] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (p *parser) mergeSources(file string, v *yaml.Node, entity string) []entry {
+	switch v.Kind {
+	case yaml.MappingNode:
+		return p.entries(file, v, entity)
+	case yaml.SequenceNode:
+		var out []entry
+		for _, m := range v.Content {
+			out = append(out, p.entries(file, m, entity)...)
+		}
+		return out
+	}
+	p.add(posOf(file, v), entity, "a merge key (<<) needs a map or a list of maps")
+	return nil
+}
+
+// items returns the elements of a sequence node (dereferenced); null is empty.
+func (p *parser) items(file string, n *yaml.Node, entity string) []*yaml.Node {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.add(posOf(file, n), entity, "must be a list, not %s", kindName(n))
+		return nil
+	}
+	out := make([]*yaml.Node, 0, len(n.Content))
+	for _, c := range n.Content {
+		out = append(out, deref(c))
+	}
+	return out
+}
+
+// str reads a scalar as a string (numbers and booleans keep their source text).
+func (p *parser) str(file string, n *yaml.Node, entity string) (string, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
+		p.add(posOf(file, n), entity, "must be a string, not %s", kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+// strList reads a list of strings; a single string is accepted as a one-element list where the
+// grammar allows it (allowOne).
+func (p *parser) strList(file string, n *yaml.Node, entity string, allowOne bool) []string {
+	n = deref(n)
+	if allowOne && n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() != "!!null" {
+		return []string{n.Value}
+	}
+	var out []string
+	for _, c := range p.items(file, n, entity) {
+		if s, ok := p.str(file, c, entity); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *parser) boolean(file string, n *yaml.Node, entity string) (bool, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		p.add(posOf(file, n), entity, "must be a boolean, not %s", kindName(n))
+		return false, false
+	}
+	var b bool
+	if err := n.Decode(&b); err != nil {
+		p.add(posOf(file, n), entity, "must be a boolean, not %s", kindName(n))
+		return false, false
+	}
+	return b, true
+}
+
+// stringMap reads a map of string to string (metadata). Non-string scalars keep their text.
+func (p *parser) stringMap(file string, n *yaml.Node, entity string) map[string]string {
+	es := p.entries(file, n, entity)
+	if len(es) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(es))
+	for _, e := range es {
+		if e.V != nil && e.V.Kind == yaml.ScalarNode {
+			out[e.Key] = e.V.Value
+		} else if !isNull(e.V) {
+			p.add(posOf(file, e.V), entity, "value of %q must be a scalar", e.Key)
+		}
+	}
+	return out
+}
+
+// checkKeys reports keys that the grammar does not allow for this entity.
+func (p *parser) checkKeys(file string, es []entry, entity string, allowed map[string]bool) {
+	for _, e := range es {
+		if !allowed[e.Key] {
+			p.add(posOf(file, e.K), entity, "unknown field %q", e.Key)
+		}
+	}
+}
+
+func keySet(keys ...string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+func posOf(file string, n *yaml.Node) Pos {
+	if n == nil {
+		return Pos{File: file}
+	}
+	return Pos{File: file, Line: n.Line, Column: n.Column}
+}
