@@ -38,6 +38,12 @@ func (c Constraint) Check(v any) error {
 		return c.violation(v, "value %s is not in valid_values %s", formatQuoted(v), c.operandText())
 	case OpInRange:
 		lower, upper := c.Operands[0], c.Operands[1]
+		if r, ok := v.(Range); ok {
+			if !rangeWithin(r, lower, upper) {
+				return c.violation(v, "value %s is not in_range %s", formatQuoted(v), c.operandText())
+			}
+			return nil
+		}
 		if lower != nil && !c.holds(v, lower, func(r int) bool { return r >= 0 }) ||
 			upper != nil && !c.holds(v, upper, func(r int) bool { return r <= 0 }) {
 			return c.violation(v, "value %s is not in_range %s", formatQuoted(v), c.operandText())
@@ -108,4 +114,15 @@ func (c Constraint) checkLength(v any) error {
 
 func (c Constraint) violation(v any, format string, args ...any) error {
 	return &ViolationError{Op: c.Op, Value: v, Msg: fmt.Sprintf(format, args...)}
+}
+
+// rangeWithin reports whether both bounds of r lie within [lower, upper] (nil: UNBOUNDED).
+func rangeWithin(r Range, lower, upper any) bool {
+	if l, ok := lower.(int64); ok && r.Lower < l {
+		return false
+	}
+	if u, ok := upper.(int64); ok && (r.UpperUnbounded || r.Upper > u) {
+		return false
+	}
+	return true
 }

@@ -97,7 +97,14 @@ func isKnownOp(op string) bool {
 // applicable says why a clause cannot constrain a type ("" when it can).
 func applicable(op, kind string) string {
 	switch op {
-	case OpGreaterThan, OpGreaterOrEqual, OpLessThan, OpLessOrEqual, OpInRange:
+	case OpInRange:
+		// The normative PortSpec (TOSCA 1.3, 5.3.7) constrains a range property with in_range: the
+		// value's bounds must lie within the clause's.
+		if !isOrdered(kind) && kind != TypeRange {
+			return op + " does not apply to type " + kind +
+				": it needs an ordered type (integer, float, timestamp, version, scalar-unit.*) or a range"
+		}
+	case OpGreaterThan, OpGreaterOrEqual, OpLessThan, OpLessOrEqual:
 		if !isOrdered(kind) {
 			return op + " does not apply to type " + kind +
 				": it needs an ordered type (integer, float, timestamp, version, scalar-unit.*)"
@@ -165,7 +172,8 @@ func (c *Constraint) parseOperands(n *yaml.Node) *Error {
 	return nil
 }
 
-// TOSCA 1.3, 3.6.3.1 in_range: [lower, upper], inclusive; UNBOUNDED is accepted for either bound.
+// TOSCA 1.3, 3.6.3.1 in_range: [lower, upper], inclusive; UNBOUNDED is accepted for either bound. On a
+// range property the bounds are integers.
 func (c *Constraint) parseInRange(n *yaml.Node) *Error {
 	if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
 		return errAt(n, ErrInvalidConstraint, "in_range needs [lower, upper]; got %s", describeClause(n))
@@ -180,9 +188,13 @@ func (c *Constraint) parseInRange(n *yaml.Node) *Error {
 			c.Operands = append(c.Operands, nil)
 			continue
 		}
-		v, err := c.operand(item)
+		operandType := c.Type
+		if operandType == TypeRange {
+			operandType = TypeInteger
+		}
+		v, err := parseKind(operandType, item)
 		if err != nil {
-			return err
+			return errAt(item, ErrInvalidConstraint, "%s operand: %s", c.Op, err.Msg)
 		}
 		c.Operands = append(c.Operands, v)
 	}
