@@ -179,12 +179,12 @@ func TestCorpusValues(t *testing.T) {
 
 // corpusRefusals are the corpus values this package refuses on purpose: "file:line:col" → reason.
 var corpusRefusals = map[string]string{
-	"tosca-parser/data/test_invalid_input_defaults.yaml:9:16": "invalid on purpose: default \"two\" for an integer (tosca-parser refuses it too)",
-	"puccini/examples/openstack/profile/data.yaml:228:29": "greater_or_equal: 1 on a scalar-unit.size has no unit; TOSCA 1.3, 3.3.6.2 makes a missing unit an error",
-	"puccini/examples/javascript/constraints.yaml:34:11": "multiple_of is a Puccini JavaScript extension, not a TOSCA clause",
+	"tosca-parser/data/test_invalid_input_defaults.yaml:9:16":  "invalid on purpose: default \"two\" for an integer (tosca-parser refuses it too)",
+	"puccini/examples/openstack/profile/data.yaml:228:29":      "greater_or_equal: 1 on a scalar-unit.size has no unit; TOSCA 1.3, 3.3.6.2 makes a missing unit an error",
+	"puccini/examples/javascript/constraints.yaml:34:11":       "multiple_of is a Puccini JavaScript extension, not a TOSCA clause",
 	"puccini/examples/javascript/err-infinite-loop.yaml:15:11": "throw_string is a Puccini JavaScript extension (a test of its error handling)",
-	"puccini/profiles/implicit/1.2/data.yaml:66:7": "_format is a Puccini-internal clause of its implicit profile",
-	"puccini/profiles/implicit/1.2/data.yaml:79:7": "_format is a Puccini-internal clause of its implicit profile",
-	"puccini/profiles/implicit/1.3/data.yaml:66:7": "_format is a Puccini-internal clause of its implicit profile",
-	"puccini/profiles/implicit/1.3/data.yaml:79:7": "_format is a Puccini-internal clause of its implicit profile",
+	"puccini/profiles/implicit/1.2/data.yaml:66:7":             "_format is a Puccini-internal clause of its implicit profile",
+	"puccini/profiles/implicit/1.2/data.yaml:79:7":             "_format is a Puccini-internal clause of its implicit profile",
+	"puccini/profiles/implicit/1.3/data.yaml:66:7":             "_format is a Puccini-internal clause of its implicit profile",
+	"puccini/profiles/implicit/1.3/data.yaml:79:7":             "_format is a Puccini-internal clause of its implicit profile",
 }
