@@ -53,7 +53,12 @@ func Marshal(d *bpmn.Definitions) ([]byte, error) {
 		w.taken[ns.Prefix] = true
 	}
 	doc := etree.NewDocument()
+	// Canonical escaping keeps tabs, newlines and carriage returns in attribute values and
+	// carriage returns in text, which XML parsers would otherwise normalize away.
+	doc.WriteSettings.CanonicalAttrVal = true
+	doc.WriteSettings.CanonicalText = true
 	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
+	doc.CreateText("\n")
 	root := w.definitions(d)
 	w.declare(root)
 	doc.SetRoot(root)
@@ -145,16 +150,11 @@ func indent(e *etree.Element, depth int) {
 		}
 		return string(b)
 	}
-	children := make([]etree.Token, 0, 2*len(kids)+1)
-	for _, k := range kids {
-		children = append(children, etree.NewText(pad(depth+1)), k)
-		indent(k, depth+1)
+	for i := len(kids) - 1; i >= 0; i-- {
+		indent(kids[i], depth+1)
+		e.InsertChildAt(kids[i].Index(), etree.NewText(pad(depth+1)))
 	}
-	children = append(children, etree.NewText(pad(depth)))
-	e.Child = e.Child[:0]
-	for _, t := range children {
-		e.AddChild(t)
-	}
+	e.CreateText(pad(depth))
 }
 
 // el creates the child local of parent in the BPMN namespace.
