@@ -5,6 +5,8 @@ set -euo pipefail
 
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)   # XSD validation of written BPMN
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)        # bpmn-js renders of plans, dashboard end-to-end tests
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)          # bpmn-check (bpmn-moddle, bpmnlint)
 
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
