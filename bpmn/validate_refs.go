@@ -12,6 +12,11 @@ func (v *validator) element(e Element, scope Scope) {
 	if n, ok := e.(FlowNode); ok {
 		v.flowNode(n)
 	}
+	if ev, ok := e.(Event); ok {
+		for _, ed := range ev.Definitions() {
+			v.eventDefinition(ev, ed)
+		}
+	}
 	switch x := e.(type) {
 	case *SequenceFlow:
 		v.sequenceFlow(x, scope)
@@ -23,16 +28,6 @@ func (v *validator) element(e Element, scope Scope) {
 				}
 			}
 		}
-	case *MessageEventDefinition:
-		v.optional(x, "messageRef", x.MessageRef, "a message", isA[*Message])
-	case *SignalEventDefinition:
-		v.optional(x, "signalRef", x.SignalRef, "a signal", isA[*Signal])
-	case *ErrorEventDefinition:
-		v.optional(x, "errorRef", x.ErrorRef, "an error", isA[*Error])
-	case *EscalationEventDefinition:
-		v.optional(x, "escalationRef", x.EscalationRef, "an escalation", isA[*Escalation])
-	case *CompensateEventDefinition:
-		v.optional(x, "activityRef", x.ActivityRef, "an activity", isActivity)
 	case *SendTask:
 		v.optional(x, "messageRef", x.MessageRef, "a message", isA[*Message])
 	case *ReceiveTask:
@@ -64,8 +59,6 @@ func (v *validator) element(e Element, scope Scope) {
 		v.optional(x, "dataObjectRef", x.DataObjectRef, "a data object", isA[*DataObject])
 	case *DataStoreReference:
 		v.optional(x, "dataStoreRef", x.DataStoreRef, "a data store", anything)
-	case *LinkEventDefinition:
-		v.required(x, "name", x.Name)
 	case *Message:
 		v.optional(x, "itemRef", x.ItemRef, "an item definition", isA[*ItemDefinition])
 	case *StartEvent, *EndEvent, *IntermediateCatchEvent, *IntermediateThrowEvent:
@@ -121,7 +114,7 @@ func (v *validator) callActivity(c *CallActivity) {
 	switch target.(type) {
 	case *Process, *OtherRootElement:
 	default:
-		v.add(SeverityError, ErrDanglingRef, c, "calledElement", "calledElement %q is a %s, not a process or global task", c.CalledElement, ElementName(target))
+		v.add(SeverityError, ErrDanglingRef, c, "calledElement", "calledElement %q is a <%s>, not a process or global task", c.CalledElement, ElementName(target))
 	}
 }
 
@@ -149,7 +142,7 @@ func (v *validator) expect(e any, attr, id, want string, ok func(any) bool) (any
 		return nil, false
 	}
 	if !ok(target) {
-		v.add(SeverityError, ErrDanglingRef, e, attr, "%s %q is a %s, not %s", attr, id, ElementName(target), want)
+		v.add(SeverityError, ErrDanglingRef, e, attr, "%s %q is a <%s>, not %s", attr, id, ElementName(target), want)
 		return nil, false
 	}
 	return target, true
@@ -173,4 +166,28 @@ func eventDefinitionRefs(e Element) []string {
 		return x.throwPart().EventDefinitionRefs
 	}
 	return nil
+}
+
+// eventDefinition checks the references of an event definition. Definitions seldom have ids, so
+// problems are reported on the event unless the definition has its own id.
+func (v *validator) eventDefinition(ev Event, ed EventDefinition) {
+	var at any = ev
+	if ed.Base().ID != "" {
+		at = ed
+	}
+	name := ElementName(ed)
+	switch x := ed.(type) {
+	case *MessageEventDefinition:
+		v.optional(at, name+" messageRef", x.MessageRef, "a message", isA[*Message])
+	case *SignalEventDefinition:
+		v.optional(at, name+" signalRef", x.SignalRef, "a signal", isA[*Signal])
+	case *ErrorEventDefinition:
+		v.optional(at, name+" errorRef", x.ErrorRef, "an error", isA[*Error])
+	case *EscalationEventDefinition:
+		v.optional(at, name+" escalationRef", x.EscalationRef, "an escalation", isA[*Escalation])
+	case *CompensateEventDefinition:
+		v.optional(at, name+" activityRef", x.ActivityRef, "an activity", isActivity)
+	case *LinkEventDefinition:
+		v.required(at, name+" name", x.Name)
+	}
 }

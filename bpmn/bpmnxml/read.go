@@ -156,10 +156,15 @@ func (r *reader) locate(p bpmn.Problem) bpmn.Problem {
 	return p
 }
 
-// problem records a reader problem at element e.
+// problem records a reader problem at element e, identified by the id of e or, for elements
+// without one (dc:Bounds, event definitions...), of its nearest ancestor that has one.
 func (r *reader) problem(e *etree.Element, sev bpmn.Severity, kind error, attr, format string, args ...any) {
+	id := ""
+	for p := e; p != nil && id == ""; p = p.Parent() {
+		id = p.SelectAttrValue("id", "")
+	}
 	r.problems = append(r.problems, bpmn.Problem{
-		Severity: sev, Kind: kind, ID: e.SelectAttrValue("id", ""), Element: e.Tag, Attr: attr,
+		Severity: sev, Kind: kind, ID: id, Element: e.Tag, Attr: attr,
 		Line: r.lineOf[e], Message: fmt.Sprintf(format, args...),
 	})
 }
