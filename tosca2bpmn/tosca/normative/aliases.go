@@ -4,8 +4,6 @@ import (
 	"maps"
 	"strings"
 	"sync"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Sections lists the type sections of a definitions document with the prefix of their normative type
@@ -46,11 +44,11 @@ var moreShortNames = map[string][]string{
 // SectionAliases where the kind is known. The result is nil for an unknown version, and a fresh map
 // otherwise.
 func Aliases(version string) map[string]string {
-	t, ok := aliasTables()[version]
+	table, ok := aliasTables[version]
 	if !ok {
 		return nil
 	}
-	return maps.Clone(t.all)
+	return maps.Clone(table().all)
 }
 
 // SectionAliases is Aliases restricted to the types of one section of a definitions document
@@ -58,11 +56,11 @@ func Aliases(version string) map[string]string {
 // "capability_types", "tosca:Compute" is tosca.capabilities.Compute. The result is nil for an
 // unknown version or section, and a fresh map otherwise.
 func SectionAliases(version, section string) map[string]string {
-	t, ok := aliasTables()[version]
+	table, ok := aliasTables[version]
 	if !ok {
 		return nil
 	}
-	s, ok := t.bySection[section]
+	s, ok := table().bySection[section]
 	if !ok {
 		return nil
 	}
@@ -75,41 +73,50 @@ type aliasTable struct {
 	bySection map[string]map[string]string
 }
 
-// aliasTables derives the aliases of every version from its definitions, once.
-var aliasTables = sync.OnceValue(func() map[string]aliasTable {
-	tables := make(map[string]aliasTable, len(versions))
+// aliasTables holds, per version, a function that derives the version's aliases on first use: a
+// reader of 1.0 templates never pays for 1.3's table.
+var aliasTables = func() map[string]func() aliasTable {
+	tables := make(map[string]func() aliasTable, len(versions))
 	for _, v := range versions {
-		_, data, _ := Definitions(v)
-		var doc yaml.Node
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			panic(err) // the definitions were parsed when they were built
-		}
-		tables[v] = buildAliases(doc.Content[0])
+		tables[v] = sync.OnceValue(func() aliasTable { return buildAliases(typeNames(definitions[v])) })
 	}
 	return tables
-})
+}()
 
-// buildAliases computes the aliases of the definitions document root.
-func buildAliases(root *yaml.Node) aliasTable {
+// typeNames lists the type names of each section of a definitions document written the way this
+// package writes them (sections unindented, type names indented by two spaces). Scanning lines is far
+// cheaper than parsing the YAML; TestTypeNames checks that both agree on every embedded document.
+func typeNames(data []byte) map[string][]string {
+	names := map[string][]string{}
+	section := ""
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimRight(line, " \r\n")
+		switch {
+		case line == "" || strings.HasPrefix(strings.TrimLeft(line, " "), "#"):
+		case line[0] != ' ':
+			section = strings.TrimSuffix(line, ":")
+		case strings.HasPrefix(line, "  ") && line[2] != ' ' && strings.HasSuffix(line, ":"):
+			names[section] = append(names[section], line[2:len(line)-1])
+		}
+	}
+	return names
+}
+
+// buildAliases computes the aliases of a version from the type names of its sections.
+func buildAliases(names map[string][]string) aliasTable {
 	t := aliasTable{all: map[string]string{}, bySection: map[string]map[string]string{}}
 	full := map[string]bool{} // every type name of the version: never shadowed by an alias
 	for _, s := range sections {
-		if m := mapGet(root, s.name); m != nil {
-			for i := 0; i < len(m.Content); i += 2 {
-				full[m.Content[i].Value] = true
-			}
+		for _, n := range names[s.name] {
+			full[n] = true
 		}
 	}
 	for _, s := range sections {
 		section := map[string]string{}
-		m := mapGet(root, s.name)
-		if m != nil {
-			for i := 0; i < len(m.Content); i += 2 {
-				name := m.Content[i].Value
-				for _, short := range append(shortNames(strings.TrimPrefix(name, s.prefix)), moreShortNames[name]...) {
-					addAlias(section, full, short, name)
-					addAlias(section, full, "tosca:"+short, name)
-				}
+		for _, name := range names[s.name] {
+			for _, short := range append(shortNames(strings.TrimPrefix(name, s.prefix)), moreShortNames[name]...) {
+				addAlias(section, full, short, name)
+				addAlias(section, full, "tosca:"+short, name)
 			}
 		}
 		if s.name == "node_types" {

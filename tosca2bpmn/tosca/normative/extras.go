@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"sync"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Extras returns a definitions document, for a version, of types that are not normative but that
@@ -23,40 +21,22 @@ func Extras(version string) (name string, data []byte, ok bool) {
 	return "normative/extras_" + version[len("tosca_simple_yaml_"):] + ".yaml", d, true
 }
 
-// extras builds the extras document of every version once (see definitions for why it panics).
+// extrasVersionLine is the line of types/extras.yaml that each version's copy replaces.
+var extrasVersionLine = []byte("\ntosca_definitions_version: " + "tosca_simple_yaml_1_3\n")
+
+// extras makes the extras document of every version once: types/extras.yaml with its
+// tosca_definitions_version line replaced, so that lines and columns stay those of the file.
 var extras = sync.OnceValue(func() map[string][]byte {
-	docs, err := buildExtras()
+	data, err := typeFiles.ReadFile("types/extras.yaml")
+	if err == nil && bytes.Count(data, extrasVersionLine) != 1 {
+		err = fmt.Errorf("%w: types/extras.yaml must hold %q once", errPatch, bytes.TrimSpace(extrasVersionLine))
+	}
 	if err != nil {
-		panic(err)
+		panic(err) // embedded: a defect of this package that TestExtras shows
+	}
+	docs := make(map[string][]byte, len(versions))
+	for _, v := range versions {
+		docs[v] = bytes.Replace(data, extrasVersionLine, []byte("\ntosca_definitions_version: "+v+"\n"), 1)
 	}
 	return docs
 })
-
-// buildExtras writes types/extras.yaml once per version, with that version's
-// tosca_definitions_version.
-func buildExtras() (map[string][]byte, error) {
-	data, err := typeFiles.ReadFile("types/extras.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("read normative extras: %w", err)
-	}
-	docs := map[string][]byte{}
-	for _, v := range versions {
-		var doc yaml.Node
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("parse normative extras: %w", err)
-		}
-		ver := mapGet(doc.Content[0], "tosca_definitions_version")
-		if ver == nil {
-			return nil, fmt.Errorf("%w: extras have no tosca_definitions_version", errPatch)
-		}
-		ver.Value = v
-		var buf bytes.Buffer
-		enc := yaml.NewEncoder(&buf)
-		enc.SetIndent(2)
-		if err := enc.Encode(&doc); err != nil {
-			return nil, fmt.Errorf("write normative extras %s: %w", v, err)
-		}
-		docs[v] = buf.Bytes()
-	}
-	return docs, nil
-}

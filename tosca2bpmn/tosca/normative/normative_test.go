@@ -371,3 +371,27 @@ func TestAliasesReturnsCopy(t *testing.T) {
 	s["Compute"] = "changed"
 	assert.Equal(t, "tosca.nodes.Compute", SectionAliases("tosca_simple_yaml_1_3", "node_types")["Compute"])
 }
+
+// TestTypeNames checks the line scanner of the alias tables against a YAML parse of every embedded
+// document.
+func TestTypeNames(t *testing.T) {
+	for _, v := range Versions() {
+		for _, get := range []func(string) (string, []byte, bool){Definitions, Extras} {
+			name, data, _ := get(v)
+			t.Run(name, func(t *testing.T) {
+				var n yaml.Node
+				require.NoError(t, yaml.Unmarshal(data, &n))
+				want := map[string][]string{}
+				root := n.Content[0]
+				for i := 0; i < len(root.Content); i += 2 {
+					if m := root.Content[i+1]; m.Kind == yaml.MappingNode {
+						for j := 0; j < len(m.Content); j += 2 {
+							want[root.Content[i].Value] = append(want[root.Content[i].Value], m.Content[j].Value)
+						}
+					}
+				}
+				assert.Equal(t, want, typeNames(data))
+			})
+		}
+	}
+}
