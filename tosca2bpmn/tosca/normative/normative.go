@@ -64,4 +64,3 @@ var definitions = func() map[string][]byte {
 
 // newestVersion is the version written whole, from which the others are derived.
 func newestVersion() string { return versions[len(versions)-1] }
-
