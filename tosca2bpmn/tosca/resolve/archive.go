@@ -130,17 +130,26 @@ func (a *archive) read(name string, maxSize int64) ([]byte, error) {
 	}
 	rc, err := zf.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%s!/%s: %w", a.name, name, err)
+		return nil, a.readError(name, err)
 	}
 	defer rc.Close()
 	data, err := io.ReadAll(io.LimitReader(rc, maxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s!/%s: %w", a.name, name, err)
+		return nil, a.readError(name, err)
 	}
 	if int64(len(data)) > maxSize {
 		return nil, fmt.Errorf("%s!/%s: more than %d bytes: %w", a.name, name, maxSize, ErrTooLarge)
 	}
 	return data, nil
+}
+
+// readError classifies an error reading entry name: what the zip reader refuses is a corrupt archive.
+func (a *archive) readError(name string, err error) error {
+	if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrAlgorithm) ||
+		errors.Is(err, io.ErrUnexpectedEOF) {
+		return &CSARError{Archive: a.name, Reason: Corrupt, Detail: fmt.Sprintf("entry %q: %v", name, err)}
+	}
+	return fmt.Errorf("%s!/%s: %w", a.name, name, err)
 }
 
 // exists reports whether name is a file entry.

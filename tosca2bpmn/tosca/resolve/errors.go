@@ -48,6 +48,9 @@ const (
 	UnsafeEntry
 	// TooBig: more entries than allowed, or a total uncompressed size above the bound (zip bomb).
 	TooBig
+	// Corrupt: an entry cannot be read: bad data, a checksum mismatch, more data than its header declares,
+	// or a compression method (or encryption) Go does not read.
+	Corrupt
 )
 
 var reasonNames = map[CSARReason]string{
@@ -59,6 +62,7 @@ var reasonNames = map[CSARReason]string{
 	RootYAMLCount:           "not exactly one root YAML",
 	UnsafeEntry:             "unsafe entry name",
 	TooBig:                  "archive too big",
+	Corrupt:                 "corrupt entry",
 }
 
 // String names the reason.

@@ -92,20 +92,28 @@ func (r *Resolver) get(ctx context.Context, u string) ([]byte, error) {
 	return data, nil
 }
 
-// head reports whether the URL answers a HEAD request with 2xx (for Exists: artifacts may be large).
-func (r *Resolver) head(ctx context.Context, u string) bool {
+// probe reports whether the URL answers 2xx, for Exists: with HEAD, since artifacts may be large, and with a
+// GET whose body is not read when the server does not do HEAD.
+func (r *Resolver) probe(ctx context.Context, u string) bool {
 	ctx, cancel := context.WithTimeout(ctx, r.opts.FetchTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
-	if err != nil {
-		return false
+	status := func(method string) int {
+		req, err := http.NewRequestWithContext(ctx, method, u, nil)
+		if err != nil {
+			return 0
+		}
+		resp, err := r.client.Do(req)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
 	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return false
+	s := status(http.MethodHead)
+	if s == http.StatusMethodNotAllowed || s == http.StatusNotImplemented {
+		s = status(http.MethodGet)
 	}
-	resp.Body.Close()
-	return resp.StatusCode >= 200 && resp.StatusCode <= 299
+	return s >= 200 && s <= 299
 }
 
 // cacheFile is where the body of u is cached: the SHA-256 of the URL, so any URL makes a safe file name.

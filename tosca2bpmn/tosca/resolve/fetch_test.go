@@ -45,6 +45,13 @@ func newFakeServer(t *testing.T) *fakeServer {
 		case <-s.release:
 		}
 	})
+	mux.HandleFunc("/nohead/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		w.Write([]byte("body"))
+	})
 	mux.HandleFunc("/broken", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "boom", http.StatusInternalServerError)
 	})
@@ -189,4 +196,6 @@ func TestFetchedRelative(t *testing.T) {
 	assert.True(t, r.Exists(ctx, root, "scripts/install.sh"))
 	assert.Equal(t, 1, srv.count("HEAD /types/v1/scripts/install.sh"), "Exists asks with HEAD")
 	assert.False(t, r.Exists(ctx, root, "/none.sh"))
+	assert.True(t, r.Exists(ctx, root, "/nohead/x.sh"), "a server without HEAD is asked with GET")
+	assert.Equal(t, 1, srv.count("GET /nohead/x.sh"))
 }

@@ -183,6 +183,10 @@ func resolvePath(from loc, ref string) (loc, error) {
 		if err != nil {
 			return loc{}, fmt.Errorf("reference %q: %w: %w", ref, ErrBadReference, err)
 		}
+		if r.Scheme != "" {
+			// A drive letter ("C:/x") or "a:b" is neither a path on the server nor a URL we read.
+			return loc{}, fmt.Errorf("reference %q from %s: %w", ref, from, ErrBadReference)
+		}
 		return loc{kind: kindURL, url: canonicalURL(from.url.ResolveReference(r))}, nil
 	case kindZip:
 		if strings.ContainsRune(ref, '\\') || path.IsAbs(ref) || filepath.IsAbs(ref) {

@@ -118,6 +118,13 @@ func TestIndigoMirror(t *testing.T) {
 	assert.False(t, r.Exists(ctx, from, "examples/none.yaml"))
 }
 
+func TestMirrorDirMissing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "none")
+	_, err := New(Options{Mirrors: map[string]string{"https://h/": missing}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), missing)
+}
+
 func TestParseMirror(t *testing.T) {
 	tests := []struct {
 		spec, prefix, dir string

@@ -85,6 +85,11 @@ func (o Options) Validate() error {
 	if _, err := compileMirrors(o.Mirrors); err != nil {
 		errs = append(errs, err)
 	}
+	for prefix, dir := range o.Mirrors {
+		if _, err := os.Stat(dir); dir != "" && err != nil {
+			errs = append(errs, fmt.Errorf("mirror %q: %w", prefix, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -224,7 +229,7 @@ func (r *Resolver) Exists(ctx context.Context, from Document, ref string) bool {
 		if _, cached := r.cached(u); ok || cached {
 			return true
 		}
-		return r.client != nil && r.head(ctx, u)
+		return r.client != nil && r.probe(ctx, u)
 	default:
 		return isRegular(to.path)
 	}

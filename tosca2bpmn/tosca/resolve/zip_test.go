@@ -129,8 +129,9 @@ func TestLyingEntrySize(t *testing.T) {
 
 	r := newResolver(t, Options{})
 	_, err = r.Root(context.Background(), p)
-	require.Error(t, err)
-	assert.NotErrorIs(t, err, ErrInvalidCSAR, "the directory is sound; the entry fails on read")
+	var ce *CSARError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, Corrupt, ce.Reason, "%v", err)
 }
 
 // TestArchiveImports: relative imports from a file in an archive resolve inside the same archive, and may not
