@@ -30,14 +30,8 @@ func (v *validator) add(sev Severity, kind error, e any, attr, format string, ar
 	switch x := e.(type) {
 	case Element:
 		p.ID = x.Base().ID
-	case DiagramElement:
+	case interface{ DI() *DIBase }:
 		p.ID = x.DI().ID
-	case *Diagram:
-		p.ID = x.ID
-	case *Label:
-		p.ID = x.ID
-	case *LabelStyle:
-		p.ID = x.ID
 	case *XMLElement:
 		p.ID, _ = x.AttrValue("", "id")
 		p.Element = x.Local
