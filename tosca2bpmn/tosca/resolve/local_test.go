@@ -157,3 +157,29 @@ func TestCanceledContext(t *testing.T) {
 	_, err = r.Import(ctx, Document{Location: "file://" + root}, "", "main.yaml")
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+func TestFileDocument(t *testing.T) {
+	dir := t.TempDir()
+	real, err := filepath.EvalSymlinks(dir)
+	require.NoError(t, err)
+	odd := filepath.Join(real, "a %41#b?.yaml")
+	writeFile(t, real, "a %41#b?.yaml", "on disk")
+	writeFile(t, real, "lib/t.yaml", "t")
+	r := newResolver(t, Options{})
+	for _, name := range []string{odd, filepath.Join(real, "not-there.yaml")} {
+		doc, err := FileDocument(name, []byte("in memory"))
+		require.NoError(t, err)
+		assert.Equal(t, name, doc.Name)
+		l, err := parseLocation(doc.Location)
+		require.NoError(t, err)
+		assert.Equal(t, name, l.path, "the Location reads back to the file")
+		got, err := r.Import(context.Background(), doc, "", "lib/t.yaml")
+		require.NoError(t, err)
+		assert.Equal(t, "t", string(got.Data))
+	}
+	fromDisk, err := r.Root(context.Background(), odd)
+	require.NoError(t, err)
+	mem, err := FileDocument(odd, nil)
+	require.NoError(t, err)
+	assert.Equal(t, fromDisk.Location, mem.Location)
+}

@@ -364,3 +364,19 @@ func isRegular(abs string) bool {
 	st, err := os.Stat(abs)
 	return err == nil && st.Mode().IsRegular()
 }
+
+// FileDocument makes the Document of a local file whose content the caller already holds (a buffer being
+// validated, a file piped in): Name is name as given, Location the canonical one Root would give the file, so
+// that relative imports resolve beside it and loops through it are seen. The file need not exist.
+func FileDocument(name string, data []byte) (Document, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return Document{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if p, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = p
+	} else if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(d, filepath.Base(abs))
+	}
+	return Document{Location: loc{kind: kindFile, path: abs}.String(), Name: name, Data: data}, nil
+}
