@@ -2,15 +2,11 @@ package resolve
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 )
 
 // Document is one TOSCA file to parse.
@@ -23,74 +19,6 @@ type Document struct {
 	Name string
 	// Data is the content.
 	Data []byte
-}
-
-// Defaults of Options.
-const (
-	DefaultMaxSize         = 10 << 20  // 10 MiB per file
-	DefaultMaxArchiveTotal = 512 << 20 // 512 MiB uncompressed in all entries of one archive
-	DefaultMaxEntries      = 10000     // entries in one archive
-	DefaultFetchTimeout    = 30 * time.Second
-)
-
-// Options configures a Resolver. Zero values take the defaults above.
-type Options struct {
-	// Mirrors maps URL prefixes to local directories (offline mirror); the longest prefix wins. A "*" path
-	// segment in a prefix matches any one segment (see the package documentation).
-	Mirrors map[string]string
-	// CacheDir is where fetched URLs are cached ("" = no disk cache).
-	CacheDir string
-	// CacheMaxAge is how long a cached body is used before it is fetched again (0 = for ever: offline first).
-	CacheMaxAge time.Duration
-	// Client fetches URLs no mirror covers. nil = no network: such a URL is an ErrNoMirror.
-	Client *http.Client
-	// FetchTimeout bounds each HTTP request (default 30 s).
-	FetchTimeout time.Duration
-	// MaxSize refuses any file, archive entry or fetched body larger than this (default 10 MiB).
-	MaxSize int64
-	// MaxArchiveTotal refuses an archive whose entries add up to more bytes uncompressed (default 512 MiB).
-	MaxArchiveTotal int64
-	// MaxEntries refuses an archive with more entries (default 10000).
-	MaxEntries int
-	// Now is the clock for cache ages (default time.Now).
-	Now func() time.Time
-}
-
-// withDefaults fills the zero values.
-func (o Options) withDefaults() Options {
-	if o.MaxSize == 0 {
-		o.MaxSize = DefaultMaxSize
-	}
-	if o.MaxArchiveTotal == 0 {
-		o.MaxArchiveTotal = DefaultMaxArchiveTotal
-	}
-	if o.MaxEntries == 0 {
-		o.MaxEntries = DefaultMaxEntries
-	}
-	if o.FetchTimeout == 0 {
-		o.FetchTimeout = DefaultFetchTimeout
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	return o
-}
-
-// Validate reports every problem of the options at once.
-func (o Options) Validate() error {
-	var errs []error
-	if o.MaxSize < 0 || o.MaxArchiveTotal < 0 || o.MaxEntries < 0 || o.FetchTimeout < 0 || o.CacheMaxAge < 0 {
-		errs = append(errs, errors.New("resolve options: negative limit"))
-	}
-	if _, err := compileMirrors(o.Mirrors); err != nil {
-		errs = append(errs, err)
-	}
-	for prefix, dir := range o.Mirrors {
-		if _, err := os.Stat(dir); dir != "" && err != nil {
-			errs = append(errs, fmt.Errorf("mirror %q: %w", prefix, err))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // Resolver finds the bytes of TOSCA documents. It is safe for concurrent use.
@@ -298,85 +226,4 @@ func archiveName(name, fallback string) string {
 		return name[:i]
 	}
 	return fallback
-}
-
-// canonicalPath resolves symbolic links so that one file has one Location however it is reached.
-func canonicalPath(abs, name string) (string, error) {
-	p, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return "", fileError(name, err)
-	}
-	return p, nil
-}
-
-// readHead returns the first bytes of a regular file.
-func readHead(abs, name string) ([]byte, error) {
-	f, err := openRegular(abs, name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	head := make([]byte, 4)
-	n, err := io.ReadFull(f, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return head[:n], nil
-}
-
-// readFile reads a regular file no larger than maxSize.
-func readFile(abs, name string, maxSize int64) ([]byte, error) {
-	f, err := openRegular(abs, name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if int64(len(data)) > maxSize {
-		return nil, fmt.Errorf("%s: more than %d bytes: %w", name, maxSize, ErrTooLarge)
-	}
-	return data, nil
-}
-
-// openRegular opens a file, refusing directories and devices (reading /dev/zero would never end).
-func openRegular(abs, name string) (*os.File, error) {
-	f, err := os.Open(abs)
-	if err != nil {
-		return nil, fileError(name, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fileError(name, err)
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: not a regular file: %w", name, ErrNotFound)
-	}
-	return f, nil
-}
-
-// isRegular reports whether abs is a regular file (following links).
-func isRegular(abs string) bool {
-	st, err := os.Stat(abs)
-	return err == nil && st.Mode().IsRegular()
-}
-
-// FileDocument makes the Document of a local file whose content the caller already holds (a buffer being
-// validated, a file piped in): Name is name as given, Location the canonical one Root would give the file, so
-// that relative imports resolve beside it and loops through it are seen. The file need not exist.
-func FileDocument(name string, data []byte) (Document, error) {
-	abs, err := filepath.Abs(name)
-	if err != nil {
-		return Document{}, fmt.Errorf("%s: %w", name, err)
-	}
-	if p, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = p
-	} else if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		abs = filepath.Join(d, filepath.Base(abs))
-	}
-	return Document{Location: loc{kind: kindFile, path: abs}.String(), Name: name, Data: data}, nil
 }
