@@ -73,8 +73,12 @@ func ParseConstraint(typeName string, n *yaml.Node) (Constraint, error) {
 	}
 	c := Constraint{Op: key.Value, Type: kind, Line: key.Line, Column: key.Column}
 	if key.Kind != yaml.ScalarNode || !isKnownOp(key.Value) {
+		name := describeNode(key)
+		if key.Kind == yaml.ScalarNode {
+			name = quoteText(key.Value)
+		}
 		return Constraint{}, errAt(key, ErrInvalidConstraint, "unknown constraint clause %s (expected one of %s)",
-			describeNode(key), strings.Join(allOps, ", "))
+			name, strings.Join(allOps, ", "))
 	}
 	if msg := applicable(c.Op, kind); msg != "" {
 		return Constraint{}, errAt(key, ErrInvalidConstraint, "%s", msg)
@@ -98,7 +102,7 @@ func isKnownOp(op string) bool {
 func applicable(op, kind string) string {
 	switch op {
 	case OpInRange:
-		// The normative PortSpec (TOSCA 1.3, 5.3.7) constrains a range property with in_range: the
+		// The normative tosca.datatypes.network.PortSpec constrains a range property with in_range: the
 		// value's bounds must lie within the clause's.
 		if !isOrdered(kind) && kind != TypeRange {
 			return op + " does not apply to type " + kind +

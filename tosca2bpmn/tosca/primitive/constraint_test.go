@@ -49,7 +49,8 @@ func TestParseConstraint(t *testing.T) {
 		{name: "not a map", typ: "integer", clause: "[in_range, 1]", err: "a constraint clause is a map with one key, such as in_range: [1, 10]; got a list of 2 entries"},
 		{name: "two keys", typ: "integer", clause: "{equal: 1, less_than: 2}", err: "got a map of 2 entries"},
 		{name: "scalar", typ: "integer", clause: "equal", err: `got string "equal"`},
-		{name: "unknown clause", typ: "integer", clause: "{between: [1, 2]}", err: `unknown constraint clause string "between" (expected one of equal, greater_than`, col: 5},
+		{name: "unknown clause", typ: "integer", clause: "{between: [1, 2]}", err: `unknown constraint clause "between" (expected one of equal, greater_than`, col: 5},
+		{name: "clause name not a string", typ: "integer", clause: "{[a]: 1}", err: "unknown constraint clause a list", col: 5},
 		{name: "unknown type", typ: "Port", clause: "{equal: 1}", err: `constraint on unknown primitive type "Port"`},
 
 		// Clauses that do not apply to the type.

@@ -32,4 +32,12 @@
 //     is case-sensitive (Kbps is kilobit, KBps kilobyte); prefixes (k, Ki, M, ...) are not.
 //   - pattern: RE2 syntax (Go regexp), anchored: the whole string must match.
 //   - in_range: either bound may be UNBOUNDED (tosca-parser accepts both); lower must not exceed upper.
+//     On a range property (the normative PortSpec's source_range) the bounds are integers and a range
+//     value satisfies the clause when both its bounds lie inside.
+//   - greater_than and the other comparisons apply to the ordered types only: integer, float,
+//     timestamp, version and the scalar units (not string, boolean, null or range).
+//   - version comparison follows TOSCA 1.3, 3.3.2.3: a qualified version is older than the unqualified
+//     one, builds order within one qualifier, and different qualifiers are not ordered at all.
+//   - scalar-unit.bitrate is accepted whatever tosca_definitions_version the template declares; the
+//     reader may refuse it before 1.3.
 package primitive
