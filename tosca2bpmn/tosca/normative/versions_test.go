@@ -124,6 +124,8 @@ func TestVersionDifferences(t *testing.T) {
 			[4]any{"Creates the node.", "Creates the node.", "Creates the node.", nil}},
 		{"group Root interface", field("group_types", "tosca.groups.Root", "interfaces", "Standard", "type"),
 			[4]any{"tosca.interfaces.node.lifecycle.Standard", "tosca.interfaces.node.lifecycle.Standard", "tosca.interfaces.node.lifecycle.Standard", nil}},
+		{"Database name required (relaxed in 1.0 for the field)", field("node_types", "tosca.nodes.Database", "properties", "name", "required"),
+			[4]any{false, true, true, true}},
 		{"BlockStorage size default", func(d doc) any {
 			for _, n := range []string{"tosca.nodes.BlockStorage", "tosca.nodes.Storage.BlockStorage"} {
 				if def, ok := d["node_types"][n]; ok {
