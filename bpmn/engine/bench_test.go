@@ -1,0 +1,83 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/bpmn/engine/enginetest"
+	"github.com/toscaflow/toscaflow/bpmn/engine/memstore"
+)
+
+// autoCompleter completes every service task at once when on, and ignores commands when off (the
+// instances started while it is off stay live, waiting at their tasks).
+type autoCompleter struct {
+	e  *engine.Engine
+	on bool
+}
+
+func (a *autoCompleter) Dispatch(ctx context.Context, cmds []engine.Command) error {
+	if !a.on {
+		return nil
+	}
+	for _, c := range cmds {
+		if err := a.e.CompleteTask(ctx, c.ID, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BenchmarkForkJoin runs start → parallel gateway → three service tasks → join → end to completion
+// (the dispatcher completes each task in memory) next to 1,000, 10,000 and 100,000 live instances.
+func BenchmarkForkJoin(b *testing.B) {
+	defs := enginetest.Parse(b, []byte(enginetest.Process("p", "", forkJoin)))
+	for _, live := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("live=%d", live), func(b *testing.B) {
+			ctx := context.Background()
+			store := memstore.New()
+			ac := &autoCompleter{}
+			e, err := engine.New(engine.Config{Store: store, Dispatcher: ac,
+				Clock: enginetest.NewFakeClock(enginetest.Epoch)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ac.e = e
+			if _, err := e.Deploy(defs); err != nil {
+				b.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for i := 0; i < live; i++ {
+				if _, err := e.Start(ctx, engine.StartRequest{ProcessID: "p"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			perLive := float64(after.HeapAlloc-before.HeapAlloc) / float64(live)
+
+			ac.on = true
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				id, err := e.Start(ctx, engine.StartRequest{ProcessID: "p"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if i == 0 {
+					in, _ := e.Instance(ctx, id)
+					if in.Status != engine.StatusCompleted {
+						b.Fatalf("instance %s not completed: %s", id, in.Status)
+					}
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "instances/s")
+			b.ReportMetric(perLive, "bytes/live-instance")
+		})
+	}
+}

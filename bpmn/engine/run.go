@@ -1,0 +1,304 @@
+package engine
+
+import (
+	"fmt"
+	"maps"
+	"strconv"
+)
+
+// run executes one instance inside a step. Tokens exist only for wait states; a token passing
+// through events and gateways is a work item in the queue.
+type run struct {
+	t        *tx
+	in       *Instance
+	p        *program
+	expected int64
+	dirty    bool
+	queue    []work
+	// touched are the scopes whose completion or inclusive joins must be checked when the queue is empty.
+	touched map[int64]bool
+	// reexecute names a node executed again after an incident: its activation is journaled once.
+	reexecute string
+}
+
+// workKind tells queued work items apart.
+type workKind uint8
+
+const (
+	wEnter     workKind = iota + 1 // a token arrives at node (via flow, nil when (re)started directly)
+	wTrigger                       // an event fires for a timer or subscription owner
+	wCallDone                      // a called instance completed
+	wCompDone                      // a compensation handler finished
+	wScopeDone                     // a scope completed
+)
+
+type work struct {
+	kind    workKind
+	scope   int64
+	node    *node
+	via     *flow
+	owner   int64
+	onScope bool
+	vars    map[string]any
+}
+
+func (r *run) pending() bool { return len(r.queue) > 0 || len(r.touched) > 0 }
+
+func (r *run) push(w work) {
+	r.dirty = true
+	r.queue = append(r.queue, w)
+}
+
+func (r *run) enter(scope int64, n *node, via *flow) {
+	r.push(work{kind: wEnter, scope: scope, node: n, via: via})
+}
+
+func (r *run) touch(scope int64) {
+	if r.touched == nil {
+		r.touched = map[int64]bool{}
+	}
+	r.touched[scope] = true
+}
+
+// settle processes queued work until the instance rests: then it fires inclusive joins whose
+// tokens can no longer grow and completes scopes with nothing left inside.
+func (r *run) settle() error {
+	for r.pending() {
+		for len(r.queue) > 0 {
+			w := r.queue[0]
+			r.queue = r.queue[1:]
+			if r.in.Status.Final() {
+				continue
+			}
+			if err := r.do(w); err != nil {
+				return err
+			}
+		}
+		if len(r.touched) == 0 {
+			break
+		}
+		scopes := r.touched
+		r.touched = nil
+		for id := range scopes {
+			s := r.in.Scopes[id]
+			if s == nil || r.in.Status.Final() {
+				continue
+			}
+			if r.fireInclusiveJoins(s) {
+				continue
+			}
+			if s.Active == 0 && len(s.Joins) == 0 {
+				r.push(work{kind: wScopeDone, scope: id})
+			}
+		}
+	}
+	return nil
+}
+
+func (r *run) do(w work) error {
+	switch w.kind {
+	case wEnter:
+		if r.in.Scopes[w.scope] == nil {
+			return nil // the scope was terminated while the work waited
+		}
+		r.execute(w.scope, w.node, w.via)
+	case wTrigger:
+		r.trigger(w.owner, w.onScope, w.node, w.vars)
+	case wCallDone:
+		r.calledDone(w.owner, w.vars)
+	case wCompDone:
+		r.compensationStep(w.owner)
+	case wScopeDone:
+		s := r.in.Scopes[w.scope]
+		if s != nil && s.Active == 0 && len(s.Joins) == 0 {
+			r.completeScope(s)
+		}
+	}
+	return nil
+}
+
+// nextID hands out the next instance-local id.
+func (r *run) nextID() int64 {
+	r.in.Seq++
+	return r.in.Seq
+}
+
+func (r *run) emit(typ EventType, element string) {
+	if typ == EventElementActivated && element == r.reexecute {
+		r.reexecute = ""
+		return
+	}
+	r.t.emit(r.in.ID, typ, element, "")
+}
+
+// newToken places a waiting token at n in scope.
+func (r *run) newToken(scope int64, n *node, state TokenState) *Token {
+	tok := &Token{ID: r.nextID(), Scope: scope, Element: n.id, State: state}
+	r.in.Tokens[tok.ID] = tok
+	r.in.Scopes[scope].Active++
+	r.dirty = true
+	return tok
+}
+
+// dropToken removes a token with everything it owns (timers, subscriptions).
+func (r *run) dropToken(tok *Token) {
+	r.unsubscribe(tok.ID, false)
+	delete(r.in.Tokens, tok.ID)
+	if s := r.in.Scopes[tok.Scope]; s != nil {
+		s.Active--
+		r.touch(s.ID)
+	}
+	r.dirty = true
+}
+
+// newScope opens a child scope owned by token tok (0: none, as for multi-instance inner scopes).
+func (r *run) newScope(parent int64, kind ScopeKind, element string, tok int64, vars map[string]any) *Scope {
+	s := &Scope{ID: r.nextID(), Parent: parent, Kind: kind, Element: element, Token: tok, Vars: vars}
+	r.in.Scopes[s.ID] = s
+	if p := r.in.Scopes[parent]; p != nil {
+		p.Active++
+	}
+	return s
+}
+
+// dropScope removes a scope that has nothing inside any more.
+func (r *run) dropScope(s *Scope) {
+	r.unsubscribe(s.ID, true)
+	delete(r.in.Scopes, s.ID)
+	if p := r.in.Scopes[s.Parent]; p != nil {
+		p.Active--
+		r.touch(p.ID)
+	}
+}
+
+// scopeDefOf returns the compiled content a scope instance runs.
+func (r *run) scopeDefOf(s *Scope) *scopeDef {
+	switch s.Kind {
+	case ScopeProcess:
+		return r.p.root
+	case ScopeSubProcess, ScopeEventSub, ScopeCompensation:
+		return r.p.nodes[s.Element].inner
+	}
+	return nil
+}
+
+// vars flattens the variables visible from a scope: inner scopes shadow outer ones.
+func (r *run) vars(scope int64) map[string]any {
+	var chain []*Scope
+	for s := r.in.Scopes[scope]; s != nil; s = r.in.Scopes[s.Parent] {
+		chain = append(chain, s)
+	}
+	if len(chain) == 1 {
+		return chain[0].Vars
+	}
+	out := map[string]any{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		maps.Copy(out, chain[i].Vars)
+	}
+	return out
+}
+
+// setVar writes a variable where it is already defined along the scope chain, else at the process
+// scope (Camunda's setVariable; Zeebe propagates the same way).
+func (r *run) setVar(scope int64, name string, v any) {
+	for s := r.in.Scopes[scope]; s != nil; s = r.in.Scopes[s.Parent] {
+		if _, ok := s.Vars[name]; ok {
+			s.Vars[name] = v
+			return
+		}
+	}
+	root := r.in.Scopes[rootScope]
+	if root.Vars == nil {
+		root.Vars = map[string]any{}
+	}
+	root.Vars[name] = v
+}
+
+func (r *run) setVars(scope int64, vars map[string]any) {
+	for k, v := range vars {
+		r.setVar(scope, k, v)
+	}
+	if len(vars) > 0 {
+		r.dirty = true
+	}
+}
+
+// setLocal writes a variable in the scope itself.
+func setLocal(s *Scope, name string, v any) {
+	if s.Vars == nil {
+		s.Vars = map[string]any{}
+	}
+	s.Vars[name] = v
+}
+
+// jobID makes the command id of a token's job: unique and stable for this activation.
+func (r *run) jobID() string { return r.in.ID + "/" + strconv.FormatInt(r.nextID(), 10) }
+
+// tokenByJob finds the token waiting for a job.
+func (r *run) tokenByJob(job string) *Token {
+	for _, tok := range r.in.Tokens {
+		if tok.Job == job {
+			return tok
+		}
+	}
+	return nil
+}
+
+// tokensIn lists the tokens of a scope.
+func (r *run) tokensIn(scope int64) []*Token {
+	var out []*Token
+	for _, tok := range r.in.Tokens {
+		if tok.Scope == scope {
+			out = append(out, tok)
+		}
+	}
+	return out
+}
+
+// childScopes lists the scopes directly inside scope that no token owns (multi-instance inner
+// scopes, event subprocess instances).
+func (r *run) unownedChildren(scope int64) []*Scope {
+	var out []*Scope
+	for _, s := range r.in.Scopes {
+		if s.Parent == scope && s.Token == 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// evalBool evaluates a condition in a scope.
+func (r *run) evalBool(scope int64, src string) (bool, error) {
+	return r.t.e.exprs.Bool(src, r.vars(scope))
+}
+
+// eval evaluates an expression in a scope.
+func (r *run) eval(scope int64, src string) (any, error) {
+	return r.t.e.exprs.Eval(src, r.vars(scope))
+}
+
+// incident stops work at n in scope: the token (created when tok is nil) waits until
+// ResolveIncident retries it.
+func (r *run) incident(scope int64, n *node, tok *Token, kind IncidentKind, code string, err error) {
+	if tok == nil {
+		tok = r.newToken(scope, n, TokenIncident)
+		tok.Resume = 0 // re-execute the node on resolution
+	} else {
+		tok.Resume = tok.State
+		tok.State = TokenIncident
+	}
+	inc := &Incident{ID: r.nextID(), Token: tok.ID, Element: n.id, Kind: kind, Code: code,
+		Message: err.Error(), Created: r.t.now}
+	tok.Incident = inc.ID
+	if r.in.Incidents == nil {
+		r.in.Incidents = map[int64]*Incident{}
+	}
+	r.in.Incidents[inc.ID] = inc
+	r.dirty = true
+	r.t.m.Events = append(r.t.m.Events, Event{Type: EventIncidentRaised, Instance: r.in.ID, Element: n.id,
+		Time: r.t.now, Incident: inc.ID, Detail: inc.Message})
+}
+
+func nodeErr(n *node, format string, args ...any) error {
+	return fmt.Errorf("%s %q: %s", "element", n.id, fmt.Sprintf(format, args...))
+}
