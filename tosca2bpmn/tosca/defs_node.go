@@ -75,6 +75,10 @@ func (p *parser) capabilityDefs(file string, n *yaml.Node, entity string, inheri
 
 // occurrences reads [min, max] where max may be UNBOUNDED.
 func (p *parser) occurrences(file string, n *yaml.Node, entity string) Occurrences {
+	if d := deref(n); d != nil && d.Kind == yaml.ScalarNode && p.inTypes > 0 {
+		p.warn(posOf(file, d), entity, "occurrences must be a list [min, max], not %s; ignored", kindName(d))
+		return Occurrences{1, -1}
+	}
 	items := p.items(file, n, entity+" occurrences")
 	if len(items) != 2 {
 		if n != nil && deref(n).Kind == yaml.SequenceNode {
@@ -125,7 +129,8 @@ func (p *parser) requirementDefs(file string, n *yaml.Node, entity string, inher
 						d.Node = s
 						d.NodeType = p.lookup(NodeType, s)
 						if d.NodeType == nil && !p.isNodeTemplateName(s) {
-							p.add(posOf(file, f.V), re, "unknown node type %q", s)
+							// Definition files name node types defined in files they do not import.
+							p.warn(posOf(file, f.V), re, "unknown node type %q", s)
 						}
 					}
 				case "relationship":
@@ -372,7 +377,11 @@ func (p *parser) implementation(file string, n *yaml.Node, entity string) *Imple
 		case "primary":
 			im.Primary = p.artifactRef(file, f.V, entity+" primary")
 		case "dependencies":
-			for _, d := range p.items(file, f.V, entity+" dependencies") {
+			deps := []*yaml.Node{f.V}
+			if f.V.Kind == yaml.SequenceNode {
+				deps = p.items(file, f.V, entity+" dependencies")
+			}
+			for _, d := range deps {
 				if a := p.artifactRef(file, d, entity+" dependency"); a != nil {
 					im.Dependencies = append(im.Dependencies, a)
 				}
@@ -453,7 +462,10 @@ func (p *parser) artifactDef(file string, e entry, entity string) *Artifact {
 		}
 		switch f.Key {
 		case "type":
-			a.Type = p.lookupReport(ArtifactType, s, posOf(file, f.V), entity)
+			if a.Type = p.lookup(ArtifactType, s); a.Type == nil {
+				// The reference parser does not check artifact types; 1.0 templates write "shell" and the like.
+				p.warn(posOf(file, f.V), entity, "unknown artifact type %q", s)
+			}
 		case "file":
 			a.File = s
 		case "repository":

@@ -33,6 +33,16 @@ func (p *parser) propertyDef(file string, e entry, entity string, attr bool, par
 		d = &c
 		d.Pos = posOf(file, e.K)
 	}
+	if e.V != nil && e.V.Kind != yaml.MappingNode && !isNull(e.V) && p.inTypes > 0 {
+		// A value where a definition belongs: older definition files refine an inherited property so.
+		p.warn(posOf(file, e.V), entity, "a definition must be a map; %s is read as its default", kindName(e.V))
+		var s *Schema
+		if parent != nil {
+			s = &d.Schema
+		}
+		d.Default = p.value(file, e.V, s, entity+" default")
+		return d
+	}
 	es := p.entries(file, e.V, entity)
 	p.checkKeys(file, es, entity, propertyDefKeys)
 	var defNode, valNode *yaml.Node

@@ -120,6 +120,13 @@ func (p *parser) getProperty(g *Function, args []any, ref *valueRef, fail failFu
 	if len(args) < 2 {
 		return fail("expects an entity and a property name")
 	}
+	if s, _ := args[0].(string); s == "HOST" && ref.ctx.node != nil {
+		h := p.hostWith(ref.ctx.node, args[1:], false)
+		if h == nil {
+			return p.hostAttribute(g, args, ref, false, fail)
+		}
+		args = append([]any{h.Name}, args[1:]...)
+	}
 	h, known, failed := p.entity(args[0], ref, fail)
 	if failed || !known || h.typ() == nil {
 		return g
@@ -156,6 +163,11 @@ func (p *parser) findValue(h holder, path []any, attr bool, g *Function, fail fa
 		if c, ok := h.node.Capabilities[name]; ok {
 			if v, found := capabilityValue(c, second, attr); found {
 				return v, path[2:], name
+			}
+			if attr {
+				// Capability attributes are often set at deployment without being declared.
+				p.warn(g.Pos, "", "get_attribute: attribute %q is not declared by capability %q of node template %q", second, name, h.node.Name)
+				return nil, nil, name
 			}
 			fail("%s %q was not found in capability %q of node template %q", what, second, name, h.node.Name)
 			return nil, nil, name
@@ -232,7 +244,7 @@ func (p *parser) getAttribute(g *Function, args []any, ref *valueRef, fail failF
 		return fail("expects an entity and an attribute name")
 	}
 	if s, _ := args[0].(string); s == "HOST" && ref.ctx.node != nil {
-		return p.hostAttribute(g, args, ref, fail)
+		return p.hostAttribute(g, args, ref, true, fail)
 	}
 	h, known, failed := p.entity(args[0], ref, fail)
 	if failed || !known || h.typ() == nil {
@@ -245,22 +257,41 @@ func (p *parser) getAttribute(g *Function, args []any, ref *valueRef, fail failF
 	return g
 }
 
-// hostAttribute resolves [HOST, attr] to the nearest host up the HostedOn chain that has attr.
-func (p *parser) hostAttribute(g *Function, args []any, ref *valueRef, fail failFunc) any {
-	first := ref.ctx.node.Host()
-	if first == nil {
-		return fail("HOST used in node template %q, which has no requirement with a tosca.relationships.HostedOn relationship", ref.ctx.node.Name)
-	}
-	name, _ := args[1].(string)
+// hostWith returns the nearest node up the HostedOn chain of n that has the property or attribute
+// path[0] (directly or as a capability name followed by path[1]), or nil.
+func (p *parser) hostWith(n *NodeTemplate, path []any, attr bool) *NodeTemplate {
+	name, _ := path[0].(string)
 	seen := map[*NodeTemplate]bool{}
-	for h := first; h != nil && !seen[h]; h = h.Host() {
+	for h := n.Host(); h != nil && !seen[h]; h = h.Host() {
 		seen[h] = true
-		if _, found := lookupValue(holder{node: h}, h.Type, name, true); found {
-			g.Node = h
-			return g
+		if _, found := lookupValue(holder{node: h}, h.Type, name, attr); found {
+			return h
+		}
+		if c, ok := h.Capabilities[name]; ok && len(path) > 1 {
+			second, _ := path[1].(string)
+			if _, found := capabilityValue(c, second, attr); found {
+				return h
+			}
 		}
 	}
-	return fail("attribute %q was not found on the hosts of node template %q", name, ref.ctx.node.Name)
+	return nil
+}
+
+// hostAttribute resolves [HOST, name, …] of get_attribute to the nearest host up the HostedOn chain
+// that has it; for get_property (attr false) it is only called to report the failure.
+func (p *parser) hostAttribute(g *Function, args []any, ref *valueRef, attr bool, fail failFunc) any {
+	if ref.ctx.node.Host() == nil {
+		return fail("HOST used in node template %q, which has no requirement with a tosca.relationships.HostedOn relationship", ref.ctx.node.Name)
+	}
+	what := "property"
+	if attr {
+		what = "attribute"
+	}
+	if h := p.hostWith(ref.ctx.node, args[1:], attr); h != nil {
+		g.Node = h
+		return g
+	}
+	return fail("%s %s was not found on the hosts of node template %q", what, describe(args[1]), ref.ctx.node.Name)
 }
 
 // checkIndexable reports nested indexes into an attribute that is neither a list nor a map.

@@ -39,6 +39,13 @@ func (p *parser) nodeFilter(file string, n *yaml.Node, entity string, target *Ty
 						defs = ct.Properties
 					}
 					ce := entity + " capability " + quote(c.Key)
+					if isNull(c.V) {
+						continue
+					}
+					if c.V.Kind != yaml.MappingNode {
+						p.warn(posOf(file, c.V), ce, "must be a map with properties, not %s; ignored", kindName(c.V))
+						continue
+					}
 					cs := p.entries(file, c.V, ce)
 					p.checkKeys(file, cs, ce, keySet("properties"))
 					for _, pf := range cs {
@@ -63,6 +70,11 @@ func (p *parser) propertyFilters(file string, n *yaml.Node, entity string, defs 
 				clauses = []*yaml.Node{e.V}
 			}
 			for _, c := range clauses {
+				if c != nil && c.Kind == yaml.ScalarNode {
+					// The short form `name: value` means equal (TOSCA 1.3, 3.6.5).
+					c = &yaml.Node{Kind: yaml.MappingNode, Line: c.Line, Column: c.Column, Content: []*yaml.Node{
+						{Kind: yaml.ScalarNode, Tag: "!!str", Value: "equal", Line: c.Line, Column: c.Column}, c}}
+				}
 				typeName := ""
 				if d, ok := defs[e.Key]; ok {
 					typeName = d.Schema.baseType()

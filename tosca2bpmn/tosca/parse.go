@@ -20,11 +20,25 @@ type Options struct {
 	// Inputs are the values supplied for the topology inputs, as decoded from YAML or JSON (string,
 	// int, float64, bool, []any, map[string]any …). Each is validated against its input definition.
 	Inputs map[string]any
+	// Profiles are definitions documents read before the template as if it imported them: a vendor's
+	// types, or a profile with a tosca_definitions_version of its own (such as the NFV profile).
+	Profiles []Profile
 	// PartialInputs lets required inputs go without a value (validating a template before deployment):
 	// such an input stays a get_input *Function wherever it is used instead of being a problem.
 	PartialInputs bool
 	// Limits bound the resources one Parse may use; zero fields take defaults.
 	Limits Limits
+}
+
+// Profile is a definitions document that every parse sees (Options.Profiles).
+type Profile struct {
+	// Path is the file (or CSAR, or mirrored URL) to read.
+	Path string
+	// Version, when set, is a tosca_definitions_version the profile introduces (e.g.
+	// "tosca_simple_profile_for_nfv_1_0_0"); templates declaring it get the normative types of Base
+	// (e.g. "tosca_simple_yaml_1_0") and this profile's.
+	Version string
+	Base    string
 }
 
 // Parse reads the TOSCA service template at root (a YAML file or a CSAR archive), with its imports,
@@ -85,7 +99,8 @@ func ParseDocument(ctx context.Context, name string, data []byte, opts Options) 
 
 func newParser(ctx context.Context, opts Options) *parser {
 	lim := opts.Limits.withDefaults()
-	p := &parser{ctx: ctx, opts: opts, lim: lim, res: opts.Resolver, byLoc: map[string]*unit{}}
+	p := &parser{ctx: ctx, opts: opts, lim: lim, res: opts.Resolver, byLoc: map[string]*unit{},
+		profileFiles: map[string]bool{}, substituted: map[string]bool{}}
 	p.problems.limit = lim.MaxProblems
 	for k := range p.types {
 		p.types[k] = map[string]*Type{}
@@ -122,9 +137,15 @@ type parser struct {
 	state   map[*Type]int         // phase 4 progress per type
 	values  []*valueRef           // every value read, for phase 7
 	cur     *fnContext            // the context values are being read in
+	inTypes int                   // > 0 while reading type definitions (see checkKeys)
+
+	profileFiles map[string]bool // documents of Options.Profiles: their problems are the operator's, warnings
+	substituted  map[string]bool // node types some document's substitution_mappings implements
+	nested       []nestedSubstitution
 
 	refOf     map[*Value]*valueRef // phase 7
 	evalState map[*Value]int
+	fnDepth   int // > 0 while evaluating a function's arguments
 
 	pendingReqs     []pendingReq    // requirement assignments, resolved in phase 6
 	requireAssigned []*NodeTemplate // concrete nodes whose mandatory requirements must be assigned
@@ -146,6 +167,11 @@ func (p *parser) run(doc resolve.Document) *ServiceTemplate {
 		p.st.Types[k] = p.types[k]
 	}
 	p.st.aliases = p.aliases
+	for i := range p.found {
+		if p.profileFiles[p.found[i].File] {
+			p.found[i].Warning = true
+		}
+	}
 	return p.st
 }
 

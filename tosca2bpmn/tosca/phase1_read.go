@@ -22,7 +22,7 @@ type unit struct {
 	root    *yaml.Node
 	top     map[string]*yaml.Node
 	version string
-	prefix  string // namespace_prefix the document was imported with
+	prefixes []string // namespace_prefix values the document was imported with
 	repos   map[string]*Repository
 }
 
@@ -32,11 +32,16 @@ var topKeys = keySet("tosca_definitions_version", "namespace", "metadata", "desc
 	"template_name", "template_author", "template_version")
 
 func (p *parser) readAll(doc resolve.Document) bool {
-	root := p.decode(doc)
+	root := p.decode(doc, false)
 	if root == nil {
 		return false
 	}
 	p.version = root.version
+	for _, pr := range p.opts.Profiles {
+		if pr.Version != "" && pr.Version == p.version && pr.Base != "" {
+			p.version = pr.Base
+		}
+	}
 	for k := range p.aliases {
 		p.aliases[k] = map[string]string{}
 	}
@@ -45,7 +50,7 @@ func (p *parser) readAll(doc resolve.Document) bool {
 		// template's own definition of the same name wins, being read later).
 		for _, get := range []func(string) (string, []byte, bool){normative.Definitions, normative.Extras} {
 			if name, data, ok := get(p.version); ok {
-				if nu := p.decode(resolve.Document{Location: "normative:" + name, Name: name, Data: data}); nu != nil {
+				if nu := p.decode(resolve.Document{Location: "normative:" + name, Name: name, Data: data}, true); nu != nil {
 					p.units = append(p.units, nu)
 				}
 			}
@@ -57,15 +62,19 @@ func (p *parser) readAll(doc resolve.Document) bool {
 		}
 	}
 	p.root = root
+	p.readProfiles()
 	p.byLoc[doc.Location] = root
 	p.readImports(root, []string{doc.Location})
 	p.units = append(p.units, root)
+	for _, u := range p.units {
+		p.noteSubstitution(u)
+	}
 	p.readHeader(root)
 	return true
 }
 
 // decode turns a document into a unit, or reports why it cannot.
-func (p *parser) decode(doc resolve.Document) *unit {
+func (p *parser) decode(doc resolve.Document, imported bool) *unit {
 	u := &unit{doc: doc, file: doc.Name, top: map[string]*yaml.Node{}}
 	n, err := decodeYAML(doc.Data, p.lim)
 	if err != nil {
@@ -91,9 +100,14 @@ func (p *parser) decode(doc resolve.Document) *unit {
 		u.top[e.Key] = e.V
 	}
 	if v, ok := u.top["tosca_definitions_version"]; !ok {
-		p.add(posOf(u.file, u.root), "document", "missing required field tosca_definitions_version")
+		if imported {
+			// The reference parser reads such imports with the importer's version.
+			p.warn(posOf(u.file, u.root), "document", "missing required field tosca_definitions_version")
+		} else {
+			p.add(posOf(u.file, u.root), "document", "missing required field tosca_definitions_version")
+		}
 	} else if s, ok := p.str(u.file, v, "tosca_definitions_version"); ok {
-		if !knownVersion(s) {
+		if !p.knownVersion(s) {
 			p.add(posOf(u.file, v), "tosca_definitions_version", "unsupported version %q (supported: %s)",
 				s, strings.Join(normative.Versions(), ", "))
 		} else {
@@ -104,7 +118,12 @@ func (p *parser) decode(doc resolve.Document) *unit {
 	return u
 }
 
-func knownVersion(v string) bool {
+func (p *parser) knownVersion(v string) bool {
+	for _, pr := range p.opts.Profiles {
+		if pr.Version == v {
+			return true
+		}
+	}
 	for _, k := range normative.Versions() {
 		if k == v {
 			return true
@@ -246,22 +265,26 @@ func (p *parser) readImports(u *unit, stack []string) {
 			p.add(is.pos, "import "+quote(is.file), "%v", describeResolveError(err))
 			continue
 		}
-		if contains(stack, doc.Location) {
-			continue // an import loop: the document is being read already
-		}
-		if _, seen := p.byLoc[doc.Location]; seen {
+		if seen, ok := p.byLoc[doc.Location]; ok {
+			// Read already (a diamond), or being read (an import loop): its types are defined once,
+			// possibly under one more namespace prefix.
+			if is.prefix != "" && !contains(seen.prefixes, is.prefix) {
+				seen.prefixes = append(seen.prefixes, is.prefix)
+			}
 			continue
 		}
 		if len(p.byLoc) >= p.lim.MaxImports {
 			p.add(is.pos, "import "+quote(is.file), "too many documents (more than %d)", p.lim.MaxImports)
 			return
 		}
-		iu := p.decode(doc)
+		iu := p.decode(doc, true)
 		if iu == nil {
 			p.byLoc[doc.Location] = &unit{doc: doc}
 			continue
 		}
-		iu.prefix = is.prefix
+		if is.prefix != "" {
+			iu.prefixes = []string{is.prefix}
+		}
 		p.byLoc[doc.Location] = iu
 		p.readImports(iu, append(stack, doc.Location))
 		p.units = append(p.units, iu)
@@ -326,6 +349,59 @@ func (p *parser) readHeader(u *unit) {
 					st.Metadata = map[string]string{}
 				}
 				st.Metadata[k] = s
+			}
+		}
+	}
+}
+
+// readProfiles reads Options.Profiles (and what they import) after the normative definitions.
+func (p *parser) readProfiles() {
+	for _, pr := range p.opts.Profiles {
+		if pr.Version != "" && pr.Version != p.root.version {
+			continue // a profile of another version
+		}
+		doc, err := p.res.Root(p.ctx, pr.Path)
+		if err != nil {
+			p.add(Pos{File: pr.Path}, "profile", "%v", describeResolveError(err))
+			continue
+		}
+		if _, seen := p.byLoc[doc.Location]; seen {
+			continue
+		}
+		u := p.decode(doc, true)
+		if u == nil {
+			continue
+		}
+		p.profileFiles[u.file] = true
+		p.byLoc[doc.Location] = u
+		p.readImports(u, []string{doc.Location})
+		p.units = append(p.units, u)
+	}
+}
+
+// noteSubstitution records the node type an imported document's substitution_mappings implements:
+// templates of that type are completed by the substituting topology, so their requirements need not be
+// assigned.
+func (p *parser) noteSubstitution(u *unit) {
+	tt := deref(u.top["topology_template"])
+	if tt == nil || tt.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(tt.Content); i += 2 {
+		if k := deref(tt.Content[i]); k == nil || k.Value != "substitution_mappings" {
+			continue
+		}
+		sm := deref(tt.Content[i+1])
+		if sm == nil || sm.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(sm.Content); j += 2 {
+			k, v := deref(sm.Content[j]), deref(sm.Content[j+1])
+			if k != nil && k.Value == "node_type" && v != nil && v.Kind == yaml.ScalarNode {
+				if u != p.root { // the root's own substitution does not complete its own nodes
+					p.substituted[v.Value] = true
+					p.nested = append(p.nested, nestedSubstitution{u: u, nodeType: v.Value, pos: posOf(u.file, v), tt: tt})
+				}
 			}
 		}
 	}

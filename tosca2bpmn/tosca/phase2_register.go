@@ -47,8 +47,11 @@ func (p *parser) registerTypes() {
 				// A later document redefining a name replaces the earlier definition: the root and its
 				// imports may refine normative types, as the reference parsers allow.
 				p.types[k][e.Key] = t
-				if u.prefix != "" {
-					p.types[k][u.prefix+":"+e.Key] = t
+				// A prefixed name is written "prefix:Name" (1.2+) or "prefix.Name" (as the reference parser
+				// reads 1.0 templates).
+				for _, pre := range u.prefixes {
+					p.types[k][pre+":"+e.Key] = t
+					p.types[k][pre+"."+e.Key] = t
 				}
 			}
 		}
@@ -83,11 +86,17 @@ func (st *ServiceTemplate) Lookup(k Kind, name string) *Type {
 	return nil
 }
 
-// lookupReport is lookup with a problem when the type is unknown.
+// lookupReport is lookup with a problem when the type is unknown. Inside type definitions it is a
+// warning: definition files in the field refer to types of profiles they do not import, and what such
+// a reference would have checked is then left unchecked (templates naming unknown types stay errors).
 func (p *parser) lookupReport(k Kind, name string, pos Pos, entity string) *Type {
 	t := p.lookup(k, name)
 	if t == nil {
-		p.add(pos, entity, "unknown %s %q", k, name)
+		if p.inTypes > 0 {
+			p.warn(pos, entity, "unknown %s %q", k, name)
+		} else {
+			p.add(pos, entity, "unknown %s %q", k, name)
+		}
 	}
 	return t
 }

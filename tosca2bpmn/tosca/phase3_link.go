@@ -21,8 +21,8 @@ func (p *parser) allTypes() []*Type {
 					seen[t] = true
 					out = append(out, t)
 				}
-				if u.prefix != "" {
-					if t := p.types[k][u.prefix+":"+e.Key]; t != nil && !seen[t] {
+				for _, pre := range u.prefixes {
+					if t := p.types[k][pre+":"+e.Key]; t != nil && !seen[t] {
 						seen[t] = true
 						out = append(out, t)
 					}
@@ -51,7 +51,14 @@ func (p *parser) linkTypes() {
 		}
 		parent := p.lookup(t.Kind, d.derivedFrom)
 		if parent == nil {
-			p.add(d.derivedPos, t.Kind.String()+" "+quote(t.Name), "derived_from unknown %s %q", t.Kind, d.derivedFrom)
+			entity := t.Kind.String() + " " + quote(t.Name)
+			if other := p.otherKind(t.Kind, d.derivedFrom); other != nil {
+				// A type written in the wrong section (a capability type under node_types): the reference
+				// parser looks names up across sections. The type is kept as a root of its own section.
+				p.warn(d.derivedPos, entity, "derived_from names a %s, not a %s; the derivation is ignored", other.Kind, t.Kind)
+				continue
+			}
+			p.add(d.derivedPos, entity, "derived_from unknown %s %q", t.Kind, d.derivedFrom)
 			continue
 		}
 		t.Parent = parent
@@ -102,4 +109,16 @@ func (p *parser) linkTypes() {
 			}
 		}
 	}
+}
+
+// otherKind finds a type of another category by name.
+func (p *parser) otherKind(k Kind, name string) *Type {
+	for o := Kind(0); o < numKinds; o++ {
+		if o != k {
+			if t := p.lookup(o, name); t != nil {
+				return t
+			}
+		}
+	}
+	return nil
 }

@@ -46,7 +46,8 @@ func (p *parser) complete(t *Type) {
 		return // done, or being read (a type used inside its own definition: its inherited part is there)
 	}
 	p.state[t] = stateReading
-	defer func() { p.state[t] = stateDone }()
+	p.inTypes++
+	defer func() { p.state[t] = stateDone; p.inTypes-- }()
 	if t.Parent != nil {
 		p.complete(t.Parent)
 	}

@@ -124,10 +124,16 @@ func (p *parser) nodeBody(u *unit, nt *NodeTemplate, n *yaml.Node) {
 	}
 }
 
-// isAbstract reports whether the orchestrator, not the template, completes the node (1.2+ directives).
+// isAbstract reports whether the orchestrator or a substituting topology, not the template, completes
+// the node: 1.2+ directives, or a type that a substitution_mappings of a document read implements.
 func (p *parser) isAbstract(nt *NodeTemplate) bool {
 	for _, d := range nt.Directives {
 		if d == "select" || d == "substitute" {
+			return true
+		}
+	}
+	for name := range p.substituted {
+		if nt.Type.IsDerivedFrom(name) {
 			return true
 		}
 	}
@@ -164,13 +170,28 @@ func (p *parser) assignCapabilities(file string, n *yaml.Node, entity string, t 
 					c.Occurrences = p.occurrences(file, f.V, ce)
 				}
 			}
-			c.Properties = p.assignProperties(file, props, ce, d.Properties, false, c.Pos)
-			c.Attributes = p.assignProperties(file, attrs, ce, d.Attributes, true, c.Pos)
+			if d.Type == nil {
+				// Its type is unknown (reported at the definition): keep the values unchecked.
+				c.Properties = p.untypedValues(file, props, ce)
+				c.Attributes = p.untypedValues(file, attrs, ce)
+			} else {
+				c.Properties = p.assignProperties(file, props, ce, d.Properties, false, c.Pos)
+				c.Attributes = p.assignProperties(file, attrs, ce, d.Attributes, true, c.Pos)
+			}
 		} else {
 			c.Properties = p.defaults(d.Properties)
 			c.Attributes = p.defaults(d.Attributes)
 		}
 		out[name] = c
+	}
+	return out
+}
+
+// untypedValues reads a map of values without definitions.
+func (p *parser) untypedValues(file string, n *yaml.Node, entity string) map[string]*Value {
+	out := map[string]*Value{}
+	for _, e := range p.entries(file, n, entity) {
+		out[e.Key] = p.value(file, e.V, nil, entity+" "+quote(e.Key))
 	}
 	return out
 }

@@ -32,6 +32,7 @@ func (p *parser) linkTopology() {
 	p.readPolicies(u)
 	p.readOutputs(u)
 	p.readSubstitution(u)
+	p.checkNestedSubstitutions()
 }
 
 func (p *parser) requirements(pr pendingReq) {
@@ -61,8 +62,10 @@ func (p *parser) requirement(file string, nt *NodeTemplate, e entry) {
 	r := &Requirement{Name: e.Key, Source: nt, Pos: posOf(file, e.K), Occurrences: Occurrences{1, 1}}
 	r.Def = p.findRequirementDef(nt.Type, e.Key)
 	if r.Def == nil {
-		p.add(r.Pos, "node template "+quote(nt.Name), "node type %q has no requirement %q", nt.Type.Name, e.Key)
-		return
+		// 1.0 templates add requirements their type does not define; the reference parser accepts them.
+		// Read it against an open definition so that its target still joins the graph.
+		p.warn(r.Pos, "node template "+quote(nt.Name), "node type %q has no requirement %q", nt.Type.Name, e.Key)
+		r.Def = &RequirementDef{Name: e.Key, Pos: r.Pos, Occurrences: Occurrences{0, -1}}
 	}
 	nt.Requirements = append(nt.Requirements, r)
 	r.CapabilityType = r.Def.Capability
@@ -114,7 +117,7 @@ func (p *parser) resolveTarget(r *Requirement, name string, pos Pos, entity stri
 			return
 		}
 		if r.Def.NodeType != nil && !nt.Type.IsDerivedFrom(r.Def.NodeType.Name) {
-			p.add(pos, entity, "target %q is of type %q, which is not a %q", name, nt.Type.Name, r.Def.NodeType.Name)
+			p.warn(pos, entity, "target %q is of type %q, which is not a %q", name, nt.Type.Name, r.Def.NodeType.Name)
 		}
 		r.TargetNodeType = nt.Type
 		return
@@ -173,7 +176,7 @@ func (p *parser) resolveCapability(r *Requirement, name string, pos Pos, entity 
 		}
 	}
 	if best == nil {
-		p.add(pos, entity, "target %q has no capability of type %q", r.Target.Name, r.CapabilityType.Name)
+		p.warn(pos, entity, "target %q has no capability of type %q", r.Target.Name, r.CapabilityType.Name)
 		return
 	}
 	r.Capability = best

@@ -70,13 +70,22 @@ func (p *parser) call(f *Function, ref *valueRef) any {
 	if ref.ctx.section == "type" {
 		return f // a definition's default: evaluated where a template uses it
 	}
+	nested := p.fnDepth > 0
+	p.fnDepth++
 	args := make([]any, len(f.Args))
 	for i, a := range f.Args {
 		args[i] = p.eval(a, ref)
 	}
+	p.fnDepth--
 	g := &Function{Name: f.Name, Args: args, Pos: f.Pos}
 	fail := func(format string, a ...any) any {
-		p.add(f.Pos, ref.entity, "%s: %s", f.Name, fmt.Sprintf(format, a...))
+		if nested && f.Name == "get_attribute" {
+			// An attribute may be set by an operation at deployment without being declared; inside
+			// another function the reference parser does not check it, so neither do we strictly.
+			p.warn(f.Pos, ref.entity, "%s: %s", f.Name, fmt.Sprintf(format, a...))
+		} else {
+			p.add(f.Pos, ref.entity, "%s: %s", f.Name, fmt.Sprintf(format, a...))
+		}
 		return g
 	}
 	switch f.Name {

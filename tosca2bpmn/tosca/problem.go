@@ -29,24 +29,65 @@ type Problem struct {
 	Pos
 	Entity  string `json:"entity,omitempty"`
 	Message string `json:"message"`
+	// Warning marks something the specification disallows or discourages but that the reference parsers
+	// and templates in the field accept (an unknown key in a type definition, a requirement target whose
+	// type does not match its definition). A template with only warnings is valid.
+	Warning bool `json:"warning,omitempty"`
 }
 
-// String formats the problem as FILE:LINE:COL: entity: message.
+// String formats the problem as FILE:LINE:COL: entity: message (with "warning: " before the entity
+// for a warning).
 func (p Problem) String() string {
-	if p.Entity == "" {
-		return p.Pos.String() + ": " + p.Message
+	s := p.Pos.String() + ": "
+	if p.Warning {
+		s += "warning: "
 	}
-	return p.Pos.String() + ": " + p.Entity + ": " + p.Message
+	if p.Entity != "" {
+		s += p.Entity + ": "
+	}
+	return s + p.Message
 }
 
 // Problems is every problem found while reading a template, in source order. Parse collects them all
 // rather than stopping at the first.
 type Problems []Problem
 
-// Err returns nil when there are no problems and otherwise an error listing them all; the error is
-// an *Error, so callers can recover the list with errors.As.
+// Errors returns the problems that are not warnings.
+func (ps Problems) Errors() Problems {
+	var out Problems
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Warnings returns the problems that are warnings.
+func (ps Problems) Warnings() Problems {
+	var out Problems
+	for _, p := range ps {
+		if p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// HasErrors reports whether any problem is an error: the template is then invalid.
+func (ps Problems) HasErrors() bool {
+	for _, p := range ps {
+		if !p.Warning {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns nil when there are no errors (warnings do not count) and otherwise an error listing
+// every problem; the error is an *Error, so callers can recover the list with errors.As.
 func (ps Problems) Err() error {
-	if len(ps) == 0 {
+	if !ps.HasErrors() {
 		return nil
 	}
 	return &Error{Problems: ps}
@@ -101,4 +142,11 @@ func (ps *problems) add(pos Pos, entity, format string, args ...any) {
 		return
 	}
 	ps.found = append(ps.found, Problem{Pos: pos, Entity: entity, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ps *problems) warn(pos Pos, entity, format string, args ...any) {
+	if ps.limit > 0 && len(ps.found) >= ps.limit {
+		return
+	}
+	ps.found = append(ps.found, Problem{Pos: pos, Entity: entity, Message: fmt.Sprintf(format, args...), Warning: true})
 }

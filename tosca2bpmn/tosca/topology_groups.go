@@ -1,6 +1,10 @@
 package tosca
 
-import "gopkg.in/yaml.v3"
+import (
+	"sort"
+
+	"gopkg.in/yaml.v3"
+)
 
 // Groups, policies and substitution mappings (TOSCA 1.3, 3.8.5, 3.8.6, 3.8.13).
 
@@ -45,7 +49,7 @@ func (p *parser) readGroups(u *unit) {
 						continue
 					}
 					if !p.typeAllowed(nt.Type, g.Type.Members) {
-						p.add(posOf(file, m), entity, "member %q is of type %s, not one of the group type's members %v", name, typeName(nt.Type), g.Type.Members)
+						p.warn(posOf(file, m), entity, "member %q is of type %s, not one of the group type's members %v", name, typeName(nt.Type), g.Type.Members)
 					}
 					g.Members = append(g.Members, nt)
 				}
@@ -238,6 +242,13 @@ func (p *parser) readSubstitution(u *unit) {
 					target[m.Key] = p.value(file, m.V, &d.Schema, entity+" "+quote(m.Key))
 				}
 			}
+		case "substitution_filter":
+			// The reference parser's corpus wraps the filter in a node_filter key.
+			fn := f.V
+			if fes := p.entries(file, fn, entity+" substitution_filter"); len(fes) == 1 && fes[0].Key == "node_filter" {
+				fn = fes[0].V
+			}
+			p.nodeFilter(file, fn, entity+" substitution_filter", t)
 		case "interfaces":
 			for _, i := range p.entries(file, f.V, entity+" interfaces") {
 				if _, ok := t.Interfaces[i.Key]; !ok {
@@ -252,6 +263,60 @@ func (p *parser) readSubstitution(u *unit) {
 		}
 	}
 	p.checkSubstitutionInputs(file, sm)
+}
+
+// nestedSubstitution is the substitution_mappings of an imported document: a topology that implements a
+// node type for the templates that use it.
+type nestedSubstitution struct {
+	u        *unit
+	nodeType string
+	pos      Pos
+	tt       *yaml.Node
+}
+
+// checkNestedSubstitutions applies the input rule of checkSubstitutionInputs to the topologies of
+// imported documents, which substitute nodes of the root.
+func (p *parser) checkNestedSubstitutions() {
+	for _, ns := range p.nested {
+		t := p.lookup(NodeType, ns.nodeType)
+		if t == nil {
+			p.add(ns.pos, "substitution_mappings", "unknown node type %q", ns.nodeType)
+			continue
+		}
+		inputs := map[string]bool{}
+		mapped := map[string]bool{}
+		for _, e := range p.entries(ns.u.file, ns.tt, "topology_template") {
+			switch e.Key {
+			case "inputs":
+				for _, in := range p.entries(ns.u.file, e.V, "inputs") {
+					inputs[in.Key] = true
+				}
+			case "substitution_mappings":
+				for _, f := range p.entries(ns.u.file, e.V, "substitution_mappings") {
+					if f.Key == "properties" {
+						for _, m := range p.entries(ns.u.file, f.V, "substitution_mappings properties") {
+							mapped[m.Key] = true
+						}
+					}
+				}
+			}
+		}
+		for _, name := range sortedKeys(t.Properties) {
+			d := t.Properties[name]
+			if d.Required && d.Default == nil && d.Value == nil && !mapped[name] && !inputs[name] {
+				p.add(ns.pos, "substitution_mappings", "required property %q of node type %q is not an input of the topology", name, t.Name)
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // mapping reads [node_template, capability_or_requirement] and checks that both exist.
@@ -293,7 +358,8 @@ func (p *parser) mapping(file string, n *yaml.Node, entity string, capability bo
 // substituted node type without a default must be an input of the topology, so that the substituting
 // template can pass it in.
 func (p *parser) checkSubstitutionInputs(file string, sm *SubstitutionMappings) {
-	for name, d := range sm.NodeType.Properties {
+	for _, name := range sortedKeys(sm.NodeType.Properties) {
+		d := sm.NodeType.Properties[name]
 		if !d.Required || d.Default != nil || d.Value != nil {
 			continue
 		}

@@ -85,7 +85,17 @@ func (p *parser) entries(file string, n *yaml.Node, entity string) []entry {
 			continue
 		}
 		if seen[k.Value] {
-			p.add(posOf(file, k), entity, "duplicate key %q", k.Value)
+			if p.inTypes > 0 {
+				// Definition files written for PyYAML rely on the last duplicate winning.
+				p.warn(posOf(file, k), entity, "duplicate key %q (the last one is used)", k.Value)
+				for j := range out {
+					if out[j].Key == k.Value {
+						out[j] = entry{Key: k.Value, K: k, V: v}
+					}
+				}
+			} else {
+				p.add(posOf(file, k), entity, "duplicate key %q", k.Value)
+			}
 			continue
 		}
 		seen[k.Value] = true
@@ -172,8 +182,13 @@ func (p *parser) boolean(file string, n *yaml.Node, entity string) (bool, bool) 
 	return b, true
 }
 
-// stringMap reads a map of string to string (metadata). Non-string scalars keep their text.
+// stringMap reads a map of string to string (metadata). Non-string scalars keep their text; anything
+// else is a warning (metadata never changes what a template means).
 func (p *parser) stringMap(file string, n *yaml.Node, entity string) map[string]string {
+	if d := deref(n); d != nil && d.Kind != yaml.MappingNode && !isNull(d) {
+		p.warn(posOf(file, d), entity, "must be a map, not %s; ignored", kindName(d))
+		return nil
+	}
 	es := p.entries(file, n, entity)
 	if len(es) == 0 {
 		return nil
@@ -183,16 +198,23 @@ func (p *parser) stringMap(file string, n *yaml.Node, entity string) map[string]
 		if e.V != nil && e.V.Kind == yaml.ScalarNode {
 			out[e.Key] = e.V.Value
 		} else if !isNull(e.V) {
-			p.add(posOf(file, e.V), entity, "value of %q must be a scalar", e.Key)
+			p.warn(posOf(file, e.V), entity, "value of %q is not a string; ignored", e.Key)
 		}
 	}
 	return out
 }
 
-// checkKeys reports keys that the grammar does not allow for this entity.
+// checkKeys reports keys that the grammar does not allow for this entity. In type definitions they are
+// warnings: definition files in the field carry vendor keys and misspellings that the reference parser
+// ignores, and an unknown key there cannot change what a template means.
 func (p *parser) checkKeys(file string, es []entry, entity string, allowed map[string]bool) {
 	for _, e := range es {
-		if !allowed[e.Key] {
+		if allowed[e.Key] {
+			continue
+		}
+		if p.inTypes > 0 {
+			p.warn(posOf(file, e.K), entity, "unknown field %q", e.Key)
+		} else {
 			p.add(posOf(file, e.K), entity, "unknown field %q", e.Key)
 		}
 	}
