@@ -135,14 +135,16 @@ func normalize(v any) any {
 	return v
 }
 
-// unitKind tells which scalar-unit type a canonical unit spelling belongs to.
-func unitKind(name string) string {
+// unitKinds maps every canonical unit spelling to its scalar-unit type (the spellings are distinct).
+var unitKinds = func() map[string]string {
+	m := map[string]string{}
 	for _, kind := range []string{TypeSize, TypeTime, TypeFrequency, TypeBitrate} {
 		for _, u := range unitsOf(kind) {
-			if u.name == name {
-				return kind
-			}
+			m[u.name] = kind
 		}
 	}
-	return ""
-}
+	return m
+}()
+
+// unitKind tells which scalar-unit type a canonical unit spelling belongs to ("" for none).
+func unitKind(name string) string { return unitKinds[name] }
