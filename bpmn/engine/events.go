@@ -144,6 +144,9 @@ func (r *run) boundaryFired(host *Token, b *node, vars map[string]any) {
 
 // registerBoundaries subscribes the timer, message and signal boundary events of an activity instance.
 func (r *run) registerBoundaries(tok *Token, n *node) error {
+	if s := r.in.Scopes[tok.Scope]; s != nil && s.Kind == ScopeMIInner {
+		return nil // the boundaries belong to the multi-instance body
+	}
 	for _, b := range n.boundaries {
 		switch b.ev.trig {
 		case trTimer, trMessage, trSignal:
