@@ -7,8 +7,8 @@ import (
 )
 
 // Extras returns a definitions document, for a version, of types that are not normative but that
-// templates in the field use without defining them: the non-normative Docker container and VM image
-// types of the specification (1.0 chapter 8, 1.3 appendix C.3) and the tosca.policies.Monitoring and
+// templates in the field use without defining them: the Docker container and VM image types of the
+// specification's chapter "Non-normative type definitions", and the tosca.policies.Monitoring and
 // tosca.policies.Reservation types that the OpenStack tosca-parser ships. A reader should load it after
 // Definitions and let a template's own definition of the same name win. The name is for messages
 // (e.g. "normative/extras_1_3.yaml"); ok is false for an unknown version. The bytes are shared:
