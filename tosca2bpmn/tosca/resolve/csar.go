@@ -53,7 +53,11 @@ func metaEntry(a *archive, maxSize int64) (string, error) {
 			"the file %q does not contain valid \"Key: value\" metadata: %v", metaPath, err)}
 	}
 	var missing []string
+	csarVersion, _ := blocks[0].get(keyCSARVersion)
 	for _, k := range requiredMetaKeys {
+		if k == keyMetaVersion && strings.HasPrefix(csarVersion, "2.") {
+			continue // TOSCA 2.0, 4.2.1.1: CSAR 2.0 metadata drops TOSCA-Meta-File-Version
+		}
 		if v, ok := blocks[0].get(k); !ok || v == "" {
 			missing = append(missing, fmt.Sprintf("%q", k))
 		}

@@ -16,7 +16,8 @@
 // An archive is recognised by content (a zip signature) whatever its extension; a file named .zip or .csar
 // that is not a zip is an invalid CSAR. The main template is the Entry-Definitions of
 // TOSCA-Metadata/TOSCA.meta (a "Key: value" file whose first block must hold TOSCA-Meta-File-Version,
-// CSAR-Version, Created-By and Entry-Definitions; keys ignore case), else the single .yaml/.yml file at the
+// CSAR-Version, Created-By and Entry-Definitions; keys ignore case; CSAR-Version 2.x needs no
+// TOSCA-Meta-File-Version), else the single .yaml/.yml file at the
 // archive root, which may not be a tosca_simple_yaml_1_0 template. These rules and the messages follow the
 // OpenStack tosca-parser; every refusal is a *CSARError that unwraps to ErrInvalidCSAR. Archives are read in
 // place, never extracted; entry names that are absolute, contain "..", a backslash or a NUL, or repeat are

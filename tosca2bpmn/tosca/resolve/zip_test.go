@@ -44,6 +44,8 @@ func TestBuiltCSARs(t *testing.T) {
 		{name: "no root yaml", entries: []zipEntry{{"Definitions/main.yaml", tosca13}}, reason: RootYAMLCount},
 		{name: "two root yaml", entries: []zipEntry{{"a.yaml", tosca13}, {"b.yml", tosca13}}, reason: RootYAMLCount},
 		{name: "empty zip", entries: nil, reason: RootYAMLCount},
+		{name: "CSAR 2.0 metadata", entries: []zipEntry{{metaPath, "CSAR-Version: 2.0\nCreated-By: x\nEntry-Definitions: Definitions/main.yaml\n"}, main}, entry: "Definitions/main.yaml"},
+		{name: "CSAR 1.1 without meta file version", entries: []zipEntry{{metaPath, "CSAR-Version: 1.1\nCreated-By: x\nEntry-Definitions: Definitions/main.yaml\n"}, main}, reason: MissingMetadataKey},
 		{name: "missing key", entries: []zipEntry{{metaPath, strings.Replace(goodMeta, "Created-By: test\n", "", 1)}, main}, reason: MissingMetadataKey},
 		{name: "key in second block only", entries: []zipEntry{{metaPath, strings.Replace(goodMeta, "Entry-Definitions", "\nEntry-Definitions", 1)}, main}, reason: MissingMetadataKey},
 		{name: "metadata not key value", entries: []zipEntry{{metaPath, "TOSCA-Meta-File-Version, 1.0\n"}, main}, reason: MetadataNotKeyValue},
