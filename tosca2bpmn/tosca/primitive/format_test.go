@@ -86,7 +86,7 @@ func TestFormat(t *testing.T) {
 
 func TestErrorString(t *testing.T) {
 	_, err := Parse("integer", valueNode(t, "abc"))
-	require.EqualError(t, err, `3:4: string "abc" is not an integer: malformed`)
+	require.EqualError(t, err, `3:4: string "abc" is not an integer`)
 }
 
 func TestLongValuesAreShortenedInMessages(t *testing.T) {

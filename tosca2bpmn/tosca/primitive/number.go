@@ -32,7 +32,7 @@ func parseInteger(n *yaml.Node) (any, *Error) {
 	case tag == tagInt, tag == tagStr && (isQuoted(n) || isPlain(n)):
 		i, msg := parseIntText(n.Value)
 		if msg != "" {
-			return nil, errAt(n, ErrInvalidValue, "%s is not an integer: %s", describeNode(n), msg)
+			return nil, errAt(n, ErrInvalidValue, "%s %s", describeNode(n), msg)
 		}
 		return i, nil
 	default:
@@ -40,22 +40,23 @@ func parseInteger(n *yaml.Node) (any, *Error) {
 	}
 }
 
-// parseIntText reads the integer forms described in the package comment; msg says why it failed.
+// parseIntText reads the integer forms described in the package comment; msg says why it failed, as
+// a predicate for the value ("is not an integer").
 func parseIntText(s string) (int64, string) {
 	digits := strings.TrimLeft(s, "+-")
 	if len(s)-len(digits) > 1 || digits == "" {
-		return 0, "malformed"
+		return 0, "is not an integer"
 	}
 	if len(digits) > 1 && digits[0] == '0' && (digits[1] >= '0' && digits[1] <= '9' || digits[1] == '_') {
-		return 0, "a leading zero is octal in YAML 1.1 and decimal in YAML 1.2: write 0o" +
+		return 0, "is ambiguous: a leading zero is octal in YAML 1.1 and decimal in YAML 1.2; write 0o" +
 			strings.TrimLeft(digits, "0_") + " for octal or drop the zero"
 	}
 	i, err := strconv.ParseInt(s, 0, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return 0, "out of the 64-bit range"
+			return 0, "is out of the 64-bit integer range"
 		}
-		return 0, "malformed"
+		return 0, "is not an integer"
 	}
 	return i, ""
 }
@@ -68,7 +69,7 @@ func parseFloat(n *yaml.Node) (any, *Error) {
 	}
 	f, msg := parseFloatText(n.Value)
 	if msg != "" {
-		return nil, errAt(n, ErrInvalidValue, "%s is not a float: %s", describeNode(n), msg)
+		return nil, errAt(n, ErrInvalidValue, "%s %s", describeNode(n), msg)
 	}
 	return f, nil
 }
@@ -80,7 +81,7 @@ func parseFloatText(s string) (float64, string) {
 	case "-.inf", "-.Inf", "-.INF":
 		return math.Inf(-1), ""
 	case ".nan", ".NaN", ".NAN":
-		return 0, "NaN is not comparable and not accepted"
+		return 0, "is not accepted as a float: NaN is not comparable"
 	}
 	if i, msg := parseIntText(s); msg == "" {
 		return float64(i), ""
@@ -91,11 +92,11 @@ func parseFloatText(s string) (float64, string) {
 		plain = strings.ReplaceAll(s, "_", "")
 	}
 	if !yamlFloat.MatchString(plain) {
-		return 0, "malformed"
+		return 0, "is not a float"
 	}
 	f, err := strconv.ParseFloat(plain, 64)
 	if err != nil {
-		return 0, "out of the 64-bit range"
+		return 0, "is out of the 64-bit float range"
 	}
 	return f, ""
 }

@@ -61,9 +61,9 @@ func rangeBound(n *yaml.Node, which string, unboundedAllowed bool) (int64, *Erro
 	if err != nil {
 		hint := ""
 		if unboundedAllowed {
-			hint = " or " + Unbounded
+			hint = " (or " + Unbounded + ")"
 		}
-		return 0, errAt(n, ErrInvalidValue, "range %s bound: %s is not an integer%s", which, describeNode(n), hint)
+		return 0, errAt(n, ErrInvalidValue, "range %s bound: %s%s", which, err.Msg, hint)
 	}
 	return v.(int64), nil
 }
