@@ -199,3 +199,28 @@ func TestFetchedRelative(t *testing.T) {
 	assert.True(t, r.Exists(ctx, root, "/nohead/x.sh"), "a server without HEAD is asked with GET")
 	assert.Equal(t, 1, srv.count("GET /nohead/x.sh"))
 }
+
+// TestFetchConcurrent: one Resolver used from many goroutines (run with -race) gives every caller the body.
+func TestFetchConcurrent(t *testing.T) {
+	srv := newFakeServer(t)
+	r := newResolver(t, Options{Client: srv.Client(), CacheDir: t.TempDir()})
+	from := Document{Location: "file:///main.yaml"}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			doc, err := r.Import(context.Background(), from, "", fmt.Sprintf("%s/types/c%d.yaml", srv.URL, i%4))
+			if err == nil && !strings.Contains(string(doc.Data), fmt.Sprintf("/types/c%d.yaml", i%4)) {
+				err = fmt.Errorf("wrong body %q", doc.Data)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -182,4 +183,33 @@ func TestFileDocument(t *testing.T) {
 	mem, err := FileDocument(odd, nil)
 	require.NoError(t, err)
 	assert.Equal(t, fromDisk.Location, mem.Location)
+}
+
+func TestOptionsValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		opts Options
+		ok   bool
+	}{
+		{name: "zero", opts: Options{}, ok: true},
+		{name: "negative size", opts: Options{MaxSize: -1}},
+		{name: "negative entries", opts: Options{MaxEntries: -1}},
+		{name: "negative timeout", opts: Options{FetchTimeout: -time.Second}},
+		{name: "bad mirror and missing dir together", opts: Options{Mirrors: map[string]string{"ftp://x/": "/nonexistent-dir-xyz"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.opts.Validate()
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			assert.Error(t, err)
+			_, err = New(tc.opts)
+			assert.Error(t, err)
+		})
+	}
+	err := Options{Mirrors: map[string]string{"ftp://x/": "/nonexistent-dir-xyz"}}.Validate()
+	assert.ErrorIs(t, err, ErrBadReference)
+	assert.Contains(t, err.Error(), "/nonexistent-dir-xyz", "every problem is reported")
 }

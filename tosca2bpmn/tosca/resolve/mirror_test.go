@@ -101,6 +101,11 @@ func TestIndigoMirror(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, imported, 60)
 
+	// The root itself may be a mirrored URL.
+	root, err := r.Root(ctx, "https://raw.githubusercontent.com/indigo-dc/tosca-types/devel/custom_types.yaml")
+	require.NoError(t, err)
+	assert.Contains(t, string(root.Data), "tosca.nodes.indigo")
+
 	// A relative reference inside the mirrored document stays a URL, served by the mirror.
 	from := Document{Location: "https://raw.githubusercontent.com/indigo-dc/tosca-types/v4.0.0/custom_types.yaml"}
 	doc, err := r.Import(ctx, from, "", "examples/ambertools.yaml")
