@@ -157,6 +157,14 @@ func (r *run) terminateInside(s *Scope) {
 		r.terminateScope(c)
 	}
 	s.Joins = nil
+	// Tokens still travelling in this step (queued arrivals) end too.
+	kept := r.queue[:0]
+	for _, w := range r.queue {
+		if !(w.kind == wEnter && w.scope == s.ID) {
+			kept = append(kept, w)
+		}
+	}
+	r.queue = kept
 	r.touch(s.ID)
 }
 
