@@ -13,6 +13,9 @@ import (
 // ErrInvalidValue. The schema clause only checks that the value is a string: the schema's language is
 // outside TOSCA.
 func (c Constraint) Check(v any) error {
+	if !c.wellFormed() {
+		return fmt.Errorf("check %s: malformed clause (%d operands): %w", c.Op, len(c.Operands), ErrInvalidConstraint)
+	}
 	v = normalize(v)
 	switch c.Op {
 	case OpLength, OpMinLength, OpMaxLength:
@@ -125,4 +128,31 @@ func rangeWithin(r Range, lower, upper any) bool {
 		return false
 	}
 	return true
+}
+
+// wellFormed reports whether the clause has the operands its operator needs, as ParseConstraint
+// guarantees; a Constraint built by hand may not.
+func (c Constraint) wellFormed() bool {
+	switch c.Op {
+	case OpInRange:
+		return len(c.Operands) == 2
+	case OpValidValues:
+		return true
+	case OpLength, OpMinLength, OpMaxLength:
+		_, ok := firstOperand(c).(int64)
+		return ok
+	case OpPattern, OpSchema:
+		_, ok := firstOperand(c).(string)
+		return ok
+	case OpEqual, OpGreaterThan, OpGreaterOrEqual, OpLessThan, OpLessOrEqual:
+		return len(c.Operands) == 1
+	}
+	return false
+}
+
+func firstOperand(c Constraint) any {
+	if len(c.Operands) != 1 {
+		return nil
+	}
+	return c.Operands[0]
 }

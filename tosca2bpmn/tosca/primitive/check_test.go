@@ -152,3 +152,18 @@ func TestCheckHandBuiltPattern(t *testing.T) {
 	bad := Constraint{Op: OpPattern, Type: TypeString, Operands: []any{"("}}
 	require.Error(t, bad.Check("x"))
 }
+
+func TestCheckMalformedClause(t *testing.T) {
+	for _, c := range []Constraint{
+		{},
+		{Op: "between", Type: TypeInteger, Operands: []any{int64(1)}},
+		{Op: OpInRange, Type: TypeInteger, Operands: []any{int64(1)}},
+		{Op: OpEqual, Type: TypeInteger},
+		{Op: OpLength, Type: TypeString, Operands: []any{"4"}},
+		{Op: OpPattern, Type: TypeString},
+	} {
+		t.Run(c.Op, func(t *testing.T) {
+			require.ErrorIs(t, c.Check(int64(1)), ErrInvalidConstraint)
+		})
+	}
+}
