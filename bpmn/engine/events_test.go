@@ -23,7 +23,7 @@ func timerCatch(def string) string {
 func TestTimerEvents(t *testing.T) {
 	run(t, []scenario{
 		{name: "duration", body: timerCatch(`<timeDuration>PT5M</timeDuration>`),
-			steps: []action{expectWaiting("wait"), advance(4*time.Minute, 0), expectWaiting("wait"), advance(time.Minute, 1)},
+			steps:     []action{expectWaiting("wait"), advance(4*time.Minute, 0), expectWaiting("wait"), advance(time.Minute, 1)},
 			completed: []string{"wait", "e"}},
 		{name: "date", body: timerCatch(`<timeDate>2026-01-02T00:00:00Z</timeDate>`),
 			steps: []action{advance(23*time.Hour, 0), advance(time.Hour, 1)}, completed: []string{"e"}},
@@ -153,7 +153,7 @@ func TestSignalEvents(t *testing.T) {
 		{name: "non-interrupting signal boundary", roots: msgRoots,
 			body: `<startEvent id="s"/><userTask id="task"/><boundaryEvent id="b" attachedToRef="task" cancelActivity="false"><signalEventDefinition signalRef="sig"/></boundaryEvent><endEvent id="e1"/><endEvent id="e2"/>` +
 				seq("s", "task", "e1") + seq("b", "e2"),
-			steps: []action{signal("alarm"), signal("alarm"), expectWaiting("task"), complete("task", nil)},
+			steps:     []action{signal("alarm"), signal("alarm"), expectWaiting("task"), complete("task", nil)},
 			completed: []string{"b", "e2", "b", "e2", "task", "e1"}},
 	})
 }

@@ -1,0 +1,94 @@
+package engine_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/bpmn/engine/enginetest"
+)
+
+func one(task string) string {
+	return `<startEvent id="s"/>` + task + `<endEvent id="e"/>` + seq("s", "t", "e")
+}
+
+func TestTasks(t *testing.T) {
+	jobOf := func(kind engine.CommandKind, typ string, headers map[string]string) action {
+		return func(t *testing.T, h *enginetest.Harness, id string) {
+			cmds := h.Rec.Take()
+			require.Len(t, cmds, 1)
+			assert.Equal(t, kind, cmds[0].Kind)
+			assert.Equal(t, typ, cmds[0].Type)
+			assert.Equal(t, "t", cmds[0].Element)
+			if headers != nil {
+				assert.Equal(t, headers, cmds[0].Headers)
+			}
+			require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[0].ID, map[string]any{"out": kind}))
+		}
+	}
+	run(t, []scenario{
+		{name: "service task by camunda topic", body: one(`<serviceTask id="t" camunda:type="external" camunda:topic="deploy"/>`),
+			steps: []action{jobOf(engine.CommandService, "deploy", nil)}, vars2: map[string]any{"out": engine.CommandService}},
+		{name: "service task with zeebe headers", body: one(`<serviceTask id="t"><extensionElements><zeebe:taskDefinition type="create"/><zeebe:taskHeaders><zeebe:header key="k" value="v"/></zeebe:taskHeaders></extensionElements></serviceTask>`),
+			steps: []action{jobOf(engine.CommandService, "create", map[string]string{"k": "v"})}},
+		{name: "service task by implementation", body: one(`<serviceTask id="t" implementation="http://example.org/op"/>`),
+			steps: []action{jobOf(engine.CommandService, "http://example.org/op", nil)}},
+		{name: "send task", roots: msgRoots, body: one(`<sendTask id="t" messageRef="m_plain"/>`),
+			steps: []action{jobOf(engine.CommandSend, "t", map[string]string{"message": "plain"})}},
+		{name: "user task", body: one(`<userTask id="t" camunda:assignee="ops"/>`),
+			steps: []action{jobOf(engine.CommandUser, "user", map[string]string{"assignee": "ops"})}},
+		{name: "business rule task", body: one(`<businessRuleTask id="t" camunda:decisionRef="approve"/>`),
+			steps: []action{jobOf(engine.CommandBusinessRule, "approve", nil)}},
+		{name: "script task in another language is a job", body: one(`<scriptTask id="t" scriptFormat="groovy"><script>x = 1</script></scriptTask>`),
+			steps: []action{jobOf(engine.CommandScript, "script", map[string]string{"script": "x = 1", "scriptFormat": "groovy", "resultVariable": ""})}},
+		{name: "inline script task", body: one(`<scriptTask id="t" camunda:resultVariable="sum"><script>${a + b}</script></scriptTask>`),
+			vars: map[string]any{"a": 2, "b": 3}, vars2: map[string]any{"sum": 5}, completed: []string{"t", "e"}},
+		{name: "zeebe script", body: one(`<scriptTask id="t"><extensionElements><zeebe:script expression="=a * 2" resultVariable="twice"/></extensionElements></scriptTask>`),
+			vars: map[string]any{"a": 4}, vars2: map[string]any{"twice": 8}},
+		{name: "manual task passes", body: one(`<manualTask id="t"/>`), completed: []string{"t", "e"}},
+		{name: "abstract task passes", body: one(`<task id="t"/>`), completed: []string{"t", "e"}},
+		{name: "technical failure is an incident, resolved by a new job", body: one(`<serviceTask id="t"/>`),
+			steps: []action{func(t *testing.T, h *enginetest.Harness, id string) {
+				first := h.Rec.Take()[0].ID
+				require.NoError(t, h.Engine.FailTask(h.Ctx, first, engine.Failure{Message: "timeout"}))
+				in := h.Instance(id)
+				require.Len(t, in.Incidents, 1)
+				for _, inc := range in.Incidents {
+					assert.Equal(t, engine.IncidentJobFailed, inc.Kind)
+				}
+				assert.ErrorIs(t, h.Engine.CompleteTask(h.Ctx, first, nil), engine.ErrNotFound, "no job waits during an incident")
+			}, resolveIncident(), func(t *testing.T, h *enginetest.Harness, id string) {
+				cmds := h.Rec.Take()
+				require.Len(t, cmds, 1)
+				require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[0].ID, nil))
+			}},
+			completed: []string{"t", "e"},
+			check: func(t *testing.T, h *enginetest.Harness, id string) {
+				assert.Equal(t, engine.ElementStats{Completed: 1}, engine.Statistics(h.Journal(id))["t"])
+			}},
+		{name: "a completed job cannot fail", body: one(`<serviceTask id="t"/>`),
+			steps: []action{func(t *testing.T, h *enginetest.Harness, id string) {
+				job := h.Rec.Take()[0].ID
+				require.NoError(t, h.Engine.CompleteTask(h.Ctx, job, nil))
+				assert.ErrorIs(t, h.Engine.FailTask(h.Ctx, job, engine.Failure{ErrorCode: "X"}), engine.ErrInstanceEnded)
+			}}},
+		{name: "conditional flows out of a task", body: `<startEvent id="s"/><task id="t"/><endEvent id="e1"/><endEvent id="e2"/>` + seq("s", "t") +
+			`<sequenceFlow id="c1" sourceRef="t" targetRef="e1"><conditionExpression>${go}</conditionExpression></sequenceFlow><sequenceFlow id="c2" sourceRef="t" targetRef="e2"/>`,
+			vars: map[string]any{"go": false}, completed: []string{"e2"}, notCompleted: []string{"e1"}},
+	})
+}
+
+func TestStandardLoop(t *testing.T) {
+	run(t, []scenario{
+		{name: "loop while condition holds", body: one(`<scriptTask id="t" camunda:resultVariable="n"><script>${n + 1}</script><standardLoopCharacteristics><loopCondition>${n &lt; 3}</loopCondition></standardLoopCharacteristics></scriptTask>`),
+			vars: map[string]any{"n": 0}, vars2: map[string]any{"n": 3}},
+		{name: "loop maximum", body: one(`<scriptTask id="t" camunda:resultVariable="n"><script>${n + 1}</script><standardLoopCharacteristics loopMaximum="2"><loopCondition>${true}</loopCondition></standardLoopCharacteristics></scriptTask>`),
+			vars: map[string]any{"n": 0}, vars2: map[string]any{"n": 2}},
+		{name: "test before may skip", body: one(`<scriptTask id="t" camunda:resultVariable="n"><script>${n + 1}</script><standardLoopCharacteristics testBefore="true"><loopCondition>${n &lt; 0}</loopCondition></standardLoopCharacteristics></scriptTask>`),
+			vars: map[string]any{"n": 0}, vars2: map[string]any{"n": 0}},
+		{name: "loop of service tasks", body: one(`<serviceTask id="t"><standardLoopCharacteristics><loopCondition>${loopCounter &lt; 2}</loopCondition></standardLoopCharacteristics></serviceTask>`),
+			steps: []action{complete("t", nil), expectWaiting("t"), complete("t", nil)}, completed: []string{"t", "e"}},
+	})
+}
