@@ -26,12 +26,12 @@ func (p *parser) capabilityDefs(file string, n *yaml.Node, entity string, inheri
 			d = &c
 			d.Pos = posOf(file, e.K)
 		}
+		var es []entry
 		if e.V != nil && e.V.Kind == yaml.ScalarNode {
 			d.Type = p.lookupReport(CapabilityType, e.V.Value, posOf(file, e.V), ce)
-			out[e.Key] = d
-			continue
+		} else {
+			es = p.entries(file, e.V, ce)
 		}
-		es := p.entries(file, e.V, ce)
 		p.checkKeys(file, es, ce, capabilityDefKeys)
 		var props, attrs *yaml.Node
 		for _, f := range es {
@@ -52,20 +52,18 @@ func (p *parser) capabilityDefs(file string, n *yaml.Node, entity string, inheri
 				d.Occurrences = p.occurrences(file, f.V, ce)
 			}
 		}
-		if d.Type == nil && parent == nil && !hasKey(es, "type") {
+		if d.Type == nil && parent == nil && !hasKey(es, "type") && e.V != nil && e.V.Kind != yaml.ScalarNode {
 			p.add(posOf(file, e.K), ce, "missing required field type")
 		}
 		if d.Type != nil {
+			// The capability type's definitions, then what the parent's definition refined (a derived
+			// node type may narrow the capability to a derived type with more properties).
 			p.complete(d.Type)
-			base := d.Type.Properties
-			if parent != nil && parent.Properties != nil {
-				base = parent.Properties
+			base, baseA := copyMap(d.Type.Properties), copyMap(d.Type.Attributes)
+			if parent != nil {
+				base, baseA = overlay(base, parent.Properties), overlay(baseA, parent.Attributes)
 			}
 			d.Properties = p.propertyDefs(file, props, ce, "property", false, base)
-			baseA := d.Type.Attributes
-			if parent != nil && parent.Attributes != nil {
-				baseA = parent.Attributes
-			}
 			d.Attributes = p.propertyDefs(file, attrs, ce, "attribute", true, baseA)
 		}
 		out[e.Key] = d
@@ -142,7 +140,12 @@ func (p *parser) requirementDefs(file string, n *yaml.Node, entity string, inher
 				}
 			}
 			if !hasKey(rs, "capability") {
-				p.add(posOf(file, e.K), re, "missing required field capability")
+				if d.NodeType == nil {
+					p.add(posOf(file, e.K), re, "missing required field capability")
+				} else {
+					// The specification's own examples name only the node; any capability of it will do.
+					p.warn(posOf(file, e.K), re, "missing required field capability")
+				}
 			}
 		}
 		replaced := false
@@ -440,13 +443,24 @@ func (p *parser) artifactDefs(file string, n *yaml.Node, entity string, inherite
 		return out
 	}
 	for _, e := range p.entries(file, n, entity+" artifacts") {
-		out[e.Key] = p.artifactDef(file, e, entity+" artifact "+quote(e.Key))
+		out[e.Key] = p.artifactDefOver(file, e, entity+" artifact "+quote(e.Key), inherited[e.Key])
 	}
 	return out
 }
 
 func (p *parser) artifactDef(file string, e entry, entity string) *Artifact {
+	return p.artifactDefOver(file, e, entity, nil)
+}
+
+// artifactDefOver reads an artifact definition that may refine an inherited one (then file and type
+// may be omitted).
+func (p *parser) artifactDefOver(file string, e entry, entity string, parent *Artifact) *Artifact {
 	a := &Artifact{Name: e.Key, Pos: posOf(file, e.K)}
+	if parent != nil {
+		c := *parent
+		a = &c
+		a.Pos = posOf(file, e.K)
+	}
 	if e.V != nil && e.V.Kind == yaml.ScalarNode {
 		a.File = e.V.Value
 		a.Type = p.artifactTypeFor(a.File)
@@ -457,6 +471,11 @@ func (p *parser) artifactDef(file string, e entry, entity string) *Artifact {
 	var props *yaml.Node
 	for _, f := range es {
 		var s string
+		if f.Key == "file" && f.V != nil && f.V.Kind == yaml.MappingNode {
+			// INDIGO templates compute the file (a container image) with get_input.
+			a.FileValue = p.value(file, f.V, &Schema{Type: "string"}, entity+" file")
+			continue
+		}
 		if f.Key != "properties" {
 			s, _ = p.str(file, f.V, entity+" "+f.Key)
 		}
@@ -484,7 +503,7 @@ func (p *parser) artifactDef(file string, e entry, entity string) *Artifact {
 			props = f.V
 		}
 	}
-	if !hasKey(es, "file") {
+	if !hasKey(es, "file") && parent == nil {
 		p.add(a.Pos, entity, "missing required field file")
 	}
 	if a.Type == nil && !hasKey(es, "type") {
@@ -521,4 +540,17 @@ func (p *parser) artifactTypeFor(file string) *Type {
 		}
 	}
 	return found
+}
+
+// overlay adds to base the entries of over that base lacks.
+func overlay(base, over map[string]*PropertyDef) map[string]*PropertyDef {
+	if base == nil {
+		base = map[string]*PropertyDef{}
+	}
+	for k, v := range over {
+		if _, ok := base[k]; !ok {
+			base[k] = v
+		}
+	}
+	return base
 }

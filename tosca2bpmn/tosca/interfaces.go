@@ -14,8 +14,18 @@ func (p *parser) assignInterfaces(file string, n *yaml.Node, entity string, defs
 	assigned := map[string]entry{}
 	for _, e := range p.entries(file, n, entity+" interfaces") {
 		if _, ok := defs[e.Key]; !ok {
-			p.add(posOf(file, e.K), entity, "no interface %q is defined by the type", e.Key)
-			continue
+			it := p.lookup(InterfaceType, e.Key)
+			if it == nil {
+				p.add(posOf(file, e.K), entity, "no interface %q is defined by the type", e.Key)
+				continue
+			}
+			// 1.0 templates add a normative interface (Standard) to a relationship by its short name.
+			p.warn(posOf(file, e.K), entity, "interface %q is not defined by the type; read as %s", e.Key, it.Name)
+			defs = copyMap(defs)
+			if defs == nil {
+				defs = map[string]*InterfaceDef{}
+			}
+			defs[e.Key] = &InterfaceDef{Name: e.Key, Type: it, Inputs: it.Inputs, Operations: it.Operations, Pos: posOf(file, e.K)}
 		}
 		assigned[e.Key] = e
 	}

@@ -178,6 +178,7 @@ type Artifact struct {
 	Name              string
 	Type              *Type
 	File              string
+	FileValue         *Value // when the file is written as a function (e.g. get_input); File is then ""
 	Repository        string
 	Description       string
 	DeployPath        string

@@ -17,13 +17,13 @@ import (
 
 // unit is one document read.
 type unit struct {
-	doc     resolve.Document
-	file    string // display name for problems
-	root    *yaml.Node
-	top     map[string]*yaml.Node
-	version string
+	doc      resolve.Document
+	file     string // display name for problems
+	root     *yaml.Node
+	top      map[string]*yaml.Node
+	version  string
 	prefixes []string // namespace_prefix values the document was imported with
-	repos   map[string]*Repository
+	repos    map[string]*Repository
 }
 
 var topKeys = keySet("tosca_definitions_version", "namespace", "metadata", "description", "dsl_definitions",

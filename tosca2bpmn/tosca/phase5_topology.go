@@ -38,9 +38,13 @@ func (p *parser) readTopology() {
 	p.readInputs(u)
 	p.nodeSkeletons(u)
 	p.relationshipTemplates(u)
+	bodies := map[string][]entry{}
+	for _, e := range p.entries(u.file, p.topo["node_templates"], "node_templates") {
+		bodies[e.Key] = p.entries(u.file, e.V, "")
+	}
 	for _, e := range p.entries(u.file, p.topo["node_templates"], "node_templates") {
 		if nt := st.NodeTemplates[e.Key]; nt != nil && nt.Type != nil {
-			p.nodeBody(u, nt, e.V)
+			p.nodeBody(u, nt, withCopy(bodies, e.Key, 0))
 		}
 	}
 }
@@ -82,14 +86,75 @@ func (p *parser) nodeSkeletons(u *unit) {
 	}
 }
 
-func (p *parser) nodeBody(u *unit, nt *NodeTemplate, n *yaml.Node) {
+// withCopy returns a template's entries with those of the template it copies (1.2+ "copy") beneath
+// them; a copy chain longer than the number of templates is a loop and stops.
+func withCopy(bodies map[string][]entry, name string, depth int) []entry {
+	own := bodies[name]
+	src := ""
+	for _, e := range own {
+		if e.Key == "copy" && e.V != nil && e.V.Kind == yaml.ScalarNode {
+			src = e.V.Value
+		}
+	}
+	if src == "" || depth > len(bodies) {
+		return own
+	}
+	if _, ok := bodies[src]; !ok {
+		return own
+	}
+	base := withCopy(bodies, src, depth+1)
+	out := make([]entry, 0, len(own)+len(base))
+	seen := map[string]bool{}
+	for _, e := range own {
+		seen[e.Key] = true
+		for _, b := range base {
+			if b.Key == e.Key {
+				e.V = mergeNodes(b.V, e.V, 0)
+			}
+		}
+		out = append(out, e)
+	}
+	for _, e := range base {
+		if !seen[e.Key] && e.Key != "copy" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// mergeNodes overlays over on base: maps merge key by key, recursively; anything else is replaced.
+// It builds new nodes and never changes its arguments (they may be shared through aliases).
+func mergeNodes(base, over *yaml.Node, depth int) *yaml.Node {
+	base, over = deref(base), deref(over)
+	if base == nil || over == nil || base.Kind != yaml.MappingNode || over.Kind != yaml.MappingNode || depth > maxValueDepth {
+		return over
+	}
+	out := *over
+	out.Content = append([]*yaml.Node(nil), over.Content...)
+	for i := 0; i+1 < len(base.Content); i += 2 {
+		k := deref(base.Content[i])
+		found := false
+		for j := 0; j+1 < len(out.Content); j += 2 {
+			if ok := deref(out.Content[j]); ok != nil && k != nil && ok.Value == k.Value {
+				out.Content[j+1] = mergeNodes(base.Content[i+1], out.Content[j+1], depth+1)
+				found = true
+			}
+		}
+		if !found {
+			out.Content = append(out.Content, base.Content[i], base.Content[i+1])
+		}
+	}
+	return &out
+}
+
+func (p *parser) nodeBody(u *unit, nt *NodeTemplate, body []entry) {
 	entity := "node template " + quote(nt.Name)
 	p.cur = &fnContext{section: "node", node: nt, entity: entity}
 	defer func() { p.cur = nil }()
 	file := u.file
 	t := nt.Type
 	var props, attrs, caps, ifs, arts *yaml.Node
-	for _, f := range p.entries(file, n, entity) {
+	for _, f := range body {
 		switch f.Key {
 		case "description":
 			nt.Description, _ = p.str(file, f.V, entity+" description")

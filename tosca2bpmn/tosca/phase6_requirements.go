@@ -24,6 +24,9 @@ func (p *parser) linkTopology() {
 	for _, pr := range p.pendingReqs {
 		p.requirements(pr)
 	}
+	// A mandatory requirement left unassigned is "dangling": the orchestrator fulfils it at deployment
+	// (TOSCA 1.3, 2.9 and 3.7.3), as INDIGO's ElasticCluster (a SoftwareComponent with no host) relies on.
+	// It is reported as a warning.
 	for _, nt := range p.requireAssigned {
 		p.checkMandatoryRequirements(nt)
 	}
@@ -272,7 +275,7 @@ func (p *parser) checkMandatoryRequirements(nt *NodeTemplate) {
 	for _, d := range nt.Type.Requirements {
 		c := count[d.Name]
 		if c < d.Occurrences.Min {
-			p.add(nt.Pos, "node template "+quote(nt.Name), "requirement %q must be assigned at least %d time(s), it is assigned %d", d.Name, d.Occurrences.Min, c)
+			p.warn(nt.Pos, "node template "+quote(nt.Name), "requirement %q is assigned %d time(s) of at least %d: the orchestrator must fulfil it", d.Name, c, d.Occurrences.Min)
 		}
 		if d.Occurrences.Max >= 0 && c > d.Occurrences.Max {
 			p.add(last[d.Name], "node template "+quote(nt.Name), "requirement %q is assigned %d times, at most %d are allowed", d.Name, c, d.Occurrences.Max)

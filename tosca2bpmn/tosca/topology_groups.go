@@ -254,6 +254,13 @@ func (p *parser) readSubstitution(u *unit) {
 				if _, ok := t.Interfaces[i.Key]; !ok {
 					p.add(posOf(file, i.K), entity, "node type %q has no interface %q", t.Name, i.Key)
 				}
+				if i.V != nil && i.V.Kind == yaml.SequenceNode {
+					// [node_template, interface]: the whole interface maps to a template's.
+					if m, ok := p.interfaceMapping(file, i.V, entity+" interface "+quote(i.Key)); ok {
+						sm.Interfaces[i.Key] = m.Node.Name + "." + m.Name
+					}
+					continue
+				}
 				for _, op := range p.entries(file, i.V, entity+" interface "+quote(i.Key)) {
 					if s, ok := p.str(file, op.V, entity+" interface operation"); ok {
 						sm.Interfaces[i.Key+"."+op.Key] = s
@@ -317,6 +324,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// interfaceMapping reads [node_template, interface] and checks that both exist.
+func (p *parser) interfaceMapping(file string, n *yaml.Node, entity string) (Mapping, bool) {
+	items := p.items(file, n, entity)
+	if len(items) != 2 {
+		p.add(posOf(file, n), entity, "must be a list [node_template, interface]")
+		return Mapping{}, false
+	}
+	node, ok1 := p.str(file, items[0], entity)
+	name, ok2 := p.str(file, items[1], entity)
+	if !ok1 || !ok2 {
+		return Mapping{}, false
+	}
+	nt := p.st.NodeTemplates[node]
+	if nt == nil {
+		p.add(posOf(file, items[0]), entity, "unknown node template %q", node)
+		return Mapping{}, false
+	}
+	if _, ok := nt.Interfaces[name]; !ok && nt.Type != nil {
+		p.add(posOf(file, items[1]), entity, "node template %q has no interface %q", node, name)
+		return Mapping{}, false
+	}
+	return Mapping{Node: nt, Name: name}, true
 }
 
 // mapping reads [node_template, capability_or_requirement] and checks that both exist.

@@ -235,7 +235,11 @@ func (p *parser) assignProperties(file string, n *yaml.Node, entity string, defs
 		if isNull(e.V) && d.Default != nil {
 			continue // filled in from the default below
 		}
-		out[e.Key] = p.value(file, e.V, &d.Schema, pe)
+		v := e.V
+		if attr {
+			v = attributeValueNode(v)
+		}
+		out[e.Key] = p.value(file, v, &d.Schema, pe)
 	}
 	for name, d := range defs {
 		if v, ok := out[name]; ok && v.Data != nil {
@@ -253,6 +257,28 @@ func (p *parser) assignProperties(file string, n *yaml.Node, entity string, defs
 		}
 	}
 	return out
+}
+
+// attributeValueNode unwraps the extended notation of an attribute assignment, {description, value}
+// (TOSCA 1.3, 3.6.13), returning the value node; any other node is the value itself.
+func attributeValueNode(n *yaml.Node) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return n
+	}
+	var val *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k := deref(n.Content[i]); k.Value {
+		case "value":
+			val = n.Content[i+1]
+		case "description":
+		default:
+			return n
+		}
+	}
+	if val == nil {
+		return n
+	}
+	return deref(val)
 }
 
 // rebind copies a definition's value for one template, so that the functions inside it are evaluated

@@ -2,6 +2,7 @@ package tosca
 
 import (
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -170,6 +171,15 @@ func (p *parser) strList(file string, n *yaml.Node, entity string, allowOne bool
 
 func (p *parser) boolean(file string, n *yaml.Node, entity string) (bool, bool) {
 	n = deref(n)
+	if n != nil && n.Kind == yaml.ScalarNode && n.Style == 0 {
+		// Keyword fields (required: no) are written in YAML 1.1 style in many definition files.
+		switch strings.ToLower(n.Value) {
+		case "yes", "on":
+			return true, true
+		case "no", "off":
+			return false, true
+		}
+	}
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
 		p.add(posOf(file, n), entity, "must be a boolean, not %s", kindName(n))
 		return false, false
