@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"time"
 )
 
 // zipMagic are the signatures a zip file starts with: a local file header, or the end of central directory
@@ -25,19 +26,26 @@ func isZip(head []byte) bool {
 	return false
 }
 
-// archive is an opened zip file whose entry names have been checked and indexed. It holds the file open:
-// callers close it when done (archives are reopened per call rather than kept, so a Resolver needs no Close).
+// maxMemoryArchive is the largest archive read whole into memory (and kept by the Resolver between calls);
+// larger ones are read in place from the file, reopened per call.
+const maxMemoryArchive = 32 << 20
+
+// archive is an opened zip file whose entry names have been checked and indexed. After openArchive it is
+// read-only, so copies may share its maps across goroutines.
 type archive struct {
-	name  string               // as the user named it, for messages
-	f     *os.File             // the open archive
-	files map[string]*zip.File // cleaned entry name → file entry (directories excluded)
-	dirs  map[string]bool      // cleaned directory names, explicit or implied by a file below them
+	name   string               // as the user named it, for messages
+	closer io.Closer            // the open file when read in place; nil when the archive is in memory
+	size   int64                // of the file when opened, to tell a changed file from a cached archive
+	mod    time.Time            // modification time of the file when opened
+	files  map[string]*zip.File // cleaned entry name → file entry (directories excluded)
+	dirs   map[string]bool      // cleaned directory names, explicit or implied by a file below them
 }
 
 // openArchive opens the zip at abs (named name in messages) and checks it against the bounds: entry names
 // that could escape a directory when extracted (zip-slip), more entries than maxEntries, a declared total
 // size above maxTotal (zip bomb). Go's reader also refuses an entry whose data exceeds its declared size.
-func openArchive(abs, name string, maxEntries int, maxTotal int64) (*archive, error) {
+// An archive of at most inMemory bytes is read whole; a larger one is read in place and must be closed.
+func openArchive(abs, name string, maxEntries int, maxTotal, inMemory int64) (*archive, error) {
 	f, err := os.Open(abs)
 	if err != nil {
 		return nil, fileError(name, err)
@@ -47,17 +55,34 @@ func openArchive(abs, name string, maxEntries int, maxTotal int64) (*archive, er
 		f.Close()
 		return nil, fileError(name, err)
 	}
-	z, err := zip.NewReader(f, st.Size())
-	if err != nil {
+	if !st.Mode().IsRegular() {
 		f.Close()
+		return nil, fmt.Errorf("%s: not a regular file: %w", name, ErrNotFound)
+	}
+	a := &archive{name: name, size: st.Size(), mod: st.ModTime(), files: map[string]*zip.File{}, dirs: map[string]bool{".": true}}
+	var ra io.ReaderAt = f
+	if st.Size() <= inMemory {
+		// One read instead of a system call per directory record; the Resolver then keeps the archive.
+		data, err := io.ReadAll(io.LimitReader(f, inMemory+1))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read archive %q: %w", name, err)
+		}
+		ra = bytes.NewReader(data)
+		a.size = int64(len(data))
+	} else {
+		a.closer = f
+	}
+	z, err := zip.NewReader(ra, a.size)
+	if err != nil {
+		a.close()
 		if errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, &CSARError{Archive: name, Reason: NotZip, Detail: "not a valid zip file"}
 		}
 		return nil, fmt.Errorf("open archive %q: %w", name, err)
 	}
-	a := &archive{name: name, f: f, files: map[string]*zip.File{}, dirs: map[string]bool{".": true}}
 	if err := a.index(z, maxEntries, maxTotal); err != nil {
-		f.Close()
+		a.close()
 		return nil, err
 	}
 	return a, nil
@@ -112,8 +137,12 @@ func entryName(name string) (string, error) {
 	return path.Clean(name), nil
 }
 
-// close releases the archive file.
-func (a *archive) close() { a.f.Close() }
+// close releases the archive file, if it is read in place.
+func (a *archive) close() {
+	if a.closer != nil {
+		a.closer.Close()
+	}
+}
 
 // read returns the content of the file entry name, refusing one larger than maxSize.
 func (a *archive) read(name string, maxSize int64) ([]byte, error) {

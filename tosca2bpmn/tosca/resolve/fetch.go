@@ -14,8 +14,8 @@ import (
 // HTTPError is a fetch answered with a status other than 2xx. It unwraps to ErrNotFound for 404 and 410, else
 // to ErrFetch.
 type HTTPError struct {
-	URL    string
-	Status int
+	URL    string // the URL requested
+	Status int    // the HTTP status code of the answer
 }
 
 // Error implements error.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -27,8 +28,10 @@ type Resolver struct {
 	mirrors mirrorSet
 	client  *http.Client
 
-	mu      sync.Mutex
-	fetched map[string][]byte // URL → body, fetched or read from the cache during this Resolver's life
+	mu           sync.Mutex
+	fetched      map[string][]byte   // URL → body, fetched or read from the cache during this Resolver's life
+	archives     map[string]*archive // absolute path → archive kept in memory (see archive)
+	archiveBytes int64               // the size of the archives kept
 }
 
 // New checks the options and returns a Resolver.
@@ -41,7 +44,7 @@ func New(opts Options) (*Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Resolver{opts: opts, mirrors: ms, client: opts.Client, fetched: map[string][]byte{}}, nil
+	return &Resolver{opts: opts, mirrors: ms, client: opts.Client, fetched: map[string][]byte{}, archives: map[string]*archive{}}, nil
 }
 
 // Root opens what the user named: a YAML file, or a CSAR (zip, detected by content, any extension), in which
@@ -87,7 +90,7 @@ func (r *Resolver) rootFile(abs, name string) (Document, error) {
 		}
 		return Document{Location: loc{kind: kindFile, path: abs}.String(), Name: name, Data: data}, nil
 	}
-	a, err := openArchive(abs, name, r.opts.MaxEntries, r.opts.MaxArchiveTotal)
+	a, err := r.archive(abs, name)
 	if err != nil {
 		return Document{}, err
 	}
@@ -136,7 +139,7 @@ func (r *Resolver) Exists(ctx context.Context, from Document, ref string) bool {
 	}
 	switch to.kind {
 	case kindZip:
-		a, err := openArchive(to.path, to.path, r.opts.MaxEntries, r.opts.MaxArchiveTotal)
+		a, err := r.archive(to.path, to.path)
 		if err != nil {
 			return false
 		}
@@ -175,7 +178,7 @@ func (r *Resolver) load(ctx context.Context, l loc, name string) (Document, erro
 		return r.rootFile(l.path, name)
 	case kindZip:
 		var a *archive
-		if a, err = openArchive(l.path, archiveName(name, l.path), r.opts.MaxEntries, r.opts.MaxArchiveTotal); err == nil {
+		if a, err = r.archive(l.path, archiveName(name, l.path)); err == nil {
 			data, err = a.read(l.entry, r.opts.MaxSize)
 			a.close()
 		}
@@ -226,4 +229,41 @@ func archiveName(name, fallback string) string {
 		return name[:i]
 	}
 	return fallback
+}
+
+// maxKeptArchives bounds the bytes of archives one Resolver keeps in memory.
+const maxKeptArchives = 128 << 20
+
+// archive opens the archive at abs, named name in messages. An archive small enough to be read into memory is
+// kept and reused while the file keeps its size and modification time, so that a CSAR is read and checked
+// once per parse, not once per import. The caller closes what it gets (a no-op for a kept archive).
+func (r *Resolver) archive(abs, name string) (*archive, error) {
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	r.mu.Lock()
+	kept, ok := r.archives[abs]
+	r.mu.Unlock()
+	if ok && kept.size == st.Size() && kept.mod.Equal(st.ModTime()) {
+		a := *kept
+		a.name = name
+		return &a, nil
+	}
+	a, err := openArchive(abs, name, r.opts.MaxEntries, r.opts.MaxArchiveTotal, maxMemoryArchive)
+	if err != nil {
+		return nil, err
+	}
+	if a.closer == nil {
+		r.mu.Lock()
+		if old, ok := r.archives[abs]; ok {
+			r.archiveBytes -= old.size
+		}
+		if r.archiveBytes+a.size <= maxKeptArchives {
+			r.archives[abs] = a
+			r.archiveBytes += a.size
+		}
+		r.mu.Unlock()
+	}
+	return a, nil
 }

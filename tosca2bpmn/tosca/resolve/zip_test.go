@@ -211,3 +211,50 @@ func TestLocationSpelling(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "t", string(doc.Data))
 }
+
+// TestArchiveKept: a Resolver reads an archive once, and again when the file changes.
+func TestArchiveKept(t *testing.T) {
+	dir := t.TempDir()
+	path := buildZip(t, dir, "app.csar", zipEntry{"main.yaml", tosca13 + "# one\n"})
+	r := newResolver(t, Options{})
+	ctx := context.Background()
+	first, err := r.Root(ctx, path)
+	require.NoError(t, err)
+	assert.Contains(t, string(first.Data), "# one")
+	assert.Len(t, r.archives, 1)
+
+	again, err := r.Root(ctx, path)
+	require.NoError(t, err)
+	assert.Equal(t, first, again)
+
+	buildZip(t, dir, "app.csar", zipEntry{"main.yaml", tosca13 + "# two, longer\n"})
+	changed, err := r.Root(ctx, path)
+	require.NoError(t, err)
+	assert.Contains(t, string(changed.Data), "# two")
+	assert.Len(t, r.archives, 1)
+
+	require.NoError(t, os.Remove(path))
+	_, err = r.Root(ctx, path)
+	assert.ErrorIs(t, err, ErrNotFound, "a kept archive does not outlive its file")
+}
+
+// TestArchiveInPlace: an archive above the in-memory size is read from the file, with the same checks.
+func TestArchiveInPlace(t *testing.T) {
+	dir := t.TempDir()
+	path := buildZip(t, dir, "app.csar", zipEntry{metaPath, goodMeta}, zipEntry{"Definitions/main.yaml", tosca13})
+	a, err := openArchive(path, "app.csar", 10, 1<<20, 0)
+	require.NoError(t, err)
+	require.NotNil(t, a.closer, "read in place")
+	entry, err := entryDefinitions(a, 1<<20)
+	require.NoError(t, err)
+	data, err := a.read(entry, 1<<20)
+	require.NoError(t, err)
+	assert.Equal(t, tosca13, string(data))
+	a.close()
+
+	slip := buildZip(t, dir, "slip.csar", zipEntry{"../x.yaml", tosca13})
+	_, err = openArchive(slip, "slip.csar", 10, 1<<20, 0)
+	var ce *CSARError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, UnsafeEntry, ce.Reason)
+}
