@@ -71,9 +71,11 @@ func (r *run) throwEvent(scope int64, n *node) {
 	case trSignal:
 		r.t.signals = append(r.t.signals, signalThrow{name: n.ev.name, vars: r.vars(scope)})
 	case trEscalation:
-		if !r.throwEscalation(scope, n, n.ev.code) {
-			return // an interrupting handler ended the scope of this event
+		r.emit(EventElementCompleted, n.id)
+		if r.throwEscalation(scope, n, n.ev.code) {
+			r.leave(scope, n)
 		}
+		return // else an interrupting handler ended the scope of this event
 	case trMessage:
 		tok := r.newToken(scope, n, TokenJob)
 		r.job(tok, n, CommandSend)
