@@ -44,7 +44,8 @@ func (p *parser) readInputs(u *unit) {
 	}
 	sort.Strings(unknown)
 	for _, name := range unknown {
-		p.add(Pos{File: file}, "inputs", "a value is supplied for %q, which is not an input of the template", name)
+		// A warning: one set of values is often given for several templates.
+		p.warn(Pos{File: file}, "inputs", "a value is supplied for %q, which is not an input of the template", name)
 	}
 }
 
