@@ -48,12 +48,27 @@ func (r *reader) foreignAttrs(e *etree.Element) []bpmn.ForeignAttr {
 			r.problem(e, bpmn.SeverityWarning, bpmn.ErrInvalidValue, a.Space+":"+a.Key, "attribute prefix %q is not declared; attribute dropped", a.Space)
 			continue
 		}
+		if r.repeated(e, out, uri, a.Key) {
+			continue
+		}
 		if uri != nsXML {
 			r.register(a.Space, uri)
 		}
 		out = append(out, bpmn.ForeignAttr{Space: uri, Local: a.Key, Value: a.Value})
 	}
 	return out
+}
+
+// repeated reports an attribute whose expanded name is already on e through another prefix, which
+// Namespaces in XML 1.0 (section 6.3) forbids; the first one is kept.
+func (r *reader) repeated(e *etree.Element, seen []bpmn.ForeignAttr, space, local string) bool {
+	for _, a := range seen {
+		if a.Space == space && a.Local == local {
+			r.problem(e, bpmn.SeverityError, bpmn.ErrInvalidValue, local, "attribute {%s}%s appears twice", space, local)
+			return true
+		}
+	}
+	return false
 }
 
 // baseChild reads the children every element may have; false if c is not one of them.
@@ -113,6 +128,9 @@ func (r *reader) raw(e *etree.Element) *bpmn.XMLElement {
 				r.problem(e, bpmn.SeverityWarning, bpmn.ErrInvalidValue, a.Space+":"+a.Key, "attribute prefix %q is not declared; attribute dropped", a.Space)
 				continue
 			}
+			if r.repeatedRaw(e, x.Attrs, xa.Space, a.Key) {
+				continue
+			}
 			if xa.Space == nsXML {
 				xa.Prefix = "xml"
 			} else {
@@ -134,6 +152,16 @@ func (r *reader) raw(e *etree.Element) *bpmn.XMLElement {
 		}
 	}
 	return x
+}
+
+func (r *reader) repeatedRaw(e *etree.Element, seen []bpmn.XMLAttr, space, local string) bool {
+	for _, a := range seen {
+		if a.Space == space && a.Local == local {
+			r.problem(e, bpmn.SeverityError, bpmn.ErrInvalidValue, local, "attribute {%s}%s appears twice", space, local)
+			return true
+		}
+	}
+	return false
 }
 
 // expression reads a tExpression or tFormalExpression element.
