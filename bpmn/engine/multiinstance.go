@@ -20,7 +20,8 @@ import (
 // instance at once, sequential ones one after the other. After each instance completes, the
 // completionCondition (evaluated in that instance's scope) may end the body early, terminating the
 // instances still running; a condition that fails to evaluate counts as false. An outputElement is
-// collected per loopCounter into outputCollection, set when the body completes. A collection or
+// collected per loopCounter into outputCollection (a variable name, or an expression whose failure
+// yields nil), set when the body completes. A collection or
 // cardinality that cannot be evaluated raises an incident at the activity; zero instances complete
 // the activity at once.
 
@@ -154,7 +155,14 @@ func (r *run) innerDone(inner *Scope) {
 	r.miVars(body)
 	if n.mi.outputElem != "" && mi.Output != nil {
 		if i, ok := inner.Vars["loopCounter"].(int); ok && i < len(mi.Output) {
-			mi.Output[i] = r.vars(inner.ID)[n.mi.outputElem]
+			if expression.IsExpression(n.mi.outputElem) {
+				v, err := r.eval(inner.ID, n.mi.outputElem)
+				if err == nil {
+					mi.Output[i] = v
+				}
+			} else {
+				mi.Output[i] = r.vars(inner.ID)[n.mi.outputElem]
+			}
 		}
 	}
 	done := false

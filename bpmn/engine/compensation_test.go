@@ -1,0 +1,60 @@
+package engine_test
+
+import (
+	"testing"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine/enginetest"
+)
+
+// booking: three tasks with compensation handlers, then a compensation throw.
+func booking(throw string) string {
+	return `<startEvent id="s"/><task id="a"/><task id="b"/><serviceTask id="c"/>
+<boundaryEvent id="ca" attachedToRef="a"><compensateEventDefinition/></boundaryEvent><task id="undo_a" isForCompensation="true"/>
+<boundaryEvent id="cb" attachedToRef="b"><compensateEventDefinition/></boundaryEvent><task id="undo_b" isForCompensation="true"/>
+<boundaryEvent id="cc" attachedToRef="c"><compensateEventDefinition/></boundaryEvent><serviceTask id="undo_c" isForCompensation="true"/>
+<association id="as1" sourceRef="ca" targetRef="undo_a"/><association id="as2" sourceRef="cb" targetRef="undo_b"/><association id="as3" sourceRef="cc" targetRef="undo_c"/>
+` + throw
+}
+
+func TestCompensation(t *testing.T) {
+	run(t, []scenario{
+		{name: "throw without activityRef compensates every completion in reverse order",
+			body:      booking(`<intermediateThrowEvent id="comp"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>` + seq("s", "a", "b", "c", "comp", "e")),
+			steps:     []action{complete("c", nil), expectWaiting("comp", "undo_c"), complete("undo_c", nil)},
+			completed: []string{"a", "b", "c", "undo_c", "undo_b", "undo_a", "comp", "e"}},
+		{name: "throw with activityRef compensates that activity only",
+			body:      booking(`<intermediateThrowEvent id="comp"><compensateEventDefinition activityRef="b"/></intermediateThrowEvent><endEvent id="e"/>` + seq("s", "a", "b", "c", "comp", "e")),
+			steps:     []action{complete("c", nil)},
+			completed: []string{"undo_b", "comp", "e"}, notCompleted: []string{"undo_a", "undo_c"}},
+		{name: "only completed activities are compensated",
+			body: booking(`<parallelGateway id="fork"/><intermediateThrowEvent id="comp"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/><endEvent id="e2"/>` +
+				seq("s", "fork", "a", "b", "comp", "e") + seq("fork", "c", "e2")),
+			steps:     []action{expectWaiting("c"), complete("c", nil)},
+			completed: []string{"undo_b", "undo_a", "comp", "e", "c"}, notCompleted: []string{"undo_c"}},
+		{name: "each completion is compensated once",
+			body: booking(`<intermediateThrowEvent id="comp1"><compensateEventDefinition/></intermediateThrowEvent><intermediateThrowEvent id="comp2"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>` +
+				seq("s", "a", "comp1", "comp2", "e") + seq("b", "c")),
+			completed: []string{"a", "undo_a", "comp1", "comp2", "e"},
+			check: func(t *testing.T, h *enginetest.Harness, id string) {
+				n := 0
+				for _, el := range h.Completed(id) {
+					if el == "undo_a" {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("undo_a ran %d times", n)
+				}
+			}},
+		{name: "compensation end event",
+			body:      booking(`<endEvent id="comp"><compensateEventDefinition/></endEvent>` + seq("s", "a", "comp") + seq("b", "c")),
+			completed: []string{"a", "undo_a", "comp"}},
+		{name: "subprocess without handler compensates its children",
+			body: `<startEvent id="s"/><subProcess id="sp"><startEvent id="ss"/><task id="a"/><task id="b"/>` + seq("ss", "a", "b") + `
+<boundaryEvent id="ca" attachedToRef="a"><compensateEventDefinition/></boundaryEvent><task id="undo_a" isForCompensation="true"/>
+<boundaryEvent id="cb" attachedToRef="b"><compensateEventDefinition/></boundaryEvent><task id="undo_b" isForCompensation="true"/>
+<association id="as1" sourceRef="ca" targetRef="undo_a"/><association id="as2" sourceRef="cb" targetRef="undo_b"/></subProcess>
+<intermediateThrowEvent id="comp"><compensateEventDefinition activityRef="sp"/></intermediateThrowEvent><endEvent id="e"/>` + seq("s", "sp", "comp", "e"),
+			completed: []string{"sp", "undo_b", "undo_a", "comp", "e"}},
+	})
+}
