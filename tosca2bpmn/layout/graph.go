@@ -1,0 +1,232 @@
+package layout
+
+import (
+	"fmt"
+
+	"github.com/toscaflow/toscaflow/bpmn"
+)
+
+// node is a shape of a scope's main flow (or a dummy node of a long edge). Coordinates are
+// centers, relative to the scope's content origin until emitted.
+type node struct {
+	id   string
+	el   bpmn.Element
+	kind shapeKind
+	w, h float64
+	// labelW and labelH size the external label; above and below are how far the node's label and
+	// boundary events reach beyond the shape, kept free of other nodes.
+	labelW, labelH float64
+	above, below   float64
+	boundaries     []*bpmn.BoundaryEvent
+	sub            *scope // content of an expanded subprocess
+	layer, pos     int
+	cx, cy         float64
+	// up and down are the neighbors in the previous and next layer, for ordering and placement.
+	up, down []nbr
+	// out and in are the indices of the edges leaving and entering the node, for cycle breaking
+	// and layering.
+	out, in []int
+}
+
+// nbr is a neighbor in an adjacent layer; off is added to the neighbor's center to get the point
+// where the edge attaches (non-zero for flows leaving a boundary event below its host).
+type nbr struct {
+	n   int
+	off float64
+}
+
+// edge is a sequence flow or an association between two nodes of one scope.
+type edge struct {
+	id  string
+	el  bpmn.Element
+	src int
+	dst int
+	// boundary is the boundary event the flow leaves, or nil when it leaves the node itself.
+	boundary *bpmn.BoundaryEvent
+	back     bool
+	chain    []int // dummy nodes of a forward edge spanning several layers
+	points   []bpmn.Point
+	name     string
+}
+
+// left, right, top and bottom are the borders of a node's shape.
+func (n *node) left() float64   { return n.cx - n.w/2 }
+func (n *node) right() float64  { return n.cx + n.w/2 }
+func (n *node) top() float64    { return n.cy - n.h/2 }
+func (n *node) bottom() float64 { return n.cy + n.h/2 }
+
+// boundaryPortOffset is how far below its host's center a boundary event's outgoing flow starts.
+func boundaryPortOffset(host *node) float64 { return host.h/2 + eventSize/2 }
+
+// scope is the layout of the content of a process or expanded subprocess.
+type scope struct {
+	nodes  []*node
+	edges  []*edge
+	layers [][]int
+	// eventSubs are the event subprocesses, drawn in a row below the main flow; extras are text
+	// annotations and data references, drawn in a row above it.
+	eventSubs []*node
+	extras    []*node
+	// colLeft and colRight bound the columns of the layers.
+	colLeft, colRight []float64
+	// w and h are the size of the content; everything lies within [0,w]x[0,h].
+	w, h float64
+}
+
+// build collects the nodes and edges of container c, laying out nested subprocesses first.
+func build(c *bpmn.FlowElementsContainer) (*scope, error) {
+	s := &scope{}
+	index := map[string]int{}
+	var boundaries []*bpmn.BoundaryEvent
+	var flows []*bpmn.SequenceFlow
+	for _, fe := range c.FlowElements {
+		switch x := fe.(type) {
+		case *bpmn.SequenceFlow:
+			flows = append(flows, x)
+			continue
+		case *bpmn.BoundaryEvent:
+			boundaries = append(boundaries, x)
+			continue
+		}
+		k, ok := kindOf(fe)
+		if !ok {
+			continue // data objects and unknown elements have no shape
+		}
+		n, err := newNode(fe, k)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case k == kindData || k == kindDataStore:
+			s.extras = append(s.extras, n)
+		case n.sub != nil && isEventSub(fe):
+			s.eventSubs = append(s.eventSubs, n)
+		default:
+			index[n.id] = len(s.nodes)
+			s.nodes = append(s.nodes, n)
+		}
+	}
+	for _, a := range c.Artifacts {
+		if t, ok := a.(*bpmn.TextAnnotation); ok {
+			n, err := newNode(t, kindAnnotation)
+			if err != nil {
+				return nil, err
+			}
+			s.extras = append(s.extras, n)
+		}
+	}
+	host := map[string]int{} // boundary event id -> host node
+	bev := map[string]*bpmn.BoundaryEvent{}
+	for _, b := range boundaries {
+		h, ok := index[b.AttachedToRef]
+		if !ok {
+			return nil, fmt.Errorf("%w: boundary event %q: host %q is not a node of its scope", ErrUnsupported, b.ID, b.AttachedToRef)
+		}
+		s.nodes[h].boundaries = append(s.nodes[h].boundaries, b)
+		host[b.ID] = h
+		bev[b.ID] = b
+	}
+	for _, n := range s.nodes {
+		n.fitBoundaries()
+	}
+	for _, f := range flows {
+		e := &edge{id: f.ID, el: f, name: f.Name}
+		var ok bool
+		if e.src, ok = index[f.SourceRef]; !ok {
+			if e.src, ok = host[f.SourceRef]; !ok {
+				return nil, fmt.Errorf("%w: sequence flow %q: source %q is not a node of its scope", ErrUnsupported, f.ID, f.SourceRef)
+			}
+			e.boundary = bev[f.SourceRef]
+		}
+		if e.dst, ok = index[f.TargetRef]; !ok {
+			return nil, fmt.Errorf("%w: sequence flow %q: target %q is not a node of its scope", ErrUnsupported, f.ID, f.TargetRef)
+		}
+		s.addEdge(e)
+	}
+	// Associations from a compensation boundary event to its handler are laid out like flows, so
+	// that the handler is drawn next to the activity it compensates.
+	for _, a := range c.Artifacts {
+		as, ok := a.(*bpmn.Association)
+		if !ok {
+			continue
+		}
+		h, fromBoundary := host[as.SourceRef]
+		dst, toNode := index[as.TargetRef]
+		if fromBoundary && toNode {
+			s.addEdge(&edge{id: as.ID, el: as, src: h, dst: dst, boundary: bev[as.SourceRef]})
+		}
+	}
+	return s, nil
+}
+
+func (s *scope) addEdge(e *edge) {
+	i := len(s.edges)
+	s.edges = append(s.edges, e)
+	s.nodes[e.src].out = append(s.nodes[e.src].out, i)
+	s.nodes[e.dst].in = append(s.nodes[e.dst].in, i)
+}
+
+// newNode makes the node of a flow element or artifact, laying out the content of a subprocess.
+func newNode(e bpmn.Element, k shapeKind) (*node, error) {
+	n := &node{id: e.Base().ID, el: e, kind: k}
+	if k == kindSubProcess {
+		sp, _ := bpmn.SubProcessOf(e.(bpmn.FlowElement))
+		sub, err := layoutScope(&sp.FlowElementsContainer)
+		if err != nil {
+			return nil, fmt.Errorf("subprocess %q: %w", n.id, err)
+		}
+		n.sub = sub
+		n.w = max(taskWidth, sub.w+2*subPadX)
+		n.h = max(taskHeight, sub.h+subPadTop+subPadBot)
+	} else {
+		n.w, n.h = fixedSize(k, e)
+	}
+	if hasExternalLabel(k) {
+		n.labelW, n.labelH = labelSize(nameOf(e))
+		if n.labelH > 0 {
+			if k == kindGateway {
+				n.above = n.labelH + labelMargin // gateway labels sit above, clear of the flows below
+			} else {
+				n.below = n.labelH + labelMargin
+			}
+		}
+	}
+	return n, nil
+}
+
+// fitBoundaries widens a task whose boundary events do not fit on its bottom border and reserves
+// room below the node for the events and their labels.
+func (n *node) fitBoundaries() {
+	k := len(n.boundaries)
+	if k == 0 {
+		return
+	}
+	n.w = max(n.w, float64(k-1)*boundaryGap+eventSize+20)
+	lh := 0.0
+	for _, b := range n.boundaries {
+		_, h := labelSize(b.Name)
+		lh = max(lh, h)
+	}
+	n.below = max(n.below, eventSize/2+lh+labelMargin+8)
+}
+
+// boundaryCenter returns the center of the i-th boundary event of n: spread along the bottom border.
+func (n *node) boundaryCenter(i int) (float64, float64) {
+	k := len(n.boundaries)
+	return n.cx + (float64(i)-float64(k-1)/2)*boundaryGap, n.bottom()
+}
+
+// boundaryIndex returns the position of b among n's boundary events.
+func (n *node) boundaryIndex(b *bpmn.BoundaryEvent) int {
+	for i, x := range n.boundaries {
+		if x == b {
+			return i
+		}
+	}
+	return 0
+}
+
+func isEventSub(fe bpmn.FlowElement) bool {
+	sp, ok := bpmn.SubProcessOf(fe)
+	return ok && sp.TriggeredByEvent
+}

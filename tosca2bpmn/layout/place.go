@@ -1,0 +1,130 @@
+package layout
+
+import "math"
+
+// placeSweeps is how many alternating sweeps align nodes with their neighbors.
+const placeSweeps = 8
+
+// placeX puts each layer in a column as wide as its widest node or label, centered in it.
+func (s *scope) placeX() {
+	s.colLeft = make([]float64, len(s.layers))
+	s.colRight = make([]float64, len(s.layers))
+	x := 0.0
+	for l, layer := range s.layers {
+		w := 0.0
+		for _, n := range layer {
+			w = max(w, s.nodes[n].w, s.nodes[n].labelW)
+		}
+		s.colLeft[l], s.colRight[l] = x, x+w
+		for _, n := range layer {
+			nd := s.nodes[n]
+			nd.cx = math.Round(x+w/2-nd.w/2) + nd.w/2
+		}
+		x += w + colGap
+	}
+}
+
+// sep is the distance between the centers of a and the node b below it in one layer.
+func sep(a, b *node) float64 {
+	gap := float64(rowGap)
+	if a.kind == kindDummy || b.kind == kindDummy {
+		gap = dummyGap
+	}
+	return a.h/2 + a.below + gap + b.above + b.h/2
+}
+
+// placeY sets the vertical centers: every sweep moves each node as close as the order of its
+// layer allows to the mean of its neighbors' attachment points. The closest placement that keeps
+// the order and the separations is an isotonic regression, solved exactly by pool-adjacent-
+// violators in linear time.
+func (s *scope) placeY() {
+	var t, w, gaps []float64
+	for _, layer := range s.layers {
+		y := 0.0
+		for i, n := range layer {
+			if i > 0 {
+				y += sep(s.nodes[layer[i-1]], s.nodes[n])
+			}
+			s.nodes[n].cy = y
+		}
+	}
+	for it := range placeSweeps {
+		for k := range s.layers {
+			l := k
+			if it%2 == 1 {
+				l = len(s.layers) - 1 - k
+			}
+			layer := s.layers[l]
+			t, w, gaps = t[:0], w[:0], gaps[:0]
+			acc := 0.0
+			for i, n := range layer {
+				nd := s.nodes[n]
+				if i > 0 {
+					acc += sep(s.nodes[layer[i-1]], nd)
+				}
+				d, wt := s.desired(nd)
+				t = append(t, d-acc)
+				w = append(w, wt)
+				gaps = append(gaps, acc)
+			}
+			z := isotonic(t, w)
+			for i, n := range layer {
+				s.nodes[n].cy = z[i] + gaps[i]
+			}
+		}
+	}
+	for _, n := range s.nodes {
+		n.cy = math.Round(n.cy-n.h/2) + n.h/2
+	}
+}
+
+// desired returns where n would like its center, and how strongly: the mean attachment point of
+// its neighbors, weighted by their number; dummy nodes weigh more so long edges stay straight.
+func (s *scope) desired(n *node) (float64, float64) {
+	sum, cnt := 0.0, 0
+	for _, x := range n.up {
+		sum += s.nodes[x.n].cy + x.off
+		cnt++
+	}
+	for _, x := range n.down {
+		sum += s.nodes[x.n].cy + x.off
+		cnt++
+	}
+	if cnt == 0 {
+		return n.cy, 0.01
+	}
+	wt := float64(cnt)
+	if n.kind == kindDummy {
+		wt *= 4
+	}
+	return sum / float64(cnt), wt
+}
+
+// isotonic returns the non-decreasing sequence closest to t in weighted least squares
+// (pool-adjacent-violators).
+func isotonic(t, w []float64) []float64 {
+	type block struct {
+		sum, wt float64
+		n       int
+	}
+	blocks := make([]block, 0, len(t))
+	for i := range t {
+		blocks = append(blocks, block{sum: t[i] * w[i], wt: w[i], n: 1})
+		for len(blocks) > 1 {
+			a, b := blocks[len(blocks)-2], blocks[len(blocks)-1]
+			if a.sum/a.wt <= b.sum/b.wt {
+				break
+			}
+			blocks = blocks[:len(blocks)-1]
+			blocks[len(blocks)-1] = block{sum: a.sum + b.sum, wt: a.wt + b.wt, n: a.n + b.n}
+		}
+	}
+	z := make([]float64, 0, len(t))
+	for _, b := range blocks {
+		m := b.sum / b.wt
+		for range b.n {
+			z = append(z, m)
+		}
+	}
+	return z
+}

@@ -1,0 +1,94 @@
+package layout
+
+import (
+	"fmt"
+
+	"github.com/toscaflow/toscaflow/bpmn"
+)
+
+// Pool geometry: the band holding the participant's name and the padding around its content.
+const (
+	poolNameBand = 30
+	poolPad      = 30
+	poolGap      = 40
+	poolMinW     = 600
+	blackBoxH    = 80
+)
+
+// layoutCollaboration draws the participants of c as pools stacked top to bottom, each holding
+// the layout of its process, and the message flows between them.
+func layoutCollaboration(d *bpmn.Definitions, c *bpmn.Collaboration, ids *idSet) (*bpmn.Diagram, error) {
+	procs := map[string]*bpmn.Process{}
+	for _, p := range d.Processes() {
+		procs[p.ID] = p
+	}
+	type pool struct {
+		part *bpmn.Participant
+		proc *bpmn.Process
+		s    *scope
+		h    float64
+	}
+	pools := make([]pool, 0, len(c.Participants))
+	width := float64(poolMinW)
+	for _, part := range c.Participants {
+		pp := pool{part: part, h: blackBoxH}
+		if p, ok := procs[part.ProcessRef]; ok {
+			s, err := layoutScope(&p.FlowElementsContainer)
+			if err != nil {
+				return nil, fmt.Errorf("process %q of participant %q: %w", p.ID, part.ID, err)
+			}
+			pp.proc, pp.s = p, s
+			pp.h = max(blackBoxH, s.h+2*poolPad)
+			width = max(width, s.w+poolNameBand+2*poolPad)
+		}
+		pools = append(pools, pp)
+	}
+	pl := newPlane(ids, c.ID)
+	poolOf := map[string]bpmn.Bounds{}
+	y := float64(margin)
+	for _, pp := range pools {
+		b := bpmn.Bounds{X: margin, Y: y, Width: width, Height: pp.h}
+		sh := pl.shape(pp.part.ID, b, nil)
+		sh.IsHorizontal = &yes
+		poolOf[pp.part.ID] = b
+		if pp.s != nil {
+			before := len(pl.p.Elements)
+			pp.s.emit(pl, b.X+poolNameBand+poolPad, b.Y+poolPad)
+			for _, de := range pl.p.Elements[before:] {
+				poolOf[de.Ref()] = b
+			}
+			pl.associations(&pp.proc.FlowElementsContainer, pp.s.laidOutAssociations())
+		}
+		y += pp.h + poolGap
+	}
+	for _, mf := range c.MessageFlows {
+		pl.messageFlow(mf, poolOf)
+	}
+	for _, a := range c.Artifacts {
+		if as, ok := a.(*bpmn.Association); ok {
+			pl.straight(as.ID, as.SourceRef, as.TargetRef)
+		}
+	}
+	return pl.diagram(ids, c.ID), nil
+}
+
+// messageFlow draws mf vertically out of its source and into its target, with the horizontal
+// part in the gap just outside the target's pool.
+func (pl *plane) messageFlow(mf *bpmn.MessageFlow, poolOf map[string]bpmn.Bounds) {
+	sb, ok1 := pl.bounds[mf.SourceRef]
+	tb, ok2 := pl.bounds[mf.TargetRef]
+	if !ok1 || !ok2 {
+		return
+	}
+	tp := poolOf[mf.TargetRef]
+	sx, tx := sb.X+sb.Width/2, tb.X+tb.Width/2
+	var pts []bpmn.Point
+	if tb.Y >= sb.Y+sb.Height {
+		mid := tp.Y - poolGap/2
+		pts = []bpmn.Point{{X: sx, Y: sb.Y + sb.Height}, {X: sx, Y: mid}, {X: tx, Y: mid}, {X: tx, Y: tb.Y}}
+	} else {
+		mid := tp.Y + tp.Height + poolGap/2
+		pts = []bpmn.Point{{X: sx, Y: sb.Y}, {X: sx, Y: mid}, {X: tx, Y: mid}, {X: tx, Y: tb.Y + tb.Height}}
+	}
+	pl.edge(mf.ID, path(pts).simplify(), nil)
+}
