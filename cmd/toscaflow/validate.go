@@ -29,10 +29,10 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // validateResult is the --json form of one file's outcome.
 type validateResult struct {
-	File     string          `json:"file"`
-	Valid    bool            `json:"valid"`
-	Version  string          `json:"version,omitempty"`
-	Nodes    int             `json:"nodeTemplates"`
+	File     string         `json:"file"`
+	Valid    bool           `json:"valid"`
+	Version  string         `json:"version,omitempty"`
+	Nodes    int            `json:"nodeTemplates"`
 	Problems tosca.Problems `json:"problems"`
 }
 
