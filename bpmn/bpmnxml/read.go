@@ -1,8 +1,6 @@
 package bpmnxml
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -103,25 +101,6 @@ type reader struct {
 	prefixOf map[string]string // namespace URI → prefix registered in defs.Namespaces
 	uriOf    map[string]string // prefix → namespace URI
 	warned   map[string]bool
-}
-
-// startLines returns the line of every start tag in document order. etree keeps no positions, so
-// a second, cheap pass with encoding/xml finds them; both see the same start tags in the same order.
-func startLines(b []byte) []int {
-	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.CharsetReader = charsetReader
-	dec.Strict = true
-	var lines []int
-	for {
-		t, err := dec.RawToken()
-		if err != nil {
-			return lines
-		}
-		if _, ok := t.(xml.StartElement); ok {
-			line, _ := dec.InputPos()
-			lines = append(lines, line)
-		}
-	}
 }
 
 func (r *reader) numberLines(e *etree.Element) {

@@ -150,11 +150,20 @@ func indent(e *etree.Element, depth int) {
 		}
 		return string(b)
 	}
-	for i := len(kids) - 1; i >= 0; i-- {
-		indent(kids[i], depth+1)
-		e.InsertChildAt(kids[i].Index(), etree.NewText(pad(depth+1)))
+	// Create the padding as children (so that they have their parent), then interleave them with
+	// the elements in one pass: inserting one by one would shift the slice for every child.
+	pads := make([]*etree.CharData, len(kids)+1)
+	for i := range kids {
+		pads[i] = e.CreateText(pad(depth + 1))
 	}
-	e.CreateText(pad(depth))
+	pads[len(kids)] = e.CreateText(pad(depth))
+	children := make([]etree.Token, 0, 2*len(kids)+1)
+	for i, k := range kids {
+		children = append(children, pads[i], k)
+		indent(k, depth+1)
+	}
+	e.Child = append(children, pads[len(kids)])
+	e.ReindexChildren()
 }
 
 // el creates the child local of parent in the BPMN namespace.
