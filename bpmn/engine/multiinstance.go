@@ -154,7 +154,8 @@ func (r *run) innerDone(inner *Scope) {
 	mi.Completed++
 	r.miVars(body)
 	if n.mi.outputElem != "" && mi.Output != nil {
-		if i, ok := inner.Vars["loopCounter"].(int); ok && i < len(mi.Output) {
+		// toInt: after a JSON round trip (a restart) the counter is a float64.
+		if i, err := toInt(inner.Vars["loopCounter"]); err == nil && i >= 0 && i < len(mi.Output) {
 			if expression.IsExpression(n.mi.outputElem) {
 				v, err := r.eval(inner.ID, n.mi.outputElem)
 				if err == nil {

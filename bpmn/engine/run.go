@@ -15,8 +15,9 @@ type run struct {
 	expected int64
 	dirty    bool
 	queue    []work
-	// touched are the scopes whose completion or inclusive joins must be checked when the queue is empty.
-	touched map[int64]bool
+	// touched are the scopes whose completion or inclusive joins must be checked when the queue is
+	// empty (a short list: a step touches few scopes).
+	touched []int64
 	// reexecute names a node executed again after an incident: its activation is journaled once.
 	reexecute string
 }
@@ -54,10 +55,12 @@ func (r *run) enter(scope int64, n *node, via *flow) {
 }
 
 func (r *run) touch(scope int64) {
-	if r.touched == nil {
-		r.touched = map[int64]bool{}
+	for _, s := range r.touched {
+		if s == scope {
+			return
+		}
 	}
-	r.touched[scope] = true
+	r.touched = append(r.touched, scope)
 }
 
 // settle processes queued work until the instance rests: then it fires inclusive joins whose
@@ -79,7 +82,7 @@ func (r *run) settle() error {
 		}
 		scopes := r.touched
 		r.touched = nil
-		for id := range scopes {
+		for _, id := range scopes {
 			s := r.in.Scopes[id]
 			if s == nil || r.in.Status.Final() {
 				continue

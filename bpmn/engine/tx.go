@@ -13,8 +13,7 @@ type tx struct {
 	e       *Engine
 	ctx     context.Context
 	now     time.Time
-	runs    map[string]*run
-	order   []*run
+	order   []*run // the instances of the step, in load order (few: a linear search beats a map)
 	m       Mutation
 	signals []signalThrow
 	// fatal is a store error met while the step ran; the step fails with it.
@@ -35,7 +34,7 @@ func (e *Engine) step(ctx context.Context, op func(t *tx) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t = &tx{e: e, ctx: ctx, now: e.clock.Now(), runs: map[string]*run{}}
+		t = &tx{e: e, ctx: ctx, now: e.clock.Now()}
 		if err := op(t); err != nil {
 			return err
 		}
@@ -77,8 +76,10 @@ func (t *tx) afterCommit(ctx context.Context) error {
 
 // load returns the run of an instance, loading and cloning it on first use in this step.
 func (t *tx) load(id string) (*run, error) {
-	if r, ok := t.runs[id]; ok {
-		return r, nil
+	for _, r := range t.order {
+		if r.in.ID == id {
+			return r, nil
+		}
 	}
 	in, err := t.e.store.Load(t.ctx, id)
 	if err != nil {
@@ -89,7 +90,6 @@ func (t *tx) load(id string) (*run, error) {
 		return nil, fmt.Errorf("instance %q: %w", id, err)
 	}
 	r := &run{t: t, in: in.clone(), p: p, expected: in.Version}
-	t.runs[id] = r
 	t.order = append(t.order, r)
 	return r, nil
 }
@@ -97,7 +97,6 @@ func (t *tx) load(id string) (*run, error) {
 // create registers a new instance in the step.
 func (t *tx) create(in *Instance, p *program) *run {
 	r := &run{t: t, in: in, p: p, expected: 0}
-	t.runs[in.ID] = r
 	t.order = append(t.order, r)
 	return r
 }
@@ -133,5 +132,8 @@ func (t *tx) mutation() *Mutation {
 }
 
 func (t *tx) emit(in string, typ EventType, element, detail string) {
+	if t.m.Events == nil {
+		t.m.Events = make([]Event, 0, 8)
+	}
 	t.m.Events = append(t.m.Events, Event{Type: typ, Instance: in, Element: element, Time: t.now, Detail: detail})
 }

@@ -26,8 +26,9 @@ type Store struct {
 	subs      map[subKey]map[string]*subEntry
 	subByID   map[string]*subEntry
 	messages  map[subKey][]*engine.BufferedMessage
-	journal   map[string][]engine.Event
-	seq       int64
+	// journal keeps each commit's events of an instance as one batch: no copying on append.
+	journal map[string][][]engine.Event
+	seq     int64
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -55,7 +56,7 @@ func New() *Store {
 		subs:      map[subKey]map[string]*subEntry{},
 		subByID:   map[string]*subEntry{},
 		messages:  map[subKey][]*engine.BufferedMessage{},
-		journal:   map[string][]engine.Event{},
+		journal:   map[string][][]engine.Event{},
 	}
 }
 
@@ -131,8 +132,15 @@ func (s *Store) Commit(_ context.Context, m *engine.Mutation) error {
 			delete(s.subByID, sub.ID)
 		}
 	}
-	for _, ev := range m.Events {
-		s.journal[ev.Instance] = append(s.journal[ev.Instance], ev)
+	// Events arrive grouped by instance; each run of one instance becomes one batch.
+	for i := 0; i < len(m.Events); {
+		j := i + 1
+		for j < len(m.Events) && m.Events[j].Instance == m.Events[i].Instance {
+			j++
+		}
+		id := m.Events[i].Instance
+		s.journal[id] = append(s.journal[id], m.Events[i:j:j])
+		i = j
 	}
 	return nil
 }
@@ -219,7 +227,11 @@ func (s *Store) Messages(_ context.Context, name, key string, now time.Time) ([]
 func (s *Store) Journal(_ context.Context, instance string) ([]engine.Event, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return slices.Clone(s.journal[instance]), nil
+	var out []engine.Event
+	for _, b := range s.journal[instance] {
+		out = append(out, b...)
+	}
+	return out, nil
 }
 
 // snapshot is the JSON form of the store.
@@ -249,7 +261,12 @@ func (s *Store) Snapshot() ([]byte, error) {
 	for _, ms := range s.messages {
 		snap.Messages = append(snap.Messages, ms...)
 	}
-	snap.Journal = s.journal
+	snap.Journal = map[string][]engine.Event{}
+	for id, batches := range s.journal {
+		for _, b := range batches {
+			snap.Journal[id] = append(snap.Journal[id], b...)
+		}
+	}
 	return json.Marshal(snap)
 }
 
@@ -273,8 +290,8 @@ func Restore(data []byte) (*Store, error) {
 	if err := s.Commit(context.Background(), m); err != nil {
 		return nil, fmt.Errorf("restore store: %w", err)
 	}
-	if snap.Journal != nil {
-		s.journal = snap.Journal
+	for id, evs := range snap.Journal {
+		s.journal[id] = [][]engine.Event{evs}
 	}
 	return s, nil
 }
