@@ -1,7 +1,9 @@
 package resolve
 
 import (
+	"context"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,5 +90,32 @@ func FuzzMirrorLookup(f *testing.F) {
 			}
 		}
 		t.Fatalf("%q mapped to %q, outside every mirror", raw, file)
+	})
+}
+
+// FuzzArchive: any bytes named .csar give a document or an error, never a panic, within the bounds.
+func FuzzArchive(f *testing.F) {
+	for _, entries := range [][]zipEntry{
+		{{metaPath, goodMeta}, {"Definitions/main.yaml", tosca13}},
+		{{"main.yaml", tosca13}},
+		{{"../x.yaml", tosca13}},
+	} {
+		f.Add(zipBytes(f, entries...))
+	}
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "fuzz.csar")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := New(Options{MaxSize: 1 << 16, MaxArchiveTotal: 1 << 20, MaxEntries: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := r.Root(context.Background(), p)
+		if err == nil && int64(len(doc.Data)) > 1<<16 {
+			t.Fatalf("document of %d bytes above MaxSize", len(doc.Data))
+		}
 	})
 }

@@ -57,8 +57,16 @@ type zipEntry struct {
 	data string
 }
 
-// buildZip writes a zip with the entries (stored, so declared sizes are what the test says) and returns its path.
+// buildZip writes a zip with the entries and returns its path.
 func buildZip(t *testing.T, dir, name string, entries ...zipEntry) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, zipBytes(t, entries...), 0o644))
+	return p
+}
+
+// zipBytes builds a zip with the entries (deflated).
+func zipBytes(t testing.TB, entries ...zipEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -69,9 +77,7 @@ func buildZip(t *testing.T, dir, name string, entries ...zipEntry) string {
 		require.NoError(t, err)
 	}
 	require.NoError(t, zw.Close())
-	p := filepath.Join(dir, name)
-	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
-	return p
+	return buf.Bytes()
 }
 
 // writeFile writes a file below dir, creating its directories, and returns its path.

@@ -22,7 +22,9 @@ type Document struct {
 	Data []byte
 }
 
-// Resolver finds the bytes of TOSCA documents. It is safe for concurrent use.
+// Resolver finds the bytes of TOSCA documents. It is safe for concurrent use. It keeps what it fetched (and
+// small archives) in memory for its life, so that one parse reads each thing once: make one per parse or
+// batch, not one per process.
 type Resolver struct {
 	opts    Options
 	mirrors mirrorSet
