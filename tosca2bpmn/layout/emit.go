@@ -91,7 +91,7 @@ func (n *node) emit(pl *plane, ox, oy float64) {
 		bb := bpmn.Bounds{X: ox + bx - eventSize/2, Y: oy + by - eventSize/2, Width: eventSize, Height: eventSize}
 		var bl *bpmn.Bounds
 		if w, h := labelSize(be.Name); h > 0 {
-			bl = &bpmn.Bounds{X: bb.X + eventSize + labelMargin, Y: bb.Y + eventSize, Width: w, Height: h}
+			bl = &bpmn.Bounds{X: bb.X + eventSize/2 + labelMargin, Y: bb.Y + eventSize + 2, Width: w, Height: h}
 		}
 		pl.shape(be.ID, bb, bl)
 	}

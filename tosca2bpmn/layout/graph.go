@@ -2,6 +2,7 @@ package layout
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/toscaflow/toscaflow/bpmn"
 )
@@ -18,6 +19,8 @@ type node struct {
 	labelW, labelH float64
 	above, below   float64
 	boundaries     []*bpmn.BoundaryEvent
+	bx             []float64 // x of the boundary events' centers relative to cx
+	bandY          float64   // see boundaryBand
 	sub            *scope // content of an expanded subprocess
 	layer, pos     int
 	cx, cy         float64
@@ -176,8 +179,9 @@ func newNode(e bpmn.Element, k shapeKind) (*node, error) {
 			return nil, fmt.Errorf("subprocess %q: %w", n.id, err)
 		}
 		n.sub = sub
-		n.w = max(taskWidth, sub.w+2*subPadX)
-		n.h = max(taskHeight, sub.h+subPadTop+subPadBot)
+		// Even sizes keep centers on whole units.
+		n.w = max(taskWidth, 2*math.Ceil((sub.w+2*subPadX)/2))
+		n.h = max(taskHeight, 2*math.Ceil((sub.h+subPadTop+subPadBot)/2))
 	} else {
 		n.w, n.h = fixedSize(k, e)
 	}
@@ -194,26 +198,40 @@ func newNode(e bpmn.Element, k shapeKind) (*node, error) {
 	return n, nil
 }
 
-// fitBoundaries widens a task whose boundary events do not fit on its bottom border and reserves
-// room below the node for the events and their labels.
+// fitBoundaries spreads the boundary events of n along its bottom border, each label to the right
+// of its event, widening n when they do not fit, and reserves room below n for the events, their
+// labels and the first bends of their flows.
 func (n *node) fitBoundaries() {
 	k := len(n.boundaries)
 	if k == 0 {
 		return
 	}
-	n.w = max(n.w, float64(k-1)*boundaryGap+eventSize+20)
-	lh := 0.0
-	for _, b := range n.boundaries {
-		_, h := labelSize(b.Name)
+	n.bx = make([]float64, k)
+	x, lh := 0.0, 0.0
+	for i, b := range n.boundaries {
+		w, h := labelSize(b.Name)
+		n.bx[i] = x
+		x += max(boundaryGap, eventSize/2+labelMargin+w+8)
 		lh = max(lh, h)
 	}
-	n.below = max(n.below, eventSize/2+lh+labelMargin+8)
+	span := n.bx[k-1] + eventSize
+	n.w = max(n.w, 2*math.Ceil((span+20)/2))
+	for i := range n.bx {
+		n.bx[i] -= n.bx[k-1] / 2 // center the row of events on the node
+	}
+	n.bandY = eventSize/2 + lh + 6
+	n.below = max(n.below, n.bandY+float64(k)*gapLane+labelMargin)
 }
 
-// boundaryCenter returns the center of the i-th boundary event of n: spread along the bottom border.
+// boundaryCenter returns the center of the i-th boundary event of n, relative to the scope.
 func (n *node) boundaryCenter(i int) (float64, float64) {
-	k := len(n.boundaries)
-	return n.cx + (float64(i)-float64(k-1)/2)*boundaryGap, n.bottom()
+	return n.cx + n.bx[i], n.bottom()
+}
+
+// boundaryBand returns the y below n where the flow of its i-th boundary event turns when it
+// cannot go straight down: below the labels, one lane per event so the flows do not overlap.
+func (n *node) boundaryBand(i int) float64 {
+	return n.bottom() + n.bandY + float64(i)*gapLane
 }
 
 // boundaryIndex returns the position of b among n's boundary events.

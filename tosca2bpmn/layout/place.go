@@ -18,7 +18,7 @@ func (s *scope) placeX() {
 		s.colLeft[l], s.colRight[l] = x, x+w
 		for _, n := range layer {
 			nd := s.nodes[n]
-			nd.cx = math.Round(x+w/2-nd.w/2) + nd.w/2
+			nd.cx = math.Round(x + w/2)
 		}
 		x += w + colGap
 	}
@@ -74,7 +74,36 @@ func (s *scope) placeY() {
 		}
 	}
 	for _, n := range s.nodes {
-		n.cy = math.Round(n.cy-n.h/2) + n.h/2
+		n.cy = math.Round(n.cy)
+	}
+	s.straighten()
+}
+
+// snapMax is how far straighten moves a node to make its incoming flow a straight line.
+const snapMax = 24
+
+// straighten removes the small jogs the averaging leaves: layer by layer, a node with a single
+// incoming neighbor moves onto that neighbor's line when the move is small and keeps the order
+// and separations of its layer.
+func (s *scope) straighten() {
+	for _, layer := range s.layers {
+		for i, n := range layer {
+			nd := s.nodes[n]
+			if len(nd.up) != 1 {
+				continue
+			}
+			y := s.nodes[nd.up[0].n].cy + nd.up[0].off
+			if y == nd.cy || math.Abs(y-nd.cy) > snapMax {
+				continue
+			}
+			if i > 0 && y-s.nodes[layer[i-1]].cy < sep(s.nodes[layer[i-1]], nd) {
+				continue
+			}
+			if i+1 < len(layer) && s.nodes[layer[i+1]].cy-y < sep(nd, s.nodes[layer[i+1]]) {
+				continue
+			}
+			nd.cy = y
+		}
 	}
 }
 

@@ -78,12 +78,13 @@ func (s *scope) routeForward(e *edge) {
 	var cur bpmn.Point
 	switch {
 	case e.boundary != nil:
-		bx, by := src.boundaryCenter(src.boundaryIndex(e.boundary))
+		i := src.boundaryIndex(e.boundary)
+		bx, by := src.boundaryCenter(i)
 		pts.add(bx, by+eventSize/2)
-		if s.isLast(src) && firstY > by+eventSize/2+stub {
+		if s.isLast(src) && firstY > src.boundaryBand(i) && i == len(src.boundaries)-1 {
 			cur = bpmn.Point{X: bx, Y: firstY}
 		} else {
-			cur = bpmn.Point{X: bx, Y: by + eventSize/2 + stub}
+			cur = bpmn.Point{X: bx, Y: src.boundaryBand(i)}
 		}
 		pts.add(cur.X, cur.Y)
 	case src.kind == kindGateway && firstY > src.bottom()+stub && s.freeBelow(src, firstY):
@@ -160,11 +161,12 @@ func (s *scope) routeBack(e *edge, bottom []float64, usage []int) {
 	}
 	switch {
 	case e.boundary != nil:
-		bx, by := src.boundaryCenter(src.boundaryIndex(e.boundary))
+		i := src.boundaryIndex(e.boundary)
+		bx, by := src.boundaryCenter(i)
 		pts.add(bx, by+eventSize/2)
-		if !s.isLast(src) {
-			pts.add(bx, by+eventSize/2+stub)
-			pts.add(gapR, by+eventSize/2+stub)
+		if !s.isLast(src) || i != len(src.boundaries)-1 {
+			pts.add(bx, src.boundaryBand(i))
+			pts.add(gapR, src.boundaryBand(i))
 			bx = gapR
 		}
 		pts.add(bx, yc)

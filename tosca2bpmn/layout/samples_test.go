@@ -92,3 +92,41 @@ func TestSamplesRelaidOut(t *testing.T) {
 		})
 	}
 }
+
+// renderedModels are the table models also drawn in Chromium.
+var renderedModels = map[string]bool{"exclusive-loop": true, "nested-boundary": true, "multi-instance": true}
+
+// TestModelsCheck writes the table models laid out and checks them like the samples.
+func TestModelsCheck(t *testing.T) {
+	bpmncheck.RequireTools(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	art, err := bpmncheck.ArtifactDir()
+	require.NoError(t, err)
+	out := filepath.Join(art, "layout-models")
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	var written []string
+	for _, tc := range models() {
+		require.NoError(t, layout.Layout(tc.d), tc.name)
+		f := filepath.Join(out, tc.name+".bpmn")
+		require.NoError(t, bpmnxml.WriteFile(f, tc.d))
+		written = append(written, f)
+	}
+	reports, err := bpmncheck.Check(ctx, written...)
+	require.NoError(t, err)
+	for _, f := range written {
+		name := strings.TrimSuffix(filepath.Base(f), ".bpmn")
+		t.Run(name, func(t *testing.T) {
+			r := reports[f]
+			assert.True(t, r.XSDValid, "xsd: %v", r.XSDErrors)
+			assert.Empty(t, r.ParseError)
+			assert.Empty(t, r.Warnings, "bpmn.io import warnings")
+			assert.Empty(t, r.DI, "diagram interchange problems")
+			if !renderedModels[name] {
+				return
+			}
+			_, err := bpmncheck.Render(ctx, f, strings.TrimSuffix(f, ".bpmn")+".png")
+			require.NoError(t, err)
+		})
+	}
+}

@@ -46,7 +46,7 @@ func (n *node) extent() box {
 	for i := range n.boundaries {
 		bx, by := n.boundaryCenter(i)
 		lw, lh := labelSize(n.boundaries[i].Name)
-		b.add(bx-eventSize/2, by-eventSize/2, bx+eventSize/2+labelMargin+lw, by+eventSize/2+lh+labelMargin)
+		b.add(bx-eventSize/2, by-eventSize/2, bx+labelMargin+lw, by+eventSize/2+lh+labelMargin)
 	}
 	return b
 }

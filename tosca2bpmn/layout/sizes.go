@@ -27,7 +27,7 @@ const (
 
 	labelWidth  = 90 // external labels wrap at this width (bpmn-js default)
 	labelLineH  = 14
-	charWidth   = 6.5
+	charWidth   = 7
 	labelMargin = 5
 )
 
@@ -36,9 +36,10 @@ func labelSize(text string) (w, h float64) {
 	if text == "" {
 		return 0, 0
 	}
+	// bpmn-js wraps a label to its bounds' width: keep slack so that short names stay on one line.
 	n := float64(len([]rune(text)))
-	w = math.Min(labelWidth, math.Max(20, math.Ceil(n*charWidth)))
-	lines := math.Ceil(n * charWidth / labelWidth)
+	w = math.Min(labelWidth, math.Ceil(n*charWidth)+12)
+	lines := math.Ceil(n * charWidth / (labelWidth - 12))
 	return w, math.Min(lines, 4) * labelLineH
 }
 
