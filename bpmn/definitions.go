@@ -9,7 +9,8 @@ const (
 	NSXSI   = "http://www.w3.org/2001/XMLSchema-instance"
 )
 
-// Definitions is the root of a BPMN document (BPMN 2.0.2, 8.3.4 Definitions).
+// Definitions is the root of a BPMN document (BPMN 2.0.2, 8.3.4 Definitions). The XSD's
+// tDefinitions is no tBaseElement: of the embedded BaseElement only ID and Attrs are read and written.
 type Definitions struct {
 	BaseElement
 	Name               string

@@ -81,6 +81,7 @@ func TestProblems(t *testing.T) {
 		{bpmn.ErrDanglingRef, E, "call", "calledElement", 21},
 		{bpmn.ErrDanglingRef, W, "call_external", "calledElement", 22},
 		{bpmn.ErrMissingAttr, E, "link", "linkEventDefinition name", 25},
+		{bpmn.ErrUnsupported, W, "gw", "bogus", 28},
 		{bpmn.ErrDanglingRef, E, "f_cross", "sourceRef", 32},
 		{bpmn.ErrMultipleDI, W, "task_di2", "bpmnElement", 39},
 		{bpmn.ErrDanglingRef, E, "ghost_di", "bpmnElement", 42},

@@ -75,6 +75,7 @@ func ReadBytes(b []byte) (*bpmn.Definitions, bpmn.Problems, error) {
 		prefixOf: map[string]string{},
 		uriOf:    map[string]string{},
 		idLines:  map[string][]int{},
+		used:     map[*etree.Element]map[string]bool{},
 	}
 	r.lines = startLines(b)
 	r.lineOf = make(map[*etree.Element]int, len(r.lines))
@@ -83,6 +84,7 @@ func ReadBytes(b []byte) (*bpmn.Definitions, bpmn.Problems, error) {
 		return nil, nil, fmt.Errorf("%w: root is <%s> in namespace %q", ErrNotBPMN, root.FullTag(), r.space(root))
 	}
 	d := r.definitions(root)
+	r.unknownAttrs(root)
 	ps := append(bpmn.Problems(nil), r.problems...)
 	for _, p := range d.Validate() {
 		ps = append(ps, r.locate(p))
@@ -101,6 +103,7 @@ type reader struct {
 	prefixOf map[string]string // namespace URI → prefix registered in defs.Namespaces
 	uriOf    map[string]string // prefix → namespace URI
 	warned   map[string]bool
+	used     map[*etree.Element]map[string]bool // attributes asked for, per element read as model
 }
 
 func (r *reader) numberLines(e *etree.Element) {
@@ -231,8 +234,15 @@ func (r *reader) declarations(e *etree.Element) {
 	}
 }
 
-// attr returns the unprefixed attribute name of e.
-func attr(e *etree.Element, name string) (string, bool) {
+// attr returns the unprefixed attribute name of e and records that the reader knows it, so that
+// unknownAttrs can report the others.
+func (r *reader) attr(e *etree.Element, name string) (string, bool) {
+	used := r.used[e]
+	if used == nil {
+		used = map[string]bool{}
+		r.used[e] = used
+	}
+	used[name] = true
 	for _, a := range e.Attr {
 		if a.Space == "" && a.Key == name {
 			return a.Value, true
@@ -242,9 +252,24 @@ func attr(e *etree.Element, name string) (string, bool) {
 }
 
 // str returns the unprefixed attribute name of e, or "".
-func str(e *etree.Element, name string) string {
-	v, _ := attr(e, name)
+func (r *reader) str(e *etree.Element, name string) string {
+	v, _ := r.attr(e, name)
 	return v
+}
+
+// unknownAttrs reports the unprefixed attributes the reader did not ask for on the elements it
+// read as model elements: the XSD allows none, and they are not written back.
+func (r *reader) unknownAttrs(e *etree.Element) {
+	if used, ok := r.used[e]; ok {
+		for _, a := range e.Attr {
+			if a.Space == "" && a.Key != "xmlns" && !used[a.Key] {
+				r.problem(e, bpmn.SeverityWarning, bpmn.ErrUnsupported, a.Key, "unknown attribute %s=%q dropped", a.Key, a.Value)
+			}
+		}
+	}
+	for _, c := range e.ChildElements() {
+		r.unknownAttrs(c)
+	}
 }
 
 // ref returns an id reference: a QName's prefix is dropped, since ids are NCNames and a BPMN
@@ -257,7 +282,7 @@ func ref(v string) string {
 	return v
 }
 
-func (r *reader) refAttr(e *etree.Element, name string) string { return ref(str(e, name)) }
+func (r *reader) refAttr(e *etree.Element, name string) string { return ref(r.str(e, name)) }
 
 func (r *reader) boolAttr(e *etree.Element, name string, def bool) bool {
 	if b := r.optBool(e, name); b != nil {
@@ -267,7 +292,7 @@ func (r *reader) boolAttr(e *etree.Element, name string, def bool) bool {
 }
 
 func (r *reader) optBool(e *etree.Element, name string) *bool {
-	v, ok := attr(e, name)
+	v, ok := r.attr(e, name)
 	if !ok {
 		return nil
 	}
@@ -280,7 +305,7 @@ func (r *reader) optBool(e *etree.Element, name string) *bool {
 }
 
 func (r *reader) intAttr(e *etree.Element, name string) int {
-	v, ok := attr(e, name)
+	v, ok := r.attr(e, name)
 	if !ok {
 		return 0
 	}
@@ -300,7 +325,7 @@ func (r *reader) floatAttr(e *etree.Element, name string) float64 {
 }
 
 func (r *reader) optFloat(e *etree.Element, name string) *float64 {
-	v, ok := attr(e, name)
+	v, ok := r.attr(e, name)
 	if !ok {
 		return nil
 	}

@@ -14,17 +14,17 @@ func (r *reader) activity(e *etree.Element) bpmn.FlowElement {
 		x := &bpmn.Task{}
 		a, out = &x.ActivityBase, x
 	case "serviceTask":
-		x := &bpmn.ServiceTask{Implementation: str(e, "implementation"), OperationRef: r.refAttr(e, "operationRef")}
+		x := &bpmn.ServiceTask{Implementation: r.str(e, "implementation"), OperationRef: r.refAttr(e, "operationRef")}
 		a, out = &x.ActivityBase, x
 	case "sendTask":
-		x := &bpmn.SendTask{Implementation: str(e, "implementation"), MessageRef: r.refAttr(e, "messageRef"), OperationRef: r.refAttr(e, "operationRef")}
+		x := &bpmn.SendTask{Implementation: r.str(e, "implementation"), MessageRef: r.refAttr(e, "messageRef"), OperationRef: r.refAttr(e, "operationRef")}
 		a, out = &x.ActivityBase, x
 	case "receiveTask":
-		x := &bpmn.ReceiveTask{Implementation: str(e, "implementation"), Instantiate: r.boolAttr(e, "instantiate", false),
+		x := &bpmn.ReceiveTask{Implementation: r.str(e, "implementation"), Instantiate: r.boolAttr(e, "instantiate", false),
 			MessageRef: r.refAttr(e, "messageRef"), OperationRef: r.refAttr(e, "operationRef")}
 		a, out = &x.ActivityBase, x
 	case "userTask":
-		x := &bpmn.UserTask{Implementation: str(e, "implementation")}
+		x := &bpmn.UserTask{Implementation: r.str(e, "implementation")}
 		extra = func(k *etree.Element) bool {
 			if k.Tag == "rendering" {
 				x.Renderings = append(x.Renderings, r.raw(k))
@@ -37,10 +37,10 @@ func (r *reader) activity(e *etree.Element) bpmn.FlowElement {
 		x := &bpmn.ManualTask{}
 		a, out = &x.ActivityBase, x
 	case "businessRuleTask":
-		x := &bpmn.BusinessRuleTask{Implementation: str(e, "implementation")}
+		x := &bpmn.BusinessRuleTask{Implementation: r.str(e, "implementation")}
 		a, out = &x.ActivityBase, x
 	case "scriptTask":
-		x := &bpmn.ScriptTask{ScriptFormat: str(e, "scriptFormat")}
+		x := &bpmn.ScriptTask{ScriptFormat: r.str(e, "scriptFormat")}
 		extra = func(k *etree.Element) bool {
 			if k.Tag == "script" {
 				s := innerText(k)
@@ -58,11 +58,11 @@ func (r *reader) activity(e *etree.Element) bpmn.FlowElement {
 		extra = r.subProcess(e, x)
 		a, out = &x.ActivityBase, x
 	case "transaction":
-		x := &bpmn.Transaction{Method: str(e, "method")}
+		x := &bpmn.Transaction{Method: r.str(e, "method")}
 		extra = r.subProcess(e, &x.SubProcess)
 		a, out = &x.ActivityBase, x
 	case "adHocSubProcess":
-		x := &bpmn.AdHocSubProcess{CancelRemainingInstances: r.boolAttr(e, "cancelRemainingInstances", true), Ordering: str(e, "ordering")}
+		x := &bpmn.AdHocSubProcess{CancelRemainingInstances: r.boolAttr(e, "cancelRemainingInstances", true), Ordering: r.str(e, "ordering")}
 		inner := r.subProcess(e, &x.SubProcess)
 		extra = func(k *etree.Element) bool {
 			if k.Tag == "completionCondition" {
@@ -90,7 +90,7 @@ func (r *reader) activity(e *etree.Element) bpmn.FlowElement {
 func (r *reader) subProcess(e *etree.Element, sp *bpmn.SubProcess) func(*etree.Element) bool {
 	sp.TriggeredByEvent = r.boolAttr(e, "triggeredByEvent", false)
 	return func(c *etree.Element) bool {
-		return r.containerChild(c, sp, &sp.FlowElementsContainer)
+		return r.containerChild(c, &sp.FlowElementsContainer)
 	}
 }
 
@@ -118,7 +118,7 @@ func (r *reader) activityChild(c *etree.Element, a *bpmn.ActivityBase) bool {
 
 func (r *reader) standardLoop(e *etree.Element) *bpmn.StandardLoopCharacteristics {
 	l := &bpmn.StandardLoopCharacteristics{TestBefore: r.boolAttr(e, "testBefore", false)}
-	if _, ok := attr(e, "loopMaximum"); ok {
+	if _, ok := r.attr(e, "loopMaximum"); ok {
 		n := r.intAttr(e, "loopMaximum")
 		l.LoopMaximum = &n
 	}
@@ -136,7 +136,7 @@ func (r *reader) standardLoop(e *etree.Element) *bpmn.StandardLoopCharacteristic
 func (r *reader) multiInstance(e *etree.Element) *bpmn.MultiInstanceLoopCharacteristics {
 	m := &bpmn.MultiInstanceLoopCharacteristics{
 		IsSequential:         r.boolAttr(e, "isSequential", false),
-		Behavior:             str(e, "behavior"),
+		Behavior:             r.str(e, "behavior"),
 		OneBehaviorEventRef:  r.refAttr(e, "oneBehaviorEventRef"),
 		NoneBehaviorEventRef: r.refAttr(e, "noneBehaviorEventRef"),
 	}
@@ -167,7 +167,7 @@ func (r *reader) multiInstance(e *etree.Element) *bpmn.MultiInstanceLoopCharacte
 }
 
 func (r *reader) dataItem(e *etree.Element) *bpmn.DataItem {
-	d := &bpmn.DataItem{Name: str(e, "name"), ItemSubjectRef: r.refAttr(e, "itemSubjectRef"), IsCollection: r.boolAttr(e, "isCollection", false)}
+	d := &bpmn.DataItem{Name: r.str(e, "name"), ItemSubjectRef: r.refAttr(e, "itemSubjectRef"), IsCollection: r.boolAttr(e, "isCollection", false)}
 	r.element(e, &d.BaseElement)
 	return d
 }

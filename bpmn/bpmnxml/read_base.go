@@ -28,7 +28,7 @@ func (r *reader) unsupported(c *etree.Element) {
 
 // baseAttrs reads the id and the foreign attributes of e.
 func (r *reader) baseAttrs(e *etree.Element, b *bpmn.BaseElement) {
-	b.ID = str(e, "id")
+	b.ID = r.str(e, "id")
 	b.Attrs = r.foreignAttrs(e)
 }
 
@@ -76,7 +76,7 @@ func (r *reader) baseChild(c *etree.Element, b *bpmn.BaseElement) bool {
 	switch c.Tag {
 	case "documentation":
 		b.Documentation = append(b.Documentation, bpmn.Documentation{
-			ID: str(c, "id"), TextFormat: str(c, "textFormat"), Text: innerText(c),
+			ID: r.str(c, "id"), TextFormat: r.str(c, "textFormat"), Text: innerText(c),
 		})
 	case "extensionElements":
 		for _, x := range c.ChildElements() {
@@ -167,9 +167,9 @@ func (r *reader) repeatedRaw(e *etree.Element, seen []bpmn.XMLAttr, space, local
 // expression reads a tExpression or tFormalExpression element.
 func (r *reader) expression(e *etree.Element) *bpmn.Expression {
 	x := &bpmn.Expression{
-		ID:                 str(e, "id"),
-		Language:           str(e, "language"),
-		EvaluatesToTypeRef: str(e, "evaluatesToTypeRef"),
+		ID:                 r.str(e, "id"),
+		Language:           r.str(e, "language"),
+		EvaluatesToTypeRef: r.str(e, "evaluatesToTypeRef"),
 		Body:               innerText(e),
 	}
 	for _, a := range e.Attr {

@@ -10,12 +10,12 @@ func (r *reader) definitions(e *etree.Element) *bpmn.Definitions {
 	r.defs = d
 	r.declarations(e)
 	r.baseAttrs(e, &d.BaseElement)
-	d.Name = str(e, "name")
-	d.TargetNamespace = str(e, "targetNamespace")
-	d.ExpressionLanguage = str(e, "expressionLanguage")
-	d.TypeLanguage = str(e, "typeLanguage")
-	d.Exporter = str(e, "exporter")
-	d.ExporterVersion = str(e, "exporterVersion")
+	d.Name = r.str(e, "name")
+	d.TargetNamespace = r.str(e, "targetNamespace")
+	d.ExpressionLanguage = r.str(e, "expressionLanguage")
+	d.TypeLanguage = r.str(e, "typeLanguage")
+	d.Exporter = r.str(e, "exporter")
+	d.ExporterVersion = r.str(e, "exporterVersion")
 	for _, c := range e.ChildElements() {
 		r.declarations(c)
 		switch r.space(c) {
@@ -45,23 +45,23 @@ func (r *reader) definitionsChild(d *bpmn.Definitions, c *etree.Element) {
 	case "collaboration":
 		d.RootElements = append(d.RootElements, r.collaboration(c))
 	case "message":
-		m := &bpmn.Message{Name: str(c, "name"), ItemRef: r.refAttr(c, "itemRef")}
+		m := &bpmn.Message{Name: r.str(c, "name"), ItemRef: r.refAttr(c, "itemRef")}
 		r.element(c, &m.BaseElement)
 		d.RootElements = append(d.RootElements, m)
 	case "error":
-		x := &bpmn.Error{Name: str(c, "name"), ErrorCode: str(c, "errorCode"), StructureRef: str(c, "structureRef")}
+		x := &bpmn.Error{Name: r.str(c, "name"), ErrorCode: r.str(c, "errorCode"), StructureRef: r.str(c, "structureRef")}
 		r.element(c, &x.BaseElement)
 		d.RootElements = append(d.RootElements, x)
 	case "escalation":
-		x := &bpmn.Escalation{Name: str(c, "name"), EscalationCode: str(c, "escalationCode"), StructureRef: str(c, "structureRef")}
+		x := &bpmn.Escalation{Name: r.str(c, "name"), EscalationCode: r.str(c, "escalationCode"), StructureRef: r.str(c, "structureRef")}
 		r.element(c, &x.BaseElement)
 		d.RootElements = append(d.RootElements, x)
 	case "signal":
-		x := &bpmn.Signal{Name: str(c, "name"), StructureRef: str(c, "structureRef")}
+		x := &bpmn.Signal{Name: r.str(c, "name"), StructureRef: r.str(c, "structureRef")}
 		r.element(c, &x.BaseElement)
 		d.RootElements = append(d.RootElements, x)
 	case "itemDefinition":
-		x := &bpmn.ItemDefinition{StructureRef: str(c, "structureRef"), IsCollection: r.boolAttr(c, "isCollection", false), ItemKind: str(c, "itemKind")}
+		x := &bpmn.ItemDefinition{StructureRef: r.str(c, "structureRef"), IsCollection: r.boolAttr(c, "isCollection", false), ItemKind: r.str(c, "itemKind")}
 		r.element(c, &x.BaseElement)
 		d.RootElements = append(d.RootElements, x)
 	case "documentation", "extensionElements", "extension":
@@ -71,15 +71,15 @@ func (r *reader) definitionsChild(d *bpmn.Definitions, c *etree.Element) {
 		// Any other root element (dataStore, resource, globalUserTask, category, interface, the
 		// event definitions, choreographies...) is kept verbatim.
 		x := &bpmn.OtherRootElement{XML: r.raw(c)}
-		x.ID = str(c, "id")
+		x.ID = c.SelectAttrValue("id", "")
 		d.RootElements = append(d.RootElements, x)
 	}
 }
 
 func (r *reader) process(e *etree.Element) *bpmn.Process {
 	p := &bpmn.Process{
-		Name:         str(e, "name"),
-		ProcessType:  str(e, "processType"),
+		Name:         r.str(e, "name"),
+		ProcessType:  r.str(e, "processType"),
 		IsClosed:     r.boolAttr(e, "isClosed", false),
 		IsExecutable: r.optBool(e, "isExecutable"),
 	}
@@ -93,7 +93,7 @@ func (r *reader) process(e *etree.Element) *bpmn.Process {
 		case "performer", "humanPerformer", "potentialOwner", "resourceRole":
 			p.ResourceRoles = append(p.ResourceRoles, r.raw(c))
 		default:
-			if !r.containerChild(c, p, &p.FlowElementsContainer) && !r.baseChild(c, &p.BaseElement) {
+			if !r.containerChild(c, &p.FlowElementsContainer) && !r.baseChild(c, &p.BaseElement) {
 				r.unsupported(c)
 			}
 		}
@@ -102,7 +102,7 @@ func (r *reader) process(e *etree.Element) *bpmn.Process {
 }
 
 func (r *reader) property(e *etree.Element) *bpmn.Property {
-	p := &bpmn.Property{Name: str(e, "name"), ItemSubjectRef: r.refAttr(e, "itemSubjectRef")}
+	p := &bpmn.Property{Name: r.str(e, "name"), ItemSubjectRef: r.refAttr(e, "itemSubjectRef")}
 	r.baseAttrs(e, &p.BaseElement)
 	for _, c := range r.children(e, bpmn.NSModel) {
 		if !r.baseChild(c, &p.BaseElement) {
@@ -113,7 +113,7 @@ func (r *reader) property(e *etree.Element) *bpmn.Property {
 }
 
 func (r *reader) laneSet(e *etree.Element) *bpmn.LaneSet {
-	ls := &bpmn.LaneSet{Name: str(e, "name")}
+	ls := &bpmn.LaneSet{Name: r.str(e, "name")}
 	r.baseAttrs(e, &ls.BaseElement)
 	for _, c := range r.children(e, bpmn.NSModel) {
 		if c.Tag == "lane" {
@@ -126,7 +126,7 @@ func (r *reader) laneSet(e *etree.Element) *bpmn.LaneSet {
 }
 
 func (r *reader) lane(e *etree.Element) *bpmn.Lane {
-	l := &bpmn.Lane{Name: str(e, "name"), PartitionElementRef: r.refAttr(e, "partitionElementRef")}
+	l := &bpmn.Lane{Name: r.str(e, "name"), PartitionElementRef: r.refAttr(e, "partitionElementRef")}
 	r.baseAttrs(e, &l.BaseElement)
 	for _, c := range r.children(e, bpmn.NSModel) {
 		switch c.Tag {
@@ -146,14 +146,14 @@ func (r *reader) lane(e *etree.Element) *bpmn.Lane {
 }
 
 func (r *reader) collaboration(e *etree.Element) *bpmn.Collaboration {
-	co := &bpmn.Collaboration{Name: str(e, "name"), IsClosed: r.boolAttr(e, "isClosed", false)}
+	co := &bpmn.Collaboration{Name: r.str(e, "name"), IsClosed: r.boolAttr(e, "isClosed", false)}
 	r.baseAttrs(e, &co.BaseElement)
 	for _, c := range r.children(e, bpmn.NSModel) {
 		switch c.Tag {
 		case "participant":
 			co.Participants = append(co.Participants, r.participant(c))
 		case "messageFlow":
-			m := &bpmn.MessageFlow{Name: str(c, "name"), SourceRef: r.refAttr(c, "sourceRef"), TargetRef: r.refAttr(c, "targetRef"), MessageRef: r.refAttr(c, "messageRef")}
+			m := &bpmn.MessageFlow{Name: r.str(c, "name"), SourceRef: r.refAttr(c, "sourceRef"), TargetRef: r.refAttr(c, "targetRef"), MessageRef: r.refAttr(c, "messageRef")}
 			r.element(c, &m.BaseElement)
 			co.MessageFlows = append(co.MessageFlows, m)
 		case "documentation", "extensionElements":
@@ -170,7 +170,7 @@ func (r *reader) collaboration(e *etree.Element) *bpmn.Collaboration {
 }
 
 func (r *reader) participant(e *etree.Element) *bpmn.Participant {
-	p := &bpmn.Participant{Name: str(e, "name"), ProcessRef: r.refAttr(e, "processRef")}
+	p := &bpmn.Participant{Name: r.str(e, "name"), ProcessRef: r.refAttr(e, "processRef")}
 	r.baseAttrs(e, &p.BaseElement)
 	for _, c := range r.children(e, bpmn.NSModel) {
 		switch c.Tag {
@@ -193,7 +193,7 @@ func (r *reader) participant(e *etree.Element) *bpmn.Participant {
 func (r *reader) artifact(c *etree.Element) bpmn.Artifact {
 	switch c.Tag {
 	case "textAnnotation":
-		t := &bpmn.TextAnnotation{TextFormat: str(c, "textFormat")}
+		t := &bpmn.TextAnnotation{TextFormat: r.str(c, "textFormat")}
 		r.baseAttrs(c, &t.BaseElement)
 		for _, x := range r.children(c, bpmn.NSModel) {
 			if x.Tag == "text" {
@@ -205,7 +205,7 @@ func (r *reader) artifact(c *etree.Element) bpmn.Artifact {
 		}
 		return t
 	case "association":
-		a := &bpmn.Association{SourceRef: r.refAttr(c, "sourceRef"), TargetRef: r.refAttr(c, "targetRef"), AssociationDirection: str(c, "associationDirection")}
+		a := &bpmn.Association{SourceRef: r.refAttr(c, "sourceRef"), TargetRef: r.refAttr(c, "targetRef"), AssociationDirection: r.str(c, "associationDirection")}
 		r.element(c, &a.BaseElement)
 		return a
 	case "group":

@@ -7,7 +7,7 @@ import (
 
 // diBase reads the id, foreign attributes and di:extension of a diagram element.
 func (r *reader) diBase(e *etree.Element, b *bpmn.DIBase) {
-	b.ID = str(e, "id")
+	b.ID = r.str(e, "id")
 	b.Attrs = r.foreignAttrs(e)
 	for _, c := range e.ChildElements() {
 		if c.Tag == "extension" && r.space(c) == bpmn.NSDDI {
@@ -28,7 +28,7 @@ func (r *reader) diChildren(e *etree.Element) []*etree.Element {
 }
 
 func (r *reader) diagram(e *etree.Element) *bpmn.Diagram {
-	d := &bpmn.Diagram{Name: str(e, "name"), Documentation: str(e, "documentation"), Resolution: r.optFloat(e, "resolution")}
+	d := &bpmn.Diagram{Name: r.str(e, "name"), Documentation: r.str(e, "documentation"), Resolution: r.optFloat(e, "resolution")}
 	r.diBase(e, &d.DIBase)
 	for _, c := range r.diChildren(e) {
 		switch {
@@ -66,7 +66,7 @@ func (r *reader) shape(e *etree.Element) *bpmn.Shape {
 		IsExpanded:                r.optBool(e, "isExpanded"),
 		IsMarkerVisible:           r.optBool(e, "isMarkerVisible"),
 		IsMessageVisible:          r.optBool(e, "isMessageVisible"),
-		ParticipantBandKind:       str(e, "participantBandKind"),
+		ParticipantBandKind:       r.str(e, "participantBandKind"),
 		ChoreographyActivityShape: r.refAttr(e, "choreographyActivityShape"),
 	}
 	r.diBase(e, &s.DIBase)
@@ -93,7 +93,7 @@ func (r *reader) edge(e *etree.Element) *bpmn.Edge {
 		BPMNElement:        r.refAttr(e, "bpmnElement"),
 		SourceElement:      r.refAttr(e, "sourceElement"),
 		TargetElement:      r.refAttr(e, "targetElement"),
-		MessageVisibleKind: str(e, "messageVisibleKind"),
+		MessageVisibleKind: r.str(e, "messageVisibleKind"),
 	}
 	r.diBase(e, &ed.DIBase)
 	for _, c := range r.diChildren(e) {
@@ -132,7 +132,7 @@ func (r *reader) labelStyle(e *etree.Element) *bpmn.LabelStyle {
 	for _, c := range r.diChildren(e) {
 		if r.space(c) == bpmn.NSDC && c.Tag == "Font" {
 			ls.Font = bpmn.Font{
-				Name: str(c, "name"), Size: r.optFloat(c, "size"),
+				Name: r.str(c, "name"), Size: r.optFloat(c, "size"),
 				IsBold: r.optBool(c, "isBold"), IsItalic: r.optBool(c, "isItalic"),
 				IsUnderline: r.optBool(c, "isUnderline"), IsStrikeThrough: r.optBool(c, "isStrikeThrough"),
 			}

@@ -141,7 +141,7 @@ func (r *reader) eventDefinition(c *etree.Element) bpmn.EventDefinition {
 		}
 		b, out = &x.BaseElement, x
 	case "linkEventDefinition":
-		x := &bpmn.LinkEventDefinition{Name: str(c, "name")}
+		x := &bpmn.LinkEventDefinition{Name: r.str(c, "name")}
 		extra = func(k *etree.Element) bool {
 			switch k.Tag {
 			case "source":

@@ -6,7 +6,7 @@ import (
 )
 
 // containerChild reads a lane set, flow element or artifact of a process or subprocess.
-func (r *reader) containerChild(c *etree.Element, scope bpmn.Element, fc *bpmn.FlowElementsContainer) bool {
+func (r *reader) containerChild(c *etree.Element, fc *bpmn.FlowElementsContainer) bool {
 	if c.Tag == "laneSet" {
 		fc.LaneSets = append(fc.LaneSets, r.laneSet(c))
 		return true
@@ -48,8 +48,8 @@ func (r *reader) flowElement(c *etree.Element) bpmn.FlowElement {
 		return x
 	case "callChoreography", "choreographyTask", "subChoreography", "implicitThrowEvent":
 		x := &bpmn.OtherFlowElement{XML: r.raw(c)}
-		x.ID = str(c, "id")
-		x.Name = str(c, "name")
+		x.ID = c.SelectAttrValue("id", "")
+		x.Name = c.SelectAttrValue("name", "")
 		return x
 	}
 	return nil
@@ -68,7 +68,7 @@ func (r *reader) dataElement(c *etree.Element, f *bpmn.FlowElementBase, state **
 
 func (r *reader) flowAttrs(e *etree.Element, f *bpmn.FlowElementBase) {
 	r.baseAttrs(e, &f.BaseElement)
-	f.Name = str(e, "name")
+	f.Name = r.str(e, "name")
 }
 
 // flowElementChild reads the children all flow elements may have.
@@ -128,11 +128,11 @@ func (r *reader) gateway(e *etree.Element) bpmn.FlowElement {
 		complexGW = &bpmn.ComplexGateway{Default: r.refAttr(e, "default")}
 		g, out = &complexGW.GatewayBase, complexGW
 	case "eventBasedGateway":
-		x := &bpmn.EventBasedGateway{Instantiate: r.boolAttr(e, "instantiate", false), EventGatewayType: str(e, "eventGatewayType")}
+		x := &bpmn.EventBasedGateway{Instantiate: r.boolAttr(e, "instantiate", false), EventGatewayType: r.str(e, "eventGatewayType")}
 		g, out = &x.GatewayBase, x
 	}
 	r.flowAttrs(e, &g.FlowElementBase)
-	g.GatewayDirection = str(e, "gatewayDirection")
+	g.GatewayDirection = r.str(e, "gatewayDirection")
 	for _, c := range r.children(e, bpmn.NSModel) {
 		if c.Tag == "activationCondition" && complexGW != nil {
 			complexGW.ActivationCondition = r.expression(c)
