@@ -23,7 +23,7 @@ func TestProblems(t *testing.T) {
 		{name: "missing type", src: head + "topology_template:\n  node_templates:\n    a:\n      properties: {}\n", want: []string{`4:5: node template "a": missing required field type`}},
 		{name: "unknown property", src: head + "topology_template:\n  node_templates:\n    a:\n      type: Compute\n      properties:\n        ram: 1\n", want: []string{`7:9: node template "a": unknown property "ram"`}},
 		{name: "wrong property type and missing required",
-			src: head + "topology_template:\n  node_templates:\n    db:\n      type: tosca.nodes.Database\n      properties:\n        port: http\n",
+			src:  head + "topology_template:\n  node_templates:\n    db:\n      type: tosca.nodes.Database\n      properties:\n        port: http\n",
 			want: []string{`7:9: node template "db": missing required property "name"`, `7:15: node template "db" property "port": string "http" is not an integer`}},
 		{name: "constraint", src: head + "topology_template:\n  node_templates:\n    a:\n      type: Compute\n      capabilities:\n        host:\n          properties:\n            num_cpus: 0\n",
 			want: []string{`9:23: node template "a" capability "host" property "num_cpus": `}},
