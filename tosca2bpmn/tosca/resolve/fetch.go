@@ -94,7 +94,26 @@ func (r *Resolver) get(ctx context.Context, u string) ([]byte, error) {
 
 // probe reports whether the URL answers 2xx, for Exists: with HEAD, since artifacts may be large, and with a
 // GET whose body is not read when the server does not do HEAD.
+// The answer is kept for the life of the Resolver (artifacts are often listed by several templates), except
+// when the context ended: that says nothing about the URL.
 func (r *Resolver) probe(ctx context.Context, u string) bool {
+	r.mu.Lock()
+	found, ok := r.probed[u]
+	r.mu.Unlock()
+	if ok {
+		return found
+	}
+	found = r.ask(ctx, u)
+	if ctx.Err() == nil {
+		r.mu.Lock()
+		r.probed[u] = found
+		r.mu.Unlock()
+	}
+	return found
+}
+
+// ask sends the probe.
+func (r *Resolver) ask(ctx context.Context, u string) bool {
 	ctx, cancel := context.WithTimeout(ctx, r.opts.FetchTimeout)
 	defer cancel()
 	status := func(method string) int {

@@ -195,6 +195,8 @@ func TestFetchedRelative(t *testing.T) {
 
 	assert.True(t, r.Exists(ctx, root, "scripts/install.sh"))
 	assert.Equal(t, 1, srv.count("HEAD /types/v1/scripts/install.sh"), "Exists asks with HEAD")
+	assert.True(t, r.Exists(ctx, root, "scripts/install.sh"))
+	assert.Equal(t, 1, srv.count("HEAD /types/v1/scripts/install.sh"), "and remembers the answer")
 	assert.False(t, r.Exists(ctx, root, "/none.sh"))
 	assert.True(t, r.Exists(ctx, root, "/nohead/x.sh"), "a server without HEAD is asked with GET")
 	assert.Equal(t, 1, srv.count("GET /nohead/x.sh"))

@@ -32,6 +32,7 @@ type Resolver struct {
 
 	mu           sync.Mutex
 	fetched      map[string][]byte   // URL → body, fetched or read from the cache during this Resolver's life
+	probed       map[string]bool     // URL → whether it answered a probe (Exists)
 	archives     map[string]*archive // absolute path → archive kept in memory (see archive)
 	archiveBytes int64               // the size of the archives kept
 }
@@ -46,7 +47,8 @@ func New(opts Options) (*Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Resolver{opts: opts, mirrors: ms, client: opts.Client, fetched: map[string][]byte{}, archives: map[string]*archive{}}, nil
+	return &Resolver{opts: opts, mirrors: ms, client: opts.Client, fetched: map[string][]byte{},
+		probed: map[string]bool{}, archives: map[string]*archive{}}, nil
 }
 
 // Root opens what the user named: a YAML file, or a CSAR (zip, detected by content, any extension), in which
