@@ -16,9 +16,11 @@ const (
 	nsZeebe    = "http://camunda.org/schema/zeebe/1.0"
 	nsFlowable = "http://flowable.org/bpmn"
 	nsActiviti = "http://activiti.org/bpmn"
+	// nsToscaflow is this project's own namespace, used by the plans tosca2bpmn writes.
+	nsToscaflow = "https://toscaflow.io/schema/bpmn"
 )
 
-var vendorNS = []string{nsCamunda, nsZeebe, nsFlowable, nsActiviti}
+var vendorNS = []string{nsToscaflow, nsCamunda, nsZeebe, nsFlowable, nsActiviti}
 
 // ErrUnsupported is wrapped by Deploy errors for model constructs this engine does not execute
 // (complex and ad-hoc constructs, conditional and cancel events, ...).
@@ -73,6 +75,7 @@ func compileDefinitions(defs *bpmn.Definitions) (map[string]*program, error) {
 		}
 		c.assocs = nil
 		c.p.root = c.scope(proc.ID, &proc.FlowElementsContainer, nil)
+		c.p.root.props = propertyNames(proc.Properties)
 		c.wire()
 		for _, s := range c.p.root.starts {
 			if s.ev.trig == trNone && c.p.noneStart == nil {
@@ -275,6 +278,7 @@ func (c *compiler) node(fn bpmn.FlowNode, sd *scopeDef) *node {
 				n.kind = kEventSubProcess
 			}
 			n.inner = c.scope(sp.ID, &sp.FlowElementsContainer, n)
+			n.inner.props = propertyNames(sp.Properties)
 			if n.kind == kEventSubProcess {
 				if len(n.inner.starts) != 1 {
 					c.fail(sp.ID, ErrModel, "event subprocess needs exactly one start event")
@@ -354,4 +358,16 @@ func atoiOr(s string, def int) int {
 		return v
 	}
 	return def
+}
+
+// propertyNames lists the variable names of properties (BPMN 2.0.2, 10.4.1: instance data of their
+// process or activity): every scope instance gets them as local variables.
+func propertyNames(ps []*bpmn.Property) []string {
+	var out []string
+	for _, p := range ps {
+		if name := firstNonEmpty(p.Name, p.ID); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }

@@ -173,9 +173,12 @@ func (c *compiler) task(n *node, a bpmn.Activity) {
 	}
 }
 
-// jobType decides the type (topic) of a job: camunda:topic, zeebe:taskDefinition type, a class or
+// jobType decides the type (topic) of a job: tf:service, camunda:topic, zeebe:taskDefinition type, a class or
 // delegate expression, the implementation attribute, or else fallback (the element id).
 func jobType(b *bpmn.BaseElement, implementation, fallback string) string {
+	if t := vendorAttr(b, "service"); t != "" {
+		return t
+	}
 	if t := vendorAttr(b, "topic"); t != "" {
 		return t
 	}
@@ -195,7 +198,8 @@ func jobType(b *bpmn.BaseElement, implementation, fallback string) string {
 	return fallback
 }
 
-// taskHeaders collects static job headers: zeebe:taskHeaders and camunda:properties.
+// taskHeaders collects static job headers: tf:operation (as "operation"), zeebe:taskHeaders and
+// camunda:properties.
 func taskHeaders(b *bpmn.BaseElement) map[string]string {
 	var h map[string]string
 	add := func(k, v string) {
@@ -206,6 +210,9 @@ func taskHeaders(b *bpmn.BaseElement) map[string]string {
 			h = map[string]string{}
 		}
 		h[k] = v
+	}
+	if op := vendorAttr(b, "operation"); op != "" {
+		add("operation", op)
 	}
 	if th := vendorExt(b, "taskHeaders"); th != nil {
 		for _, e := range th.Elements() {

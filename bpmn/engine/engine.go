@@ -196,7 +196,13 @@ func (e *Engine) newInstance(id string, p *program, vars map[string]any, now tim
 func (r *run) begin(start *node) {
 	r.dirty = true
 	r.t.emit(r.in.ID, EventInstanceStarted, "", r.in.ProcessID)
-	r.subscribeEventSubs(r.in.Scopes[rootScope], r.p.root)
+	root := r.in.Scopes[rootScope]
+	for _, name := range r.p.root.props {
+		if _, given := root.Vars[name]; !given {
+			setLocal(root, name, nil)
+		}
+	}
+	r.subscribeEventSubs(root, r.p.root)
 	r.enter(rootScope, start, nil)
 }
 

@@ -137,6 +137,8 @@ type scopeDef struct {
 	compSub   *node
 	nodes     []*node
 	links     map[string]*node // catching link events by name
+	// props are the names of the scope's properties: local variables of each scope instance.
+	props []string
 }
 
 // miDef is a compiled multiInstanceLoopCharacteristics.

@@ -36,6 +36,9 @@ func (r *run) enterSubProcess(tok *Token, n *node) {
 
 // startScope subscribes the event subprocesses of a new scope and starts it at its none start events.
 func (r *run) startScope(s *Scope, sd *scopeDef) {
+	for _, name := range sd.props {
+		setLocal(s, name, nil)
+	}
 	r.subscribeEventSubs(s, sd)
 	started := false
 	for _, st := range sd.starts {
@@ -73,6 +76,9 @@ func (r *run) startEventSub(s *Scope, es *node, vars map[string]any) {
 	r.setVars(s.ID, vars)
 	r.emit(EventElementActivated, es.id)
 	child := r.newScope(s.ID, ScopeEventSub, es.id, 0, nil)
+	for _, name := range es.inner.props {
+		setLocal(child, name, nil)
+	}
 	r.subscribeEventSubs(child, es.inner)
 	r.enter(child.ID, st, nil)
 	r.dirty = true

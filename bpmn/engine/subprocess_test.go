@@ -23,6 +23,21 @@ func TestSubProcesses(t *testing.T) {
 			body:  sub(`<userTask id="t"/><endEvent id="se"/>`+seq("ss", "t", "se"), ""),
 			steps: []action{expectWaiting("sub", "t"), complete("t", map[string]any{"r": 1})}, completed: []string{"t", "se", "sub", "e"},
 			vars2: map[string]any{"r": 1}},
+		{name: "properties are local variables of each subprocess instance",
+			body: `<startEvent id="s"/><subProcess id="sub"><property id="pr" name="retries"/><multiInstanceLoopCharacteristics tf:collection="${xs}" tf:elementVariable="x"/><startEvent id="ss"/><serviceTask id="t"/>` + seq("ss", "t") + `</subProcess><endEvent id="e"/>` + seq("s", "sub", "e"),
+			vars: map[string]any{"xs": []any{1, 2}},
+			steps: []action{func(t *testing.T, h *enginetest.Harness, id string) {
+				cmds := h.Rec.Take()
+				require.Len(t, cmds, 2)
+				assert.Contains(t, cmds[0].Variables, "retries")
+				require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[0].ID, map[string]any{"retries": 1, "shared": true}))
+				in := h.Instance(id)
+				_, leaked := in.Variables()["retries"]
+				assert.False(t, leaked, "the output stays in its subprocess instance")
+				assert.Equal(t, true, in.Variables()["shared"])
+				require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[1].ID, nil))
+			}},
+			completed: []string{"sub", "e"}},
 		{name: "empty subprocess completes at once", body: `<startEvent id="s"/><subProcess id="sub"/><endEvent id="e"/>` + seq("s", "sub", "e"),
 			completed: []string{"sub", "e"}},
 		{name: "nested subprocesses", body: sub(`<subProcess id="inner"><startEvent id="is"/><userTask id="t"/>`+seq("is", "t")+`</subProcess>`+seq("ss", "inner"), ""),

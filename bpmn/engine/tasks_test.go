@@ -33,6 +33,8 @@ func TestTasks(t *testing.T) {
 			steps: []action{jobOf(engine.CommandService, "deploy", nil)}, vars2: map[string]any{"out": engine.CommandService}},
 		{name: "service task with zeebe headers", body: one(`<serviceTask id="t"><extensionElements><zeebe:taskDefinition type="create"/><zeebe:taskHeaders><zeebe:header key="k" value="v"/></zeebe:taskHeaders></extensionElements></serviceTask>`),
 			steps: []action{jobOf(engine.CommandService, "create", map[string]string{"k": "v"})}},
+		{name: "toscaflow service and operation", body: one(`<serviceTask id="t" tf:service="container-cluster" tf:operation="create-deployment-unit"/>`),
+			steps: []action{jobOf(engine.CommandService, "container-cluster", map[string]string{"operation": "create-deployment-unit"})}},
 		{name: "service task by implementation", body: one(`<serviceTask id="t" implementation="http://example.org/op"/>`),
 			steps: []action{jobOf(engine.CommandService, "http://example.org/op", nil)}},
 		{name: "send task", roots: msgRoots, body: one(`<sendTask id="t" messageRef="m_plain"/>`),

@@ -30,13 +30,14 @@ type Harness struct {
 }
 
 // Process wraps the body of a process in definitions with the default BPMN namespace and the
-// camunda, zeebe and xsi prefixes declared; roots are extra root elements (messages, errors...).
+// camunda, zeebe, tf (toscaflow) and xsi prefixes declared; roots are extra root elements (messages, errors...).
 func Process(id, roots, body string) string {
 	return `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
   xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
   xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
+  xmlns:tf="https://toscaflow.io/schema/bpmn"
   id="defs" targetNamespace="http://example.org/test">` + roots + `
   <process id="` + id + `" isExecutable="true">` + body + `</process>
 </definitions>`
