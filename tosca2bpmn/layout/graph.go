@@ -21,7 +21,7 @@ type node struct {
 	boundaries     []*bpmn.BoundaryEvent
 	bx             []float64 // x of the boundary events' centers relative to cx
 	bandY          float64   // see boundaryBand
-	sub            *scope // content of an expanded subprocess
+	sub            *scope    // content of an expanded subprocess
 	layer, pos     int
 	cx, cy         float64
 	// up and down are the neighbors in the previous and next layer, for ordering and placement.
