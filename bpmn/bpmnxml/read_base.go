@@ -112,7 +112,6 @@ func innerText(e *etree.Element) string {
 // raw converts an element subtree into the model's verbatim form. Whitespace-only text between
 // elements is indentation and dropped; other text, and CDATA, is kept.
 func (r *reader) raw(e *etree.Element) *bpmn.XMLElement {
-	r.declarations(e)
 	x := &bpmn.XMLElement{Local: e.Tag, Space: r.space(e)}
 	if x.Space != "" {
 		x.Prefix = r.register(e.Space, x.Space)

@@ -8,7 +8,7 @@ import (
 func (r *reader) definitions(e *etree.Element) *bpmn.Definitions {
 	d := &bpmn.Definitions{}
 	r.defs = d
-	r.declarations(e)
+	r.declareAll(e)
 	r.baseAttrs(e, &d.BaseElement)
 	d.Name = r.str(e, "name")
 	d.TargetNamespace = r.str(e, "targetNamespace")
@@ -17,7 +17,6 @@ func (r *reader) definitions(e *etree.Element) *bpmn.Definitions {
 	d.Exporter = r.str(e, "exporter")
 	d.ExporterVersion = r.str(e, "exporterVersion")
 	for _, c := range e.ChildElements() {
-		r.declarations(c)
 		switch r.space(c) {
 		case bpmn.NSModel:
 			r.definitionsChild(d, c)
@@ -32,6 +31,16 @@ func (r *reader) definitions(e *etree.Element) *bpmn.Definitions {
 		}
 	}
 	return d
+}
+
+// declareAll registers every namespace declared in the document, root first, so that the writer
+// declares them again: QName values in extensions (xsi:type="x:T", structureRef="xsd:string") may
+// use their prefixes.
+func (r *reader) declareAll(e *etree.Element) {
+	r.declarations(e)
+	for _, c := range e.ChildElements() {
+		r.declareAll(c)
+	}
 }
 
 func (r *reader) definitionsChild(d *bpmn.Definitions, c *etree.Element) {
