@@ -4,7 +4,7 @@ package engine
 //
 //   - None start: starts its scope. Message and signal starts at process level start a new instance
 //     (CorrelateMessage, BroadcastSignal); any start event can be chosen explicitly with Start.
-//     Timer starts at process level are not scheduled by the engine (start such a process with Start).
+//     Timer starts at process level are armed by ScheduleStartTimers (starttimers.go).
 //   - End: none ends the path; the scope completes when nothing is left inside. Error end throws the
 //     error (see throw.go); escalation end throws the escalation and ends the path; signal end
 //     broadcasts after commit; message end is a job (CommandSend, like Zeebe) that ends the path when

@@ -186,3 +186,34 @@ func TestEndAndThrowEvents(t *testing.T) {
 			completed: []string{"e"}},
 	})
 }
+
+func TestTimerStartEvents(t *testing.T) {
+	tests := []struct {
+		name  string
+		timer string
+		steps []time.Duration
+		want  []int // instances started after each step
+	}{
+		{"cycle with repetitions", `<timeCycle>R3/PT1M</timeCycle>`, []time.Duration{30 * time.Second, 30 * time.Second, 5 * time.Minute}, []int{0, 1, 3}},
+		{"date", `<timeDate>2026-01-01T01:00:00Z</timeDate>`, []time.Duration{59 * time.Minute, time.Minute, time.Hour}, []int{0, 1, 1}},
+		{"duration", `<timeDuration>PT10M</timeDuration>`, []time.Duration{10 * time.Minute, time.Hour}, []int{1, 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"><timerEventDefinition>`+tc.timer+`</timerEventDefinition></startEvent><serviceTask id="t"/>`+seq("s", "t")))
+			n, err := h.Engine.ScheduleStartTimers(h.Ctx, "p")
+			require.NoError(t, err)
+			assert.Equal(t, 1, n)
+			for i, d := range tc.steps {
+				h.Advance(d)
+				assert.Len(t, h.Rec.Commands(), tc.want[i], "after step %d", i)
+			}
+			for _, c := range h.Rec.Commands() {
+				assert.Contains(t, h.Completed(c.Instance), "s")
+			}
+		})
+	}
+	h := enginetest.New(t, sample(t, "camunda-loan-granting.bpmn"))
+	_, err := h.Engine.ScheduleStartTimers(h.Ctx, "loan_process")
+	assert.Error(t, err, "cron cycles are not supported")
+}

@@ -154,9 +154,13 @@ type Token struct {
 
 // Timer is a scheduled timer of an instance. Owner is the token (boundary, catch event, event-based
 // gateway) or the scope (event-subprocess start) whose lifetime bounds the timer.
+//
+// A timer start event of a process has no instance: Instance is empty and Process names the process
+// to start.
 type Timer struct {
 	ID       string    `json:"id"`
 	Instance string    `json:"instance"`
+	Process  string    `json:"process,omitempty"`
 	Owner    int64     `json:"owner"`
 	OnScope  bool      `json:"onScope,omitempty"`
 	Element  string    `json:"element"` // the event node that fires

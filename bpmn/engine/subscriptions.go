@@ -106,11 +106,14 @@ next:
 // timerDue computes when a timer first fires, and for a cycle the repetitions left after that and
 // the cycle text to reschedule from.
 func (r *run) timerDue(scope int64, ev eventDef) (time.Time, int, string, error) {
-	now := r.t.now
+	return timerDue(&r.t.e.exprs, r.t.now, ev, func() map[string]any { return r.vars(scope) })
+}
+
+func timerDue(c *expression.Cache, now time.Time, ev eventDef, vars func() map[string]any) (time.Time, int, string, error) {
 	src := ev.timeDuration + ev.timeDate + ev.timeCycle
 	var val any = src
 	if expression.IsExpression(src) {
-		v, err := r.eval(scope, src)
+		v, err := c.Eval(src, vars())
 		if err != nil {
 			return time.Time{}, 0, "", err
 		}

@@ -22,6 +22,14 @@ func (e *Engine) FireTimers(ctx context.Context, now time.Time) (int, error) {
 		}
 		progress := false
 		for _, t := range due {
+			if t.Instance == "" {
+				if err := e.fireStartTimer(ctx, t); err != nil {
+					return fired, err
+				}
+				fired++
+				progress = true
+				continue
+			}
 			ok := false
 			err := e.onInstance(ctx, t.Instance, func(r *run) error {
 				cur := r.in.Timers[t.ID]
