@@ -16,6 +16,9 @@ func (v *validator) diagrams() {
 			v.expect(p, "bpmnElement", p.BPMNElement, "a BPMN element", isElement)
 		}
 		for _, de := range p.Elements {
+			if e, ok := de.(*Edge); ok && len(e.Waypoints) < 2 {
+				v.add(SeverityError, ErrMissingAttr, e, "waypoint", "edge has %d waypoints, needs at least 2", len(e.Waypoints))
+			}
 			ref := de.Ref()
 			if !v.required(de, "bpmnElement", ref) {
 				continue
@@ -34,6 +37,7 @@ func (v *validator) diagrams() {
 				l = x.Label
 			case *Edge:
 				l = x.Label
+
 				v.optional(x, "sourceElement", x.SourceElement, "a diagram element", isDiagramElement)
 				v.optional(x, "targetElement", x.TargetElement, "a diagram element", isDiagramElement)
 			}

@@ -106,9 +106,6 @@ func (r *reader) edge(e *etree.Element) *bpmn.Edge {
 			r.unsupported(c)
 		}
 	}
-	if len(ed.Waypoints) < 2 {
-		r.problem(e, bpmn.SeverityError, bpmn.ErrMissingAttr, "waypoint", "edge has %d waypoints, needs at least 2", len(ed.Waypoints))
-	}
 	return ed
 }
 
