@@ -69,6 +69,11 @@ func TestValidate(t *testing.T) {
 			p.FlowElements = append(p.FlowElements, b)
 		}, bpmn.ErrDanglingRef, bpmn.SeverityError, "b", "errorEventDefinition errorRef"},
 		{"shape of nothing", func(d *bpmn.Definitions) { d.Diagrams[0].Plane.Elements[0].(*bpmn.Shape).BPMNElement = "x" }, bpmn.ErrDanglingRef, bpmn.SeverityError, "task_di", "bpmnElement"},
+		{"edge with one waypoint", func(d *bpmn.Definitions) {
+			e := &bpmn.Edge{BPMNElement: "f1", Waypoints: []bpmn.Point{{X: 1, Y: 2}}}
+			e.ID = "f1_di"
+			d.Diagrams[0].Plane.Elements = append(d.Diagrams[0].Plane.Elements, e)
+		}, bpmn.ErrMissingAttr, bpmn.SeverityError, "f1_di", "waypoint"},
 		{"two shapes", func(d *bpmn.Definitions) {
 			s := &bpmn.Shape{BPMNElement: "task"}
 			s.ID = "task_di2"
