@@ -101,7 +101,7 @@ type Transaction struct {
 type AdHocSubProcess struct {
 	SubProcess
 	CompletionCondition      *Expression
-	CancelRemainingInstances bool   // default true
+	CancelRemainingInstances bool   // true by default in XML: set it when building in code
 	Ordering                 string // Parallel (default when empty) or Sequential
 }
 

@@ -44,7 +44,9 @@ func (t *ThrowEvent) Definitions() []EventDefinition { return t.EventDefinitions
 // the enclosing scope is cancelled (BPMN 2.0.2, 10.5.2 Start Event).
 type StartEvent struct {
 	CatchEvent
-	IsInterrupting bool // default true
+	// IsInterrupting defaults to true in XML; the reader applies that default, but a StartEvent
+	// built in code must set it, since Go's zero value false means non-interrupting.
+	IsInterrupting bool
 }
 
 // EndEvent ends a path of a scope (BPMN 2.0.2, 10.5.3 End Event).
@@ -66,8 +68,10 @@ type IntermediateThrowEvent struct {
 // (BPMN 2.0.2, 10.5.4 Intermediate Events attached to an Activity Boundary).
 type BoundaryEvent struct {
 	CatchEvent
-	AttachedToRef  string
-	CancelActivity bool // default true
+	AttachedToRef string
+	// CancelActivity defaults to true in XML; the reader applies that default, but a BoundaryEvent
+	// built in code must set it, since Go's zero value false means non-interrupting.
+	CancelActivity bool
 }
 
 // EventDefinition is the trigger or result of an event (BPMN 2.0.2, 10.5.5 Event Definitions).
@@ -117,7 +121,7 @@ type EscalationEventDefinition struct {
 type CompensateEventDefinition struct {
 	BaseElement
 	ActivityRef       string
-	WaitForCompletion bool // default true
+	WaitForCompletion bool // true by default in XML: set it when building in code
 }
 
 // TerminateEventDefinition ends all activity of the scope (BPMN 2.0.2, 10.5.5 Terminate).
