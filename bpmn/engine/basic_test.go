@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -128,4 +130,17 @@ func TestStatisticsTable(t *testing.T) {
 			assert.Equal(t, tc.want, engine.Statistics(tc.events))
 		})
 	}
+}
+
+func TestDispatchErrorAfterCommit(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", forkJoin))
+	e, err := engine.New(engine.Config{Store: h.Store, Clock: h.Clock,
+		Dispatcher: engine.DispatcherFunc(func(context.Context, []engine.Command) error { return errors.New("bus down") })})
+	require.NoError(t, err)
+	_, err = e.Deploy(enginetest.Parse(t, []byte(enginetest.Process("p", "", forkJoin))))
+	require.NoError(t, err)
+	id, err := e.Start(h.Ctx, engine.StartRequest{ProcessID: "p", InstanceID: "x"})
+	assert.ErrorIs(t, err, engine.ErrDispatch)
+	assert.Equal(t, "x", id)
+	assert.Equal(t, []string{"a", "b", "c"}, h.Waiting("x"), "the step is committed anyway")
 }

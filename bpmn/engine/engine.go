@@ -26,6 +26,9 @@ var (
 	// ErrNotCorrelated means a message found no subscription and no message start event, and was not
 	// buffered (its TTL is zero).
 	ErrNotCorrelated = errors.New("message not correlated")
+	// ErrDispatch means the step was committed but handing its commands to the Dispatcher (or
+	// broadcasting its signals) failed; a durable store's outbox still holds the commands.
+	ErrDispatch = errors.New("dispatch after commit")
 )
 
 // Config configures an Engine. Store is required; Clock defaults to SystemClock; a nil Dispatcher
@@ -139,7 +142,8 @@ type StartRequest struct {
 	Variables  map[string]any
 }
 
-// Start starts an instance and runs it to its first wait states; it returns the instance id.
+// Start starts an instance and runs it to its first wait states; it returns the instance id (also
+// with an ErrDispatch error, since the instance was started).
 func (e *Engine) Start(ctx context.Context, req StartRequest) (string, error) {
 	p, err := e.program(req.ProcessID)
 	if err != nil {
@@ -170,6 +174,9 @@ func (e *Engine) Start(ctx context.Context, req StartRequest) (string, error) {
 		return nil
 	})
 	if err != nil {
+		if errors.Is(err, ErrDispatch) {
+			return id, fmt.Errorf("start %q: %w", p.id, err) // started all the same
+		}
 		return "", fmt.Errorf("start %q: %w", p.id, err)
 	}
 	return id, nil

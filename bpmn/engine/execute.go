@@ -54,7 +54,7 @@ func (r *run) leave(scope int64, n *node) {
 		if f.cond != "" {
 			ok, err := r.evalBool(scope, f.cond)
 			if err != nil {
-				r.incident(scope, n, nil, IncidentExpression, "", nodeErr(n, "condition of flow %q: %v", f.id, err))
+				r.leaveIncident(scope, n, nodeErr(n, "condition of flow %q: %v", f.id, err))
 				return
 			}
 			if !ok {

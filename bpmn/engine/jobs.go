@@ -98,9 +98,13 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 		n := r.p.nodes[tok.Element]
 		switch tok.Resume {
 		case 0:
-			// Nothing waited yet: execute the element again.
 			scope := tok.Scope
 			r.dropToken(tok)
+			if tok.Leave {
+				r.leave(scope, n) // the node completed: take its outgoing flows again
+				return nil
+			}
+			// Nothing waited yet: execute the element again.
 			r.reexecute = n.id
 			r.enter(scope, n, nil)
 		case TokenJob:

@@ -283,9 +283,20 @@ func (r *run) eval(scope int64, src string) (any, error) {
 // incident stops work at n in scope: the token (created when tok is nil) waits until
 // ResolveIncident retries it.
 func (r *run) incident(scope int64, n *node, tok *Token, kind IncidentKind, code string, err error) {
+	r.raise(scope, n, tok, kind, code, err, false)
+}
+
+// leaveIncident stops a node that completed but whose outgoing conditions failed: resolving it
+// evaluates the outgoing flows again (the node does not run again).
+func (r *run) leaveIncident(scope int64, n *node, err error) {
+	r.raise(scope, n, nil, IncidentExpression, "", err, true)
+}
+
+func (r *run) raise(scope int64, n *node, tok *Token, kind IncidentKind, code string, err error, leaving bool) {
 	if tok == nil {
 		tok = r.newToken(scope, n, TokenIncident)
-		tok.Resume = 0 // re-execute the node on resolution
+		tok.Resume = 0 // re-execute the node (or re-take its flows) on resolution
+		tok.Leave = leaving
 	} else {
 		tok.Resume = tok.State
 		tok.State = TokenIncident

@@ -150,6 +150,8 @@ type Token struct {
 	// Incident is the open incident that stopped the token; Resume the state to resume.
 	Incident int64      `json:"incident,omitempty"`
 	Resume   TokenState `json:"resume,omitempty"`
+	// Leave marks an incident raised while taking the outgoing flows of a completed node.
+	Leave bool `json:"leave,omitempty"`
 }
 
 // Timer is a scheduled timer of an instance. Owner is the token (boundary, catch event, event-based

@@ -94,3 +94,20 @@ func TestStandardLoop(t *testing.T) {
 			steps: []action{complete("t", nil), expectWaiting("t"), complete("t", nil)}, completed: []string{"t", "e"}},
 	})
 }
+
+func TestConditionIncidentAfterTaskRetakesFlowsOnly(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"/><serviceTask id="t"/><endEvent id="e1"/><endEvent id="e2"/>`+seq("s", "t")+
+		`<sequenceFlow id="c1" sourceRef="t" targetRef="e1"><conditionExpression>${x &gt; 1}</conditionExpression></sequenceFlow><sequenceFlow id="c2" sourceRef="t" targetRef="e2"><conditionExpression>${x &lt;= 1}</conditionExpression></sequenceFlow>`))
+	id := h.Start("p", nil)
+	h.Complete(id, "t", nil)
+	in := h.Instance(id)
+	require.Len(t, in.Incidents, 1)
+	h.Rec.Take()
+	require.NoError(t, h.Engine.SetVariables(h.Ctx, id, map[string]any{"x": 5}))
+	for iid := range in.Incidents {
+		require.NoError(t, h.Engine.ResolveIncident(h.Ctx, id, iid))
+	}
+	assert.Equal(t, engine.StatusCompleted, h.Status(id))
+	assert.Empty(t, h.Rec.Commands(), "the task does not run again")
+	assert.Contains(t, h.Completed(id), "e1")
+}

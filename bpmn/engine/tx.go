@@ -63,12 +63,12 @@ func (t *tx) afterCommit(ctx context.Context) error {
 	var errs []error
 	if len(t.m.Commands) > 0 && t.e.dispatcher != nil {
 		if err := t.e.dispatcher.Dispatch(ctx, t.m.Commands); err != nil {
-			errs = append(errs, fmt.Errorf("dispatch %d commands: %w", len(t.m.Commands), err))
+			errs = append(errs, fmt.Errorf("%w: %d commands: %w", ErrDispatch, len(t.m.Commands), err))
 		}
 	}
 	for _, s := range t.signals {
 		if _, err := t.e.BroadcastSignal(ctx, s.name, s.vars); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, fmt.Errorf("%w: signal %q: %w", ErrDispatch, s.name, err))
 		}
 	}
 	return errors.Join(errs...)
