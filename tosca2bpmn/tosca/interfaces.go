@@ -206,3 +206,34 @@ func (p *parser) checkArtifactFiles(nt *NodeTemplate) {
 		}
 	}
 }
+
+// linkArtifacts replaces an implementation that names an artifact of the template ("primary:
+// wordpress-configure") by that artifact, so that consumers see its type, file and repository.
+func linkArtifacts(itfs map[string]*Interface, arts map[string]*Artifact) {
+	if len(arts) == 0 {
+		return
+	}
+	resolve := func(a *Artifact) *Artifact {
+		if a != nil && a.Name == "" {
+			if named, ok := arts[a.File]; ok {
+				return named
+			}
+		}
+		return a
+	}
+	for _, itf := range itfs {
+		for _, op := range itf.Operations {
+			if op.Implementation == nil {
+				continue
+			}
+			im := *op.Implementation // shared with the type's definition: copy before changing
+			im.Primary = resolve(im.Primary)
+			deps := make([]*Artifact, len(im.Dependencies))
+			for i, d := range im.Dependencies {
+				deps[i] = resolve(d)
+			}
+			im.Dependencies = deps
+			op.Implementation = &im
+		}
+	}
+}

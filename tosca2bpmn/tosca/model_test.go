@@ -50,6 +50,11 @@ topology_template:
             inputs:
               ip: { get_attribute: [ HOST, private_address ] }
               out: { get_operation_output: [ db, Standard, create, id ] }
+          start: starter
+      artifacts:
+        starter:
+          type: tosca.artifacts.Implementation.Bash
+          file: bin/start.sh
     web:
       type: WebServer
       capabilities:
@@ -199,6 +204,10 @@ func TestModel(t *testing.T) {
 	_, ok = create.Inputs["out"].Data.(*Function)
 	assert.True(t, ok, "get_operation_output stays a function")
 	assert.Nil(t, app.Interfaces["Standard"].Operations["delete"].Implementation)
+	start := app.Interfaces["Standard"].Operations["start"].Implementation
+	require.NotNil(t, start)
+	assert.Equal(t, "starter", start.Primary.Name, "an implementation naming an artifact is that artifact")
+	assert.Equal(t, "bin/start.sh", start.Primary.File)
 
 	// Groups, policies, outputs.
 	assert.Equal(t, []*NodeTemplate{st.NodeTemplates["vm"], st.NodeTemplates["vm2"]}, st.Groups["servers"].Members)
@@ -256,6 +265,29 @@ topology_template:
 	_, err := st.Levels()
 	assert.True(t, errors.Is(err, ErrCycle))
 	assert.Contains(t, err.Error(), "a, b")
+}
+
+func TestFunctionResultsTakeTheValueType(t *testing.T) {
+	st, ps := parseString(t, `tosca_definitions_version: tosca_simple_yaml_1_3
+topology_template:
+  inputs:
+    mem: { type: string, default: 4 GB }
+    port: { type: integer, default: 8080 }
+  node_templates:
+    a:
+      type: Compute
+      capabilities:
+        host:
+          properties:
+            mem_size: { get_input: mem }
+        endpoint:
+          properties:
+            port_name: { get_input: port }
+`, Options{})
+	require.False(t, ps.HasErrors(), messages(ps))
+	caps := st.NodeTemplates["a"].Capabilities
+	assert.Equal(t, 4e9, caps["host"].Properties["mem_size"].Data.(primitive.ScalarUnit).Value)
+	assert.Equal(t, "8080", caps["endpoint"].Properties["port_name"].Data)
 }
 
 func TestPartialInputs(t *testing.T) {

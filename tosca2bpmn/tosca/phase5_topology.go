@@ -183,6 +183,7 @@ func (p *parser) nodeBody(u *unit, nt *NodeTemplate, body []entry) {
 	nt.Capabilities = p.assignCapabilities(file, caps, entity, t, nt.Pos)
 	nt.Interfaces = p.assignInterfaces(file, ifs, entity, t.Interfaces, nt.Pos)
 	nt.Artifacts = p.artifactDefs(file, arts, entity, t.Artifacts)
+	linkArtifacts(nt.Interfaces, nt.Artifacts)
 	p.checkArtifactFiles(nt)
 	if !p.isAbstract(nt) {
 		p.requireAssigned = append(p.requireAssigned, nt)

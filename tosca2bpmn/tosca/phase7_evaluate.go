@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/primitive"
 )
 
@@ -42,7 +44,68 @@ func (p *parser) evalValue(v *Value) {
 		ref.ctx = &fnContext{section: "type"}
 	}
 	if !isStatic(v.Data) {
+		_, wasFunction := v.Data.(*Function)
 		v.Data = p.eval(v.Data, ref)
+		if wasFunction && ref.ctx.section != "type" {
+			p.checkResultType(v, ref)
+		}
+	}
+}
+
+// checkResultType reports a function whose evaluated result is not of the type the value is defined
+// with (get_input of a string input for an integer property).
+func (p *parser) checkResultType(v *Value, ref *valueRef) {
+	if v.Data == nil || !isStatic(v.Data) {
+		return
+	}
+	kind, ok := primitive.Kind(v.Type)
+	if !ok {
+		switch v.Type {
+		case "list":
+			if _, ok := v.Data.([]any); !ok {
+				p.add(v.Pos, ref.entity, "the function returns %s, not a list", describe(v.Data))
+			}
+		case "map":
+			if _, ok := v.Data.(map[string]any); !ok {
+				p.add(v.Pos, ref.entity, "the function returns %s, not a map", describe(v.Data))
+			}
+		}
+		return
+	}
+	if s, isString := v.Data.(string); isString && kind != "string" {
+		// A string input feeding a typed property ("4 GB" for a scalar-unit.size): read it as that type.
+		parsed, err := primitive.Parse(kind, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Line: v.Pos.Line, Column: v.Pos.Column})
+		if err != nil {
+			p.add(v.Pos, ref.entity, "the function returns %s: %s", describe(v.Data), primitiveMessage(err))
+			return
+		}
+		v.Data = parsed
+		return
+	}
+	fits := true
+	switch kind {
+	case "string":
+		// Any scalar reads as its text where a string is expected (a version or port number input).
+		if fits = isScalar(v.Data); fits {
+			v.Data = text(v.Data)
+		}
+	case "integer":
+		_, fits = v.Data.(int64)
+	case "float":
+		switch v.Data.(type) {
+		case float64, int64:
+		default:
+			fits = false
+		}
+	case "boolean":
+		_, fits = v.Data.(bool)
+	case "scalar-unit.size", "scalar-unit.time", "scalar-unit.frequency", "scalar-unit.bitrate":
+		_, fits = v.Data.(primitive.ScalarUnit)
+	case "version":
+		_, fits = v.Data.(primitive.Version)
+	}
+	if !fits {
+		p.add(v.Pos, ref.entity, "the function returns %s, which is not a %s", describe(v.Data), v.Type)
 	}
 }
 
