@@ -178,15 +178,13 @@ func (r *reader) attrSpace(e *etree.Element, a etree.Attr) string {
 	if a.Space == "xml" {
 		return nsXML
 	}
-	if uri := e.NamespaceURI(); a.Space == e.Space && uri != "" {
-		return uri
-	}
 	if uri := findPrefix(e, a.Space); uri != "" {
 		return uri
 	}
 	return conventional[a.Space]
 }
 
+// findPrefix returns the namespace URI that prefix is bound to at e, or "".
 func findPrefix(e *etree.Element, prefix string) string {
 	for p := e; p != nil; p = p.Parent() {
 		for _, a := range p.Attr {
