@@ -2,8 +2,9 @@ package layout
 
 import "math"
 
-// placeSweeps is how many alternating sweeps align nodes with their neighbors.
-const placeSweeps = 8
+// placeSweeps is how many alternating sweeps align nodes with their neighbors; odd, so that the
+// last sweep runs left to right and flows read straight from the start.
+const placeSweeps = 9
 
 // placeX puts each layer in a column as wide as its widest node or label, centered in it.
 func (s *scope) placeX() {
@@ -62,7 +63,7 @@ func (s *scope) placeY() {
 				if i > 0 {
 					acc += sep(s.nodes[layer[i-1]], nd)
 				}
-				d, wt := s.desired(nd)
+				d, wt := s.desired(nd, it%2 == 0)
 				t = append(t, d-acc)
 				w = append(w, wt)
 				gaps = append(gaps, acc)
@@ -82,9 +83,10 @@ func (s *scope) placeY() {
 // snapMax is how far straighten moves a node to make its incoming flow a straight line.
 const snapMax = 24
 
-// straighten removes the small jogs the averaging leaves: layer by layer, a node with a single
-// incoming neighbor moves onto that neighbor's line when the move is small and keeps the order
-// and separations of its layer.
+// straighten removes the small jogs the averaging leaves: layer by layer, top to bottom, a node
+// with a single incoming neighbor moves onto that neighbor's line when the move is small. Moving
+// down, it pushes the nodes below it further down (they come later and may move back); moving up,
+// it must keep clear of the nodes above, which are already settled.
 func (s *scope) straighten() {
 	for _, layer := range s.layers {
 		for i, n := range layer {
@@ -99,34 +101,51 @@ func (s *scope) straighten() {
 			if i > 0 && y-s.nodes[layer[i-1]].cy < sep(s.nodes[layer[i-1]], nd) {
 				continue
 			}
-			if i+1 < len(layer) && s.nodes[layer[i+1]].cy-y < sep(nd, s.nodes[layer[i+1]]) {
-				continue
-			}
 			nd.cy = y
+			for j := i + 1; j < len(layer); j++ {
+				a, b := s.nodes[layer[j-1]], s.nodes[layer[j]]
+				if b.cy-a.cy >= sep(a, b) {
+					break
+				}
+				b.cy = a.cy + sep(a, b)
+			}
 		}
 	}
 }
 
 // desired returns where n would like its center, and how strongly: the mean attachment point of
-// its neighbors, weighted by their number; dummy nodes weigh more so long edges stay straight.
-func (s *scope) desired(n *node) (float64, float64) {
-	sum, cnt := 0.0, 0
-	for _, x := range n.up {
-		sum += s.nodes[x.n].cy + x.off
-		cnt++
+// its neighbors on the side the sweep comes from (both sides when it has none there). Dummy nodes
+// weigh more so long edges stay straight; flows of boundary events weigh less, so that the
+// exception path gives way to the normal flow.
+func (s *scope) desired(n *node, down bool) (float64, float64) {
+	sum, wt := 0.0, 0.0
+	add := func(list []nbr) {
+		for _, x := range list {
+			w := 1.0
+			if x.off != 0 {
+				w = 0.25
+			}
+			sum += w * (s.nodes[x.n].cy + x.off)
+			wt += w
+		}
 	}
-	for _, x := range n.down {
-		sum += s.nodes[x.n].cy + x.off
-		cnt++
+	switch {
+	case down && len(n.up) > 0:
+		add(n.up)
+	case !down && len(n.down) > 0:
+		add(n.down)
+	default:
+		add(n.up)
+		add(n.down)
 	}
-	if cnt == 0 {
+	if wt == 0 {
 		return n.cy, 0.01
 	}
-	wt := float64(cnt)
+	d := sum / wt
 	if n.kind == kindDummy {
 		wt *= 4
 	}
-	return sum / float64(cnt), wt
+	return d, wt
 }
 
 // isotonic returns the non-decreasing sequence closest to t in weighted least squares
