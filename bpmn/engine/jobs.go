@@ -87,7 +87,7 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 			return fmt.Errorf("incident %d: %w", incident, ErrNotFound)
 		}
 		delete(r.in.Incidents, incident)
-		r.t.m.Events = append(r.t.m.Events, Event{Type: EventIncidentResolved, Instance: r.in.ID,
+		r.t.event(Event{Type: EventIncidentResolved, Instance: r.in.ID,
 			Element: inc.Element, Time: r.t.now, Incident: inc.ID})
 		r.dirty = true
 		tok := r.in.Tokens[inc.Token]

@@ -20,6 +20,17 @@ type run struct {
 	touched []int64
 	// reexecute names a node executed again after an incident: its activation is journaled once.
 	reexecute string
+	// inline backing arrays: most steps need no more, so they cost no allocation.
+	qbuf [8]work
+	tbuf [4]int64
+}
+
+// init prepares a run of instance in within step t.
+func (r *run) init(t *tx, in *Instance, p *program, expected int64) *run {
+	r.t, r.in, r.p, r.expected = t, in, p, expected
+	r.queue = r.qbuf[:0]
+	r.touched = r.tbuf[:0]
+	return r
 }
 
 // workKind tells queued work items apart.
@@ -70,6 +81,9 @@ func (r *run) settle() error {
 		for len(r.queue) > 0 {
 			w := r.queue[0]
 			r.queue = r.queue[1:]
+			if len(r.queue) == 0 {
+				r.queue = r.qbuf[:0]
+			}
 			if r.in.Status.Final() {
 				continue
 			}
@@ -80,8 +94,9 @@ func (r *run) settle() error {
 		if len(r.touched) == 0 {
 			break
 		}
-		scopes := r.touched
-		r.touched = nil
+		var buf [4]int64
+		scopes := append(buf[:0], r.touched...)
+		r.touched = r.tbuf[:0]
 		for _, id := range scopes {
 			s := r.in.Scopes[id]
 			if s == nil || r.in.Status.Final() {
@@ -309,7 +324,7 @@ func (r *run) raise(scope int64, n *node, tok *Token, kind IncidentKind, code st
 	}
 	r.in.Incidents[inc.ID] = inc
 	r.dirty = true
-	r.t.m.Events = append(r.t.m.Events, Event{Type: EventIncidentRaised, Instance: r.in.ID, Element: n.id,
+	r.t.event(Event{Type: EventIncidentRaised, Instance: r.in.ID, Element: n.id,
 		Time: r.t.now, Incident: inc.ID, Detail: inc.Message})
 }
 

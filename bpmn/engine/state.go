@@ -219,9 +219,12 @@ type Incident struct {
 // them as immutable (it replaces, never mutates, a value).
 func (in *Instance) clone() *Instance {
 	c := *in
+	// One backing array per kind instead of one allocation per scope or token.
 	c.Scopes = make(map[int64]*Scope, len(in.Scopes))
+	scopes := make([]Scope, 0, len(in.Scopes))
 	for k, s := range in.Scopes {
-		cs := *s
+		scopes = append(scopes, *s)
+		cs := &scopes[len(scopes)-1]
 		cs.Vars = maps.Clone(s.Vars)
 		if s.Joins != nil {
 			cs.Joins = make(map[string]map[string]int, len(s.Joins))
@@ -229,19 +232,25 @@ func (in *Instance) clone() *Instance {
 				cs.Joins[g] = maps.Clone(m)
 			}
 		}
-		cs.Comp = append([]*CompRecord(nil), s.Comp...)
+		if s.Comp != nil {
+			cs.Comp = append([]*CompRecord(nil), s.Comp...)
+		}
 		if s.MI != nil {
 			mi := *s.MI
 			mi.Output = append([]any(nil), s.MI.Output...)
 			cs.MI = &mi
 		}
-		c.Scopes[k] = &cs
+		c.Scopes[k] = cs
 	}
 	c.Tokens = make(map[int64]*Token, len(in.Tokens))
+	tokens := make([]Token, 0, len(in.Tokens))
 	for k, t := range in.Tokens {
-		ct := *t
-		ct.CompQueue = append([]*CompRecord(nil), t.CompQueue...)
-		c.Tokens[k] = &ct
+		tokens = append(tokens, *t)
+		ct := &tokens[len(tokens)-1]
+		if t.CompQueue != nil {
+			ct.CompQueue = append([]*CompRecord(nil), t.CompQueue...)
+		}
+		c.Tokens[k] = ct
 	}
 	if in.Timers != nil {
 		c.Timers = make(map[string]*Timer, len(in.Timers))

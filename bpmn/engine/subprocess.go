@@ -197,7 +197,7 @@ func (r *run) terminateToken(tok *Token) {
 	}
 	if tok.Incident != 0 {
 		delete(r.in.Incidents, tok.Incident)
-		r.t.m.Events = append(r.t.m.Events, Event{Type: EventIncidentResolved, Instance: r.in.ID,
+		r.t.event(Event{Type: EventIncidentResolved, Instance: r.in.ID,
 			Element: tok.Element, Time: r.t.now, Incident: tok.Incident, Detail: "terminated"})
 	}
 	r.dropToken(tok)

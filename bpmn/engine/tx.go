@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 )
+
+// eventBufs recycles the buffers steps collect journal events in; the committed slice is an exact copy.
+var eventBufs = sync.Pool{New: func() any { b := make([]Event, 0, 32); return &b }}
 
 // tx is one engine step: the instances it loaded (cloned, so a failed step leaves nothing behind),
 // the mutation it builds, and the work still to do. Nothing is visible to others until commit.
@@ -16,6 +21,12 @@ type tx struct {
 	order   []*run // the instances of the step, in load order (few: a linear search beats a map)
 	m       Mutation
 	signals []signalThrow
+	evbuf   *[]Event
+	// first is the run of the step's first instance (most steps touch one), allocated with the step.
+	first    run
+	hasFirst bool
+	obuf     [2]*run
+	ibuf     [2]InstanceWrite
 	// fatal is a store error met while the step ran; the step fails with it.
 	fatal error
 }
@@ -25,38 +36,67 @@ type signalThrow struct {
 	vars map[string]any
 }
 
+// txPool recycles step structures (with their inline buffers) between steps.
+var txPool = sync.Pool{New: func() any { return new(tx) }}
+
 // step runs op as one atomic step, retrying it from scratch when the commit loses an
 // optimistic-concurrency race, then hands the step's commands to the dispatcher and broadcasts the
 // signals it threw.
 func (e *Engine) step(ctx context.Context, op func(t *tx) error) error {
-	var t *tx
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t = &tx{e: e, ctx: ctx, now: e.clock.Now()}
-		if err := op(t); err != nil {
+		t := txPool.Get().(*tx)
+		t.e, t.ctx, t.now = e, ctx, e.clock.Now()
+		t.order = t.obuf[:0]
+		t.m.Instances = t.ibuf[:0]
+		committed, err := t.attempt(op)
+		if err != nil {
+			t.free()
+			if errors.Is(err, ErrConflict) && attempt < e.maxRetries {
+				continue
+			}
 			return err
 		}
-		if err := t.drain(); err != nil {
-			return err
+		if committed {
+			err = t.afterCommit(ctx)
 		}
-		if t.fatal != nil {
-			return t.fatal
-		}
-		m := t.mutation()
-		if len(m.Instances) == 0 && len(m.MessagesBuffered) == 0 {
-			return nil
-		}
-		err := e.store.Commit(ctx, m)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, ErrConflict) || attempt >= e.maxRetries {
-			return fmt.Errorf("commit step: %w", err)
-		}
+		t.free()
+		return err
 	}
-	return t.afterCommit(ctx)
+}
+
+// attempt runs op and commits; it reports whether there was anything to commit.
+func (t *tx) attempt(op func(t *tx) error) (bool, error) {
+	if err := op(t); err != nil {
+		return false, err
+	}
+	if err := t.drain(); err != nil {
+		return false, err
+	}
+	if t.fatal != nil {
+		return false, t.fatal
+	}
+	m := t.mutation()
+	if len(m.Instances) == 0 && len(m.MessagesBuffered) == 0 {
+		return false, nil
+	}
+	if err := t.e.store.Commit(t.ctx, m); err != nil {
+		return false, fmt.Errorf("commit step: %w", err)
+	}
+	return true, nil
+}
+
+// free clears the step (dropping every reference it holds) and returns it to the pool. The
+// commands and the committed events belong to the dispatcher and the store by now.
+func (t *tx) free() {
+	if t.evbuf != nil {
+		*t.evbuf = (*t.evbuf)[:0]
+		eventBufs.Put(t.evbuf)
+	}
+	*t = tx{}
+	txPool.Put(t)
 }
 
 func (t *tx) afterCommit(ctx context.Context) error {
@@ -89,14 +129,22 @@ func (t *tx) load(id string) (*run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance %q: %w", id, err)
 	}
-	r := &run{t: t, in: in.clone(), p: p, expected: in.Version}
+	r := t.newRun().init(t, in.clone(), p, in.Version)
 	t.order = append(t.order, r)
 	return r, nil
 }
 
+func (t *tx) newRun() *run {
+	if !t.hasFirst {
+		t.hasFirst = true
+		return &t.first
+	}
+	return &run{}
+}
+
 // create registers a new instance in the step.
 func (t *tx) create(in *Instance, p *program) *run {
-	r := &run{t: t, in: in, p: p, expected: 0}
+	r := t.newRun().init(t, in, p, 0)
 	t.order = append(t.order, r)
 	return r
 }
@@ -121,6 +169,9 @@ func (t *tx) drain() error {
 // mutation assembles what the step writes; instances are written only when they changed.
 func (t *tx) mutation() *Mutation {
 	m := &t.m
+	if t.evbuf != nil {
+		m.Events = slices.Clone(*t.evbuf)
+	}
 	for _, r := range t.order {
 		if !r.dirty {
 			continue
@@ -132,8 +183,12 @@ func (t *tx) mutation() *Mutation {
 }
 
 func (t *tx) emit(in string, typ EventType, element, detail string) {
-	if t.m.Events == nil {
-		t.m.Events = make([]Event, 0, 8)
+	t.event(Event{Type: typ, Instance: in, Element: element, Time: t.now, Detail: detail})
+}
+
+func (t *tx) event(ev Event) {
+	if t.evbuf == nil {
+		t.evbuf = eventBufs.Get().(*[]Event)
 	}
-	t.m.Events = append(t.m.Events, Event{Type: typ, Instance: in, Element: element, Time: t.now, Detail: detail})
+	*t.evbuf = append(*t.evbuf, ev)
 }
