@@ -16,7 +16,7 @@ export TOSCAFLOW_SHARED := $(SHARED)
 TESTFLAGS ?= -p 2 -count=1
 BENCHFLAGS ?= -run '^$$' -bench . -benchmem
 
-STATICCHECK_VERSION := 2025.1.1
+STATICCHECK_VERSION := v0.8.2
 
 .PHONY: help build run test test-short bench lint fmt tools clean
 
