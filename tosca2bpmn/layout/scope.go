@@ -142,19 +142,20 @@ func (s *scope) shift(dx, dy float64) {
 }
 
 // labelBounds places the name of an edge above its first rightward horizontal segment after the
-// start (or above the start when there is none).
+// start, kept clear of the segment's end (the target, often); an edge with no such segment (a back
+// edge) gets it just below its start.
 func (e *edge) labelBounds() (bpmn.Bounds, bool) {
 	w, h := labelSize(e.name)
 	if h == 0 || len(e.points) < 2 {
 		return bpmn.Bounds{}, false
 	}
-	anchor := e.points[0]
-	for i := 1; i+1 < len(e.points); i++ {
+	for i := 0; i+1 < len(e.points); i++ {
 		a, b := e.points[i], e.points[i+1]
-		if a.Y == b.Y && b.X > a.X {
-			anchor = a
-			break
+		if a.Y == b.Y && b.X > a.X && (i > 0 || len(e.points) == 2) {
+			x := min(a.X+6, b.X-6-w)
+			return bpmn.Bounds{X: x, Y: a.Y - h - 3, Width: w, Height: h}, true
 		}
 	}
-	return bpmn.Bounds{X: anchor.X + 6, Y: anchor.Y - h - 3, Width: w, Height: h}, true
+	p := e.points[0]
+	return bpmn.Bounds{X: p.X + 6, Y: p.Y + 3, Width: w, Height: h}, true
 }
