@@ -188,7 +188,14 @@ func (p *parser) checkArtifactFiles(nt *NodeTemplate) {
 		if _, isArtifact := nt.Artifacts[a.File]; isArtifact {
 			return
 		}
-		if !p.res.Exists(p.ctx, p.root.doc, a.File) {
+		// Relative to the document that writes it (a type in an imported file names files beside it).
+		from := p.root.doc
+		for _, u := range p.units {
+			if u.file == a.Pos.File {
+				from = u.doc
+			}
+		}
+		if !p.res.Exists(p.ctx, from, a.File) {
 			p.add(a.Pos, entity, "file %q does not exist in the CSAR", a.File)
 		}
 	}

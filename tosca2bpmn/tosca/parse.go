@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"gopkg.in/yaml.v3"
 
@@ -89,11 +88,12 @@ func ParseDocument(ctx context.Context, name string, data []byte, opts Options) 
 		}
 		p.res = r
 	}
-	abs, err := filepath.Abs(name)
+	doc, err := resolve.FileDocument(name, data)
 	if err != nil {
-		abs = name
+		p.add(Pos{File: name}, "", "%v", err)
+		return nil, p.problems.found
 	}
-	st = p.run(resolve.Document{Location: "file://" + filepath.ToSlash(abs), Name: name, Data: data})
+	st = p.run(doc)
 	return st, p.problems.found.Sort()
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -76,7 +77,13 @@ func (p *parser) readAll(doc resolve.Document) bool {
 // decode turns a document into a unit, or reports why it cannot.
 func (p *parser) decode(doc resolve.Document, imported bool) *unit {
 	u := &unit{doc: doc, file: doc.Name, top: map[string]*yaml.Node{}}
-	n, err := decodeYAML(doc.Data, p.lim)
+	var n *yaml.Node
+	var err error
+	if strings.HasPrefix(doc.Location, "normative:") {
+		n, err = normativeTree(doc)
+	} else {
+		n, err = decodeYAML(doc.Data, p.lim)
+	}
 	if err != nil {
 		pos := Pos{File: u.file}
 		var le *limitError
@@ -405,4 +412,28 @@ func (p *parser) noteSubstitution(u *unit) {
 			}
 		}
 	}
+}
+
+// normativeTrees caches the decoded normative documents: they are the same for every parse, decoding
+// them is a good part of the cost of a small template, and no phase changes a yaml.Node.
+var normativeTrees struct {
+	sync.Mutex
+	m map[string]*yaml.Node
+}
+
+func normativeTree(doc resolve.Document) (*yaml.Node, error) {
+	normativeTrees.Lock()
+	defer normativeTrees.Unlock()
+	if n, ok := normativeTrees.m[doc.Location]; ok {
+		return n, nil
+	}
+	n, err := decodeYAML(doc.Data, Limits{}.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	if normativeTrees.m == nil {
+		normativeTrees.m = map[string]*yaml.Node{}
+	}
+	normativeTrees.m[doc.Location] = n
+	return n, nil
 }
