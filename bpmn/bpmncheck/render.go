@@ -61,7 +61,17 @@ func Render(ctx context.Context, file, png string) (string, error) {
 	}
 	defer os.Remove(page)
 
-	dom, err := runChromium(ctx, browser, page, "--dump-dom")
+	// One browser run both prints the DOM and takes the screenshot: a start costs seconds.
+	actions := []string{"--dump-dom"}
+	abs := ""
+	if png != "" {
+		if abs, err = filepath.Abs(png); err != nil {
+			return "", fmt.Errorf("%w %s: %w", ErrRender, file, err)
+		}
+		os.Remove(abs) // a stale screenshot must not pass for a new one
+		actions = append(actions, "--screenshot="+abs)
+	}
+	dom, err := runChromium(ctx, browser, page, actions...)
 	if err != nil {
 		return "", fmt.Errorf("%w %s: %w", ErrRender, file, err)
 	}
@@ -73,14 +83,7 @@ func Render(ctx context.Context, file, png string) (string, error) {
 	if !cleanStatusRE.MatchString(status) {
 		return status, fmt.Errorf("%w %s: %s", ErrRender, file, status)
 	}
-	if png != "" {
-		abs, err := filepath.Abs(png)
-		if err != nil {
-			return status, fmt.Errorf("%w %s: %w", ErrRender, file, err)
-		}
-		if _, err := runChromium(ctx, browser, page, "--screenshot="+abs); err != nil {
-			return status, fmt.Errorf("%w %s: screenshot: %w", ErrRender, file, err)
-		}
+	if abs != "" {
 		if _, err := os.Stat(abs); err != nil {
 			return status, fmt.Errorf("%w %s: screenshot: %w", ErrRender, file, err)
 		}
@@ -117,7 +120,7 @@ func writePage(dir string, xml []byte) (string, error) {
 }
 
 // runChromium opens page in a headless browser with a throw-away profile and returns stdout.
-func runChromium(ctx context.Context, browser, page, action string) ([]byte, error) {
+func runChromium(ctx context.Context, browser, page string, actions ...string) ([]byte, error) {
 	select {
 	case chromiumSlot <- struct{}{}:
 	case <-ctx.Done():
@@ -133,8 +136,9 @@ func runChromium(ctx context.Context, browser, page, action string) ([]byte, err
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir=" + profile, "--virtual-time-budget=10000", "--window-size=1600,1000",
-		action, "file://" + page,
 	}
+	args = append(args, actions...)
+	args = append(args, "file://"+page)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, browser, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
