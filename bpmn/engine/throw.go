@@ -63,8 +63,8 @@ func (r *run) matchBoundary(host *Token, trig trigger, code string) *node {
 // matchEventSub finds the event subprocess of scope s starting on trig with code.
 func (r *run) matchEventSub(s *Scope, trig trigger, code string) *node {
 	sd := r.scopeDefOf(s)
-	if sd == nil || s.Kind == ScopeEventSub && s.Interrupted {
-		return nil
+	if sd == nil || s.Interrupted {
+		return nil // an interrupting event subprocess runs: the others no longer fire
 	}
 	var any *node
 	for _, es := range sd.eventSubs {

@@ -33,6 +33,10 @@ func TestErrors(t *testing.T) {
 			body: sub(errEnd("err_a")+`<subProcess id="es" triggeredByEvent="true"><startEvent id="es_s"><errorEventDefinition errorRef="err_a"/></startEvent><endEvent id="es_e"/>`+seq("es_s", "es_e")+`</subProcess>`, catchAllAndA) +
 				seq("b_any", "e_any") + seq("b_a", "e_a"),
 			completed: []string{"es_e", "es", "sub", "e"}, notCompleted: []string{"b_a", "b_any"}},
+		{name: "error thrown inside an error event subprocess goes outwards", roots: errRoots,
+			body: sub(errEnd("err_a")+`<subProcess id="es" triggeredByEvent="true"><startEvent id="es_s"><errorEventDefinition errorRef="err_a"/></startEvent><endEvent id="es_boom"><errorEventDefinition errorRef="err_b"/></endEvent>`+seq("es_s", "es_boom")+`</subProcess>`,
+				`<boundaryEvent id="b_b" attachedToRef="sub"><errorEventDefinition errorRef="err_b"/></boundaryEvent><endEvent id="e_b"/>`) + seq("b_b", "e_b"),
+			completed: []string{"es_boom", "b_b", "e_b"}, notCompleted: []string{"e"}},
 		{name: "uncaught error end event fails the instance", roots: errRoots,
 			body: `<startEvent id="s"/><parallelGateway id="fork"/><userTask id="t"/><endEvent id="boom"><errorEventDefinition errorRef="err_a"/></endEvent>` +
 				seq("s", "fork", "t") + seq("fork", "boom"),
