@@ -3,6 +3,8 @@ package tosca
 import (
 	"errors"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -93,7 +95,13 @@ func (p *parser) decode(doc resolve.Document, imported bool) *unit {
 			pos.Line, pos.Column = le.Line, le.Column
 		case errors.As(err, &ye):
 		}
-		p.add(pos, "", "%s", yamlMessage(err))
+		msg := yamlMessage(err)
+		if m := yamlLine.FindStringSubmatch(msg); m != nil && pos.Line == 0 {
+			pos.Line, _ = strconv.Atoi(m[1])
+			pos.Column = 1
+			msg = m[2]
+		}
+		p.add(pos, "", "%s", msg)
 		return nil
 	}
 	if n == nil || isNull(n) {
@@ -138,6 +146,9 @@ func (p *parser) knownVersion(v string) bool {
 	}
 	return false
 }
+
+// yamlLine finds the line yaml.v3 puts in its syntax errors ("line 3: did not find …").
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 // yamlMessage makes yaml.v3's errors read like ours ("yaml: line 3: …" → "line 3: …").
 func yamlMessage(err error) string {

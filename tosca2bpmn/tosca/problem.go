@@ -141,6 +141,7 @@ func (ps *problems) add(pos Pos, entity, format string, args ...any) {
 	if ps.limit > 0 && len(ps.found) >= ps.limit {
 		return
 	}
+	pos = wholeFile(pos)
 	ps.found = append(ps.found, Problem{Pos: pos, Entity: entity, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -148,5 +149,15 @@ func (ps *problems) warn(pos Pos, entity, format string, args ...any) {
 	if ps.limit > 0 && len(ps.found) >= ps.limit {
 		return
 	}
+	pos = wholeFile(pos)
 	ps.found = append(ps.found, Problem{Pos: pos, Entity: entity, Message: fmt.Sprintf(format, args...), Warning: true})
+}
+
+// wholeFile places a problem about a whole file (it cannot be read, it is not a valid CSAR) at its
+// start, so that every problem prints as FILE:LINE:COL.
+func wholeFile(p Pos) Pos {
+	if p.Line == 0 {
+		p.Line, p.Column = 1, 1
+	}
+	return p
 }

@@ -18,7 +18,7 @@ func TestProblems(t *testing.T) {
 		{name: "no version", src: "description: x\n", want: []string{"1:1: document: missing required field tosca_definitions_version"}},
 		{name: "bad version", src: "tosca_definitions_version: tosca_simple_yaml_9\n", want: []string{`1:28: tosca_definitions_version: unsupported version "tosca_simple_yaml_9"`}},
 		{name: "unknown top-level key", src: head + "node_template: {}\n", want: []string{`2:1: document: unknown field "node_template"`}},
-		{name: "yaml syntax", src: head + "a: [\n", want: []string{"t.yaml: line 2: did not find expected node content"}},
+		{name: "yaml syntax", src: head + "a: [\n", want: []string{"t.yaml:2:1: did not find expected node content"}},
 		{name: "unknown node type", src: head + "topology_template:\n  node_templates:\n    a:\n      type: Nope\n", want: []string{`5:13: node template "a": unknown node type "Nope"`}},
 		{name: "missing type", src: head + "topology_template:\n  node_templates:\n    a:\n      properties: {}\n", want: []string{`4:5: node template "a": missing required field type`}},
 		{name: "unknown property", src: head + "topology_template:\n  node_templates:\n    a:\n      type: Compute\n      properties:\n        ram: 1\n", want: []string{`7:9: node template "a": unknown property "ram"`}},
