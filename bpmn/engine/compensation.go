@@ -1,5 +1,7 @@
 package engine
 
+import "maps"
+
 // Compensation (BPMN 2.0.2, 10.7 and 13.5.5).
 //
 // Only completed activities are compensated, each completion at most once: completing an activity
@@ -13,8 +15,10 @@ package engine
 // are reachable. Records are compensated in reverse order of completion, one handler at a time; a
 // subprocess without its own handler is compensated by compensating its children in reverse order.
 // The throw event waits until every handler has completed (waitForCompletion is always honoured as
-// true), then continues (intermediate) or ends its path (end event). Handlers run in the scope of
-// the throw and take no outgoing flows.
+// true), then continues (intermediate) or ends its path (end event). Handlers take no outgoing
+// flows; each runs in a scope of the throw holding the variables visible to the compensated activity
+// when it completed (innermost wins), so a handler's job carries the data of what it undoes. Output
+// variables of a handler stay in that scope when they name one of those variables.
 
 // compensate starts the compensation thrown by token tok in scope.
 func (r *run) compensate(scope int64, tok *Token, activityRef string) {
@@ -82,11 +86,13 @@ func (r *run) compensationStep(throwID int64) {
 	tok.CompQueue = tok.CompQueue[1:]
 	n := r.p.nodes[rec.Element]
 	if h := n.compHandler; h != nil {
+		// The handler runs in a scope holding the variables the compensated activity saw.
+		hs := r.newScope(tok.Scope, ScopeCompensation, h.id, 0, maps.Clone(rec.Vars))
 		r.emit(EventElementActivated, h.id)
-		ht := r.newToken(tok.Scope, h, TokenJob)
+		ht := r.newToken(hs.ID, h, TokenJob)
 		ht.CompFor = tok.ID
 		ht.CompRec = rec
-		r.runActivity(tok.Scope, h, ht)
+		r.runActivity(hs.ID, h, ht)
 		return
 	}
 	// A subprocess compensated by its compensation event subprocess, in a scope re-created from
@@ -95,7 +101,7 @@ func (r *run) compensationStep(throwID int64) {
 	ct := r.newToken(tok.Scope, n, TokenScope)
 	ct.CompFor = tok.ID
 	ct.CompRec = rec
-	cs := r.newScope(tok.Scope, ScopeCompensation, n.id, ct.ID, nil)
+	cs := r.newScope(tok.Scope, ScopeCompensation, n.id, ct.ID, maps.Clone(rec.Vars))
 	cs.Comp = append([]*CompRecord(nil), rec.Children...)
 	ct.Child = cs.ID
 	r.startEventSub(cs, n.inner.compSub, nil)

@@ -3,6 +3,10 @@ package engine_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
 	"github.com/toscaflow/toscaflow/bpmn/engine/enginetest"
 )
 
@@ -57,4 +61,33 @@ func TestCompensation(t *testing.T) {
 <intermediateThrowEvent id="comp"><compensateEventDefinition activityRef="sp"/></intermediateThrowEvent><endEvent id="e"/>` + seq("s", "sp", "comp", "e"),
 			completed: []string{"sp", "undo_b", "undo_a", "comp", "e"}},
 	})
+}
+
+func TestCompensationHandlersSeeTheVariablesOfWhatTheyUndo(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"/>
+<subProcess id="each"><multiInstanceLoopCharacteristics isSequential="true" tf:collection="${units}" tf:elementVariable="unit"/>
+  <startEvent id="es"/><serviceTask id="create"/>`+seq("es", "create")+`
+  <boundaryEvent id="cb" attachedToRef="create"><compensateEventDefinition/></boundaryEvent>
+  <serviceTask id="dispose" isForCompensation="true"/><association id="as" sourceRef="cb" targetRef="dispose"/>
+</subProcess>
+<intermediateThrowEvent id="undo"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>`+seq("s", "each", "undo", "e")))
+	id := h.Start("p", map[string]any{"units": []any{"u1", "u2"}})
+	h.Complete(id, "create", map[string]any{"created": 1})
+	h.Rec.Take()
+	h.Complete(id, "create", nil)
+	var disposed []any
+	for i := 0; i < 2; i++ {
+		cmds := h.Rec.Take()
+		if i == 0 {
+			cmds = cmds[len(cmds)-1:] // the first dispose job comes in the step of the last create
+		}
+		require.Len(t, cmds, 1)
+		assert.Equal(t, "dispose", cmds[0].Element)
+		disposed = append(disposed, cmds[0].Variables["unit"])
+		require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[0].ID, nil))
+	}
+	assert.Equal(t, []any{"u2", "u1"}, disposed, "reverse order, each with its own unit")
+	assert.Equal(t, engine.StatusCompleted, h.Status(id))
+	_, leaked := h.Instance(id).Variables()["unit"]
+	assert.False(t, leaked)
 }

@@ -92,9 +92,13 @@ func (r *run) completeScope(s *Scope) {
 	case ScopeSubProcess:
 		tok := r.in.Tokens[s.Token]
 		children := s.Comp
+		var inner map[string]any
+		if n := r.p.nodes[s.Element]; len(children) > 0 || n.inner.compSub != nil {
+			inner = maps.Clone(r.vars(s.ID))
+		}
 		r.dropScope(s)
 		if tok != nil {
-			r.completeSubProcessToken(tok, children)
+			r.completeSubProcessToken(tok, children, inner)
 		}
 	case ScopeEventSub:
 		parent := r.in.Scopes[s.Parent]
@@ -110,18 +114,18 @@ func (r *run) completeScope(s *Scope) {
 		r.miBodyDone(s)
 		r.dropScope(s)
 		if tok != nil {
-			r.finishActivity(tok, nil)
+			r.finishActivity(tok, nil, nil)
 		}
 	case ScopeCompensation:
 		tok := r.in.Tokens[s.Token]
 		r.dropScope(s)
 		if tok != nil {
-			r.finishActivity(tok, nil)
+			r.finishActivity(tok, nil, nil)
 		}
 	}
 }
 
-func (r *run) completeSubProcessToken(tok *Token, children []*CompRecord) {
+func (r *run) completeSubProcessToken(tok *Token, children []*CompRecord, inner map[string]any) {
 	n := r.p.nodes[tok.Element]
 	tok.Child = 0
 	if n.loop != nil {
@@ -133,7 +137,7 @@ func (r *run) completeSubProcessToken(tok *Token, children []*CompRecord) {
 			return
 		}
 	}
-	r.finishActivity(tok, children)
+	r.finishActivity(tok, children, inner)
 }
 
 // completeInstance ends the instance normally.

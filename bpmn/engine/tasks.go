@@ -150,26 +150,31 @@ func (r *run) completeActivity(tok *Token) {
 			return
 		}
 	}
-	r.finishActivity(tok, nil)
+	r.finishActivity(tok, nil, nil)
 }
 
 // finishActivity removes the activity instance and continues after it. children are the
-// compensation records of a completed subprocess.
-func (r *run) finishActivity(tok *Token, children []*CompRecord) {
+// compensation records of a completed subprocess, inner its variables (nil for other activities).
+func (r *run) finishActivity(tok *Token, children []*CompRecord, inner map[string]any) {
 	n := r.p.nodes[tok.Element]
 	scope := tok.Scope
 	compFor := tok.CompFor
+	if n.compHandler != nil || (n.kind == kSubProcess && (len(children) > 0 || n.inner.compSub != nil)) {
+		// The record keeps every variable visible to the activity (innermost wins): its handler
+		// runs with them, as Camunda runs it in the compensated execution.
+		vars := inner
+		if vars == nil {
+			vars = maps.Clone(r.vars(scope))
+		}
+		s := r.in.Scopes[scope]
+		s.Comp = append(s.Comp, &CompRecord{Element: n.id, Children: children, Vars: vars})
+	}
 	r.dropToken(tok)
 	r.emit(EventElementCompleted, n.id)
 	if compFor != 0 {
 		// A compensation handler: it has no outgoing flows; the throw event goes on.
 		r.push(work{kind: wCompDone, owner: compFor})
 		return
-	}
-	if n.compHandler != nil || (n.kind == kSubProcess && (len(children) > 0 || n.inner.compSub != nil)) {
-		s := r.in.Scopes[scope]
-		rec := &CompRecord{Element: n.id, Children: children}
-		s.Comp = append(s.Comp, rec)
 	}
 	if s := r.in.Scopes[scope]; s.Kind == ScopeMIInner {
 		r.touch(scope) // the inner instance is done; the body counts it when the scope completes
