@@ -22,6 +22,7 @@ type node struct {
 	bx             []float64 // x of the boundary events' centers relative to cx
 	bandY          float64   // see boundaryBand
 	sub            *scope    // content of an expanded subprocess
+	anchor         *node     // the node an extra (annotation) is associated with, or nil
 	layer, pos     int
 	cx, cy         float64
 	// up and down are the neighbors in the previous and next layer, for ordering and placement.
@@ -147,11 +148,23 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 		s.addEdge(e)
 	}
 	// Associations from a compensation boundary event to its handler are laid out like flows, so
-	// that the handler is drawn next to the activity it compensates.
+	// that the handler is drawn next to the activity it compensates; an annotation is drawn above
+	// the node it comments.
+	extra := map[string]*node{}
+	for _, n := range s.extras {
+		extra[n.id] = n
+	}
 	for _, a := range c.Artifacts {
 		as, ok := a.(*bpmn.Association)
 		if !ok {
 			continue
+		}
+		for _, ends := range [2][2]string{{as.SourceRef, as.TargetRef}, {as.TargetRef, as.SourceRef}} {
+			if x, ok := extra[ends[0]]; ok && x.anchor == nil {
+				if i, ok := index[ends[1]]; ok {
+					x.anchor = s.nodes[i]
+				}
+			}
 		}
 		h, fromBoundary := host[as.SourceRef]
 		dst, toNode := index[as.TargetRef]

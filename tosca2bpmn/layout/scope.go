@@ -2,6 +2,7 @@ package layout
 
 import (
 	"math"
+	"sort"
 
 	"github.com/toscaflow/toscaflow/bpmn"
 )
@@ -94,15 +95,25 @@ func (s *scope) normalize() {
 // subprocesses in a row below it, then updates the content size.
 func (s *scope) placeRows() {
 	if len(s.extras) > 0 {
+		// Each extra would like to sit above its anchor; in that order, and left to right, each
+		// takes the first place clear of the one before.
+		want := make(map[*node]float64, len(s.extras))
 		x, rowH := 0.0, 0.0
 		for _, n := range s.extras {
 			rowH = max(rowH, n.h+n.below)
+			if n.anchor != nil {
+				x = n.anchor.left()
+			}
+			want[n] = x
 		}
+		sort.SliceStable(s.extras, func(i, j int) bool { return want[s.extras[i]] < want[s.extras[j]] })
+		x = 0
 		for _, n := range s.extras {
 			hw := max(n.w, n.labelW) / 2
-			n.cx = math.Round(x+hw-n.w/2) + n.w/2
+			left := max(x, want[n])
+			n.cx = math.Round(left+hw-n.w/2) + n.w/2
 			n.cy = n.h / 2
-			x += 2*hw + rowGap
+			x = left + 2*hw + rowGap
 		}
 		s.w = max(s.w, x-rowGap)
 		if len(s.nodes) > 0 {
