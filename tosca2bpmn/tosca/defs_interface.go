@@ -203,4 +203,3 @@ func (p *parser) implementation(file string, n *yaml.Node, entity string) *Imple
 	}
 	return im
 }
-
