@@ -138,7 +138,7 @@ func flowID(prefix string, i int) string {
 
 // compensation attaches a compensation boundary to activity and adds its handler, a service task.
 func (x *box) compensation(activity, boundaryID, handlerID, name, service, operation string) {
-	x.boundary(boundaryID, "Undo", activity, true, &bpmn.CompensateEventDefinition{})
+	x.boundary(boundaryID, "Undo", activity, true, &bpmn.CompensateEventDefinition{WaitForCompletion: true})
 	h := x.service(handlerID, name, service, operation)
 	h.IsForCompensation = true
 	a := &bpmn.Association{SourceRef: boundaryID, TargetRef: handlerID, AssociationDirection: "One"}

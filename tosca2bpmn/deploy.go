@@ -96,11 +96,11 @@ func deployBody(x *box, sp *bpmn.SubProcess, update bool) {
 	from := "await_dependencies"
 	if update {
 		x.xor("unit_change", "Change?")
+		updatePaths(x)
 		x.flow("unit_f02", from, "unit_change", "", "")
 		x.flow("to_update", "unit_change", "update_kind", "update", `${unit.change == "update"}`)
 		x.flow("to_add", "unit_change", "unit_kind", "add", "")
 		x.b.nodes["unit_change"].(*bpmn.ExclusiveGateway).Default = "to_add"
-		updatePaths(x)
 	} else {
 		x.flow("unit_f02", from, "unit_kind", "", "")
 	}
