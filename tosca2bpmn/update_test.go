@@ -38,8 +38,8 @@ func ids(us []*tosca2bpmn.Unit) []string {
 func TestDiff(t *testing.T) {
 	base := wordpressWith(t)
 	tests := []struct {
-		name                     string
-		after                    string
+		name                    string
+		after                   string
 		added, changed, removed []string
 	}{
 		{name: "same template", after: base},
