@@ -1,6 +1,9 @@
 package engine
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // Gateways (BPMN 2.0.2, 10.6; execution semantics 13.3).
 //
@@ -58,30 +61,37 @@ func (r *run) exclusive(scope int64, n *node, via *flow) {
 
 // arrive records a token arriving at a converging gateway.
 func (r *run) arrive(s *Scope, n *node, via *flow) {
-	if s.Joins == nil {
-		s.Joins = map[string]map[string]int{}
-	}
-	m := s.Joins[n.id]
-	if m == nil {
-		m = map[string]int{}
-		s.Joins[n.id] = m
-	}
-	m[via.id]++
-}
-
-// consume takes one token from each incoming flow that has one.
-func consume(s *Scope, n *node) {
-	m := s.Joins[n.id]
-	for f, c := range m {
-		if c <= 1 {
-			delete(m, f)
-		} else {
-			m[f] = c - 1
+	for i := range s.Joins {
+		if a := &s.Joins[i]; a.Gateway == n.id && a.Flow == via.id {
+			a.Count++
+			return
 		}
 	}
-	if len(m) == 0 {
-		delete(s.Joins, n.id)
+	s.Joins = append(s.Joins, Arrival{Gateway: n.id, Flow: via.id, Count: 1})
+}
+
+// arrived returns how many tokens wait at gateway g from flow f.
+func arrived(s *Scope, g, f string) int {
+	for _, a := range s.Joins {
+		if a.Gateway == g && a.Flow == f {
+			return a.Count
+		}
 	}
+	return 0
+}
+
+// consume takes one token from each incoming flow of n that has one.
+func consume(s *Scope, n *node) {
+	kept := s.Joins[:0]
+	for _, a := range s.Joins {
+		if a.Gateway == n.id {
+			a.Count--
+		}
+		if a.Count > 0 {
+			kept = append(kept, a)
+		}
+	}
+	s.Joins = kept
 	if len(s.Joins) == 0 {
 		s.Joins = nil
 	}
@@ -91,9 +101,8 @@ func (r *run) parallel(scope int64, n *node, via *flow) {
 	if len(n.in) > 1 && via != nil {
 		s := r.in.Scopes[scope]
 		r.arrive(s, n, via)
-		m := s.Joins[n.id]
 		for _, f := range n.in {
-			if m[f.id] == 0 {
+			if arrived(s, n.id, f.id) == 0 {
 				return
 			}
 		}
@@ -158,10 +167,15 @@ func (r *run) inclusiveSplit(scope int64, n *node) {
 // fireInclusiveJoins fires the inclusive joins of s that no further token can reach; it reports
 // whether one fired.
 func (r *run) fireInclusiveJoins(s *Scope) bool {
+	var waiting []*node
+	for _, a := range s.Joins {
+		if g := r.p.nodes[a.Gateway]; g.kind == kInclusive && !slices.Contains(waiting, g) {
+			waiting = append(waiting, g)
+		}
+	}
 	fired := false
-	for gid := range s.Joins {
-		g := r.p.nodes[gid]
-		if g.kind != kInclusive || r.canStillArrive(s, g) {
+	for _, g := range waiting {
+		if r.canStillArrive(s, g) {
 			continue
 		}
 		consume(s, g)
@@ -178,8 +192,8 @@ func (r *run) canStillArrive(s *Scope, g *node) bool {
 			return true
 		}
 	}
-	for other := range s.Joins {
-		if other != g.id && g.upstream[r.p.nodes[other]] {
+	for _, a := range s.Joins {
+		if a.Gateway != g.id && g.upstream[r.p.nodes[a.Gateway]] {
 			return true
 		}
 	}

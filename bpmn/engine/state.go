@@ -89,13 +89,20 @@ type Scope struct {
 	// Active counts the tokens and child scopes inside; a scope with none and no pending join
 	// arrivals is complete.
 	Active int `json:"active"`
-	// Joins counts the arrivals at converging gateways: gateway id → incoming flow id → count.
-	Joins map[string]map[string]int `json:"joins,omitempty"`
+	// Joins counts the arrivals at converging gateways that have not fired yet (a short list).
+	Joins []Arrival `json:"joins,omitempty"`
 	// Comp are the compensable completions inside this scope, in completion order.
 	Comp []*CompRecord `json:"comp,omitempty"`
 	MI   *MIState      `json:"mi,omitempty"`
 	// Interrupted is set when an interrupting event subprocess runs: the scope completes when it ends.
 	Interrupted bool `json:"interrupted,omitempty"`
+}
+
+// Arrival counts the tokens that arrived at a converging gateway by one incoming flow.
+type Arrival struct {
+	Gateway string `json:"gateway"`
+	Flow    string `json:"flow"`
+	Count   int    `json:"count"`
 }
 
 // CompRecord remembers a completed activity that can be compensated: its handler, or for a
@@ -227,10 +234,7 @@ func (in *Instance) clone() *Instance {
 		cs := &scopes[len(scopes)-1]
 		cs.Vars = maps.Clone(s.Vars)
 		if s.Joins != nil {
-			cs.Joins = make(map[string]map[string]int, len(s.Joins))
-			for g, m := range s.Joins {
-				cs.Joins[g] = maps.Clone(m)
-			}
+			cs.Joins = append([]Arrival(nil), s.Joins...)
 		}
 		if s.Comp != nil {
 			cs.Comp = append([]*CompRecord(nil), s.Comp...)
