@@ -192,3 +192,22 @@ type Mapping struct {
 	Node *NodeTemplate
 	Name string // the capability or requirement name on Node
 }
+
+// Property returns the value of a property of the node (nil when it has none or it is unset).
+func (n *NodeTemplate) Property(name string) any {
+	if v := n.Properties[name]; v != nil {
+		return v.Data
+	}
+	return nil
+}
+
+// CapabilityProperty returns the value of a property of one of the node's capabilities (nil when
+// unset), e.g. CapabilityProperty("host", "num_cpus").
+func (n *NodeTemplate) CapabilityProperty(capability, name string) any {
+	if c := n.Capabilities[capability]; c != nil {
+		if v := c.Properties[name]; v != nil {
+			return v.Data
+		}
+	}
+	return nil
+}

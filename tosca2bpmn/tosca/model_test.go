@@ -186,6 +186,9 @@ func TestModel(t *testing.T) {
 	assert.Same(t, st.NodeTemplates["disk"], attach[0].Target)
 
 	// Capabilities merge the type's and the assigned values (an anchor from dsl_definitions here).
+	assert.Equal(t, int64(1), st.NodeTemplates["vm"].CapabilityProperty("host", "num_cpus"))
+	assert.Equal(t, "hello world", app.Property("greeting"))
+	assert.Nil(t, app.Property("nothing"))
 	hostCap := st.NodeTemplates["vm"].Capabilities["host"]
 	assert.Equal(t, int64(1), hostCap.Properties["num_cpus"].Data)
 	assert.Equal(t, "1 GB", hostCap.Properties["mem_size"].Data.(primitive.ScalarUnit).Text)
