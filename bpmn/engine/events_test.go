@@ -150,6 +150,15 @@ func TestSignalEvents(t *testing.T) {
 			<intermediateThrowEvent id="throw"><signalEventDefinition signalRef="sig"/></intermediateThrowEvent><endEvent id="e1"/><endEvent id="e2"/>` +
 				seq("s", "fork", "wait", "e1") + seq("fork", "task", "throw", "e2"),
 			steps: []action{expectWaiting("task", "wait"), complete("task", nil)}, completed: []string{"throw", "wait"}},
+		{name: "signal end event broadcasts after commit", roots: msgRoots,
+			body: `<startEvent id="s"/><parallelGateway id="fork"/><intermediateCatchEvent id="wait"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent><userTask id="task"/>
+			<endEvent id="send"><signalEventDefinition signalRef="sig"/></endEvent><endEvent id="e1"/>` +
+				seq("s", "fork", "wait", "e1") + seq("fork", "task", "send"),
+			steps: []action{complete("task", nil)}, completed: []string{"send", "wait", "e1"}},
+		{name: "signal starts an event subprocess", roots: msgRoots,
+			body: `<startEvent id="s"/><userTask id="task"/><endEvent id="e"/>` + seq("s", "task", "e") +
+				`<subProcess id="es" triggeredByEvent="true"><startEvent id="es_s"><signalEventDefinition signalRef="sig"/></startEvent><endEvent id="es_e"/>` + seq("es_s", "es_e") + `</subProcess>`,
+			steps: []action{signal("alarm")}, completed: []string{"es_e", "es"}, terminated: []string{"task"}},
 		{name: "non-interrupting signal boundary", roots: msgRoots,
 			body: `<startEvent id="s"/><userTask id="task"/><boundaryEvent id="b" attachedToRef="task" cancelActivity="false"><signalEventDefinition signalRef="sig"/></boundaryEvent><endEvent id="e1"/><endEvent id="e2"/>` +
 				seq("s", "task", "e1") + seq("b", "e2"),

@@ -127,6 +127,17 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 			}
 			r.job(tok, n, kind)
 			tok.Resume = 0
+		case TokenScope, TokenCall:
+			if tok.Child == 0 && tok.Called == "" {
+				// Stopped before its scope or called instance existed: enter the activity again.
+				scope := tok.Scope
+				r.dropToken(tok)
+				r.reexecute = n.id
+				r.enter(scope, n, nil)
+				return nil
+			}
+			tok.State = tok.Resume
+			tok.Resume = 0
 		default:
 			tok.State = tok.Resume
 			tok.Resume = 0

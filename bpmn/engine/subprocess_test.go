@@ -96,3 +96,51 @@ func TestCancelCancelsCalledInstances(t *testing.T) {
 	assert.Equal(t, engine.StatusCanceled, h.Status(called))
 	assert.ErrorIs(t, h.Engine.Cancel(h.Ctx, id), engine.ErrInstanceEnded)
 }
+
+func TestCallActivityIncidentResolvedAfterDeploy(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"/><callActivity id="call" calledElement="later"/><endEvent id="e"/>`+seq("s", "call", "e")))
+	id := h.Start("p", nil)
+	in := h.Instance(id)
+	require.Len(t, in.Incidents, 1)
+	_, err := h.Engine.Deploy(enginetest.Parse(t, []byte(enginetest.Process("later", "", `<startEvent id="ls"/><endEvent id="le"/>`+seq("ls", "le")))))
+	require.NoError(t, err)
+	for iid := range in.Incidents {
+		require.NoError(t, h.Engine.ResolveIncident(h.Ctx, id, iid))
+	}
+	assert.Equal(t, engine.StatusCompleted, h.Status(id))
+	assert.Equal(t, engine.ElementStats{Completed: 1}, engine.Statistics(h.Journal(id))["call"])
+}
+
+func TestEscalationFromCalledInstance(t *testing.T) {
+	child := enginetest.Process("child", errRoots, `<startEvent id="cs"/><intermediateThrowEvent id="raise"><escalationEventDefinition escalationRef="esc_x"/></intermediateThrowEvent><userTask id="ct"/>`+seq("cs", "raise", "ct"))
+	tests := []struct {
+		name        string
+		cancel      string
+		parentWait  []string
+		childStatus engine.Status
+	}{
+		{"non-interrupting boundary on the call activity", "false", []string{"call", "notify"}, engine.StatusActive},
+		{"interrupting boundary cancels the called instance", "true", []string{"notify"}, engine.StatusCanceled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := enginetest.New(t, enginetest.Process("p", errRoots, `<startEvent id="s"/><callActivity id="call" calledElement="child"/><endEvent id="e"/>
+			<boundaryEvent id="b" attachedToRef="call" cancelActivity="`+tc.cancel+`"><escalationEventDefinition escalationRef="esc_x"/></boundaryEvent><userTask id="notify"/>`+
+				seq("s", "call", "e")+seq("b", "notify")), child)
+			id := h.Start("p", nil)
+			assert.Equal(t, tc.parentWait, h.Waiting(id))
+			var called string
+			for _, c := range h.Rec.Commands() {
+				if c.Element == "ct" {
+					called = c.Instance
+				}
+			}
+			if tc.childStatus == engine.StatusActive {
+				require.NotEmpty(t, called)
+				assert.Equal(t, tc.childStatus, h.Status(called))
+			} else {
+				assert.Empty(t, called, "the called instance ended before its user task")
+			}
+		})
+	}
+}

@@ -19,7 +19,8 @@ import "fmt"
 //     error), terminating everything in it.
 //   - Escalation: non-critical. Interrupting handlers behave like error handlers; non-interrupting
 //     boundaries and event subprocesses run beside the throwing flow, which continues. An
-//     escalation nothing catches is ignored (the throw event continues).
+//     escalation nothing catches in a called instance goes to the handlers of the call activity in
+//     the caller; one nothing catches at all is ignored (the throw event continues).
 
 // handler is a catching event found for a throw.
 type handler struct {
@@ -149,9 +150,27 @@ func (r *run) fail(e ThrownError) {
 // (false when an interrupting handler ended it).
 func (r *run) throwEscalation(scope int64, thrower *node, code string) bool {
 	h, ok := r.findHandler(scope, nil, trEscalation, code)
-	if !ok {
-		return true
+	if ok {
+		r.fire(h, nil)
+		return !h.interrupting()
 	}
-	r.fire(h, nil)
-	return !h.interrupting()
+	// Uncaught in a called instance: the call activity in the caller may catch it (Camunda, Zeebe).
+	if p := r.in.Parent; p != nil {
+		parent, err := r.t.load(p.Instance)
+		if err != nil {
+			r.t.fatal = err
+			return true
+		}
+		tok := parent.in.Tokens[p.Token]
+		if tok == nil {
+			return true
+		}
+		ph, ok := parent.findHandler(tok.Scope, tok, trEscalation, code)
+		if !ok {
+			return true
+		}
+		parent.fire(ph, nil) // an interrupting handler cancels this instance with the call activity
+		return !ph.interrupting()
+	}
+	return true
 }
