@@ -60,32 +60,35 @@ func (p *parser) nodeFilter(file string, n *yaml.Node, entity string, target *Ty
 
 func (p *parser) propertyFilters(file string, n *yaml.Node, entity string, defs map[string]*PropertyDef) []PropertyFilter {
 	var out []PropertyFilter
+	// A list of single-key maps (TOSCA 1.3, 3.6.5); the map form of TOSCA 2.0 is refused.
+	var es []entry
 	for _, item := range p.items(file, n, entity+" properties") {
-		for _, e := range p.entries(file, item, entity+" properties") {
-			pf := PropertyFilter{Name: e.Key, Pos: posOf(file, e.K)}
-			var clauses []*yaml.Node
-			if e.V != nil && e.V.Kind == yaml.SequenceNode {
-				clauses = p.items(file, e.V, entity)
-			} else {
-				clauses = []*yaml.Node{e.V}
-			}
-			for _, c := range clauses {
-				if c != nil && c.Kind == yaml.ScalarNode {
-					// The short form `name: value` means equal (TOSCA 1.3, 3.6.5).
-					c = &yaml.Node{Kind: yaml.MappingNode, Line: c.Line, Column: c.Column, Content: []*yaml.Node{
-						{Kind: yaml.ScalarNode, Tag: "!!str", Value: "equal", Line: c.Line, Column: c.Column}, c}}
-				}
-				typeName := ""
-				if d, ok := defs[e.Key]; ok {
-					typeName = d.Schema.baseType()
-				}
-				if typeName == "" || typeName == "list" || typeName == "map" {
-					typeName = operandType(c)
-				}
-				pf.Constraints = append(pf.Constraints, p.constraints(file, typeName, []*yaml.Node{c}, entity+" property "+quote(e.Key))...)
-			}
-			out = append(out, pf)
+		es = append(es, p.entries(file, item, entity+" properties")...)
+	}
+	for _, e := range es {
+		pf := PropertyFilter{Name: e.Key, Pos: posOf(file, e.K)}
+		var clauses []*yaml.Node
+		if e.V != nil && e.V.Kind == yaml.SequenceNode {
+			clauses = p.items(file, e.V, entity)
+		} else {
+			clauses = []*yaml.Node{e.V}
 		}
+		for _, c := range clauses {
+			if c != nil && c.Kind == yaml.ScalarNode {
+				// The short form `name: value` means equal (TOSCA 1.3, 3.6.5).
+				c = &yaml.Node{Kind: yaml.MappingNode, Line: c.Line, Column: c.Column, Content: []*yaml.Node{
+					{Kind: yaml.ScalarNode, Tag: "!!str", Value: "equal", Line: c.Line, Column: c.Column}, c}}
+			}
+			typeName := ""
+			if d, ok := defs[e.Key]; ok {
+				typeName = d.Schema.baseType()
+			}
+			if typeName == "" || typeName == "list" || typeName == "map" {
+				typeName = operandType(c)
+			}
+			pf.Constraints = append(pf.Constraints, p.constraints(file, typeName, []*yaml.Node{c}, entity+" property "+quote(e.Key))...)
+		}
+		out = append(out, pf)
 	}
 	return out
 }

@@ -278,7 +278,8 @@ func (p *parser) checkMandatoryRequirements(nt *NodeTemplate) {
 			p.warn(nt.Pos, "node template "+quote(nt.Name), "requirement %q is assigned %d time(s) of at least %d: the orchestrator must fulfil it", d.Name, c, d.Occurrences.Min)
 		}
 		if d.Occurrences.Max >= 0 && c > d.Occurrences.Max {
-			p.add(last[d.Name], "node template "+quote(nt.Name), "requirement %q is assigned %d times, at most %d are allowed", d.Name, c, d.Occurrences.Max)
+			// A warning: the implied default [1, 1] is often overlooked by authors who mean "any number".
+			p.warn(last[d.Name], "node template "+quote(nt.Name), "requirement %q is assigned %d times, at most %d are allowed", d.Name, c, d.Occurrences.Max)
 		}
 	}
 }
