@@ -25,7 +25,8 @@ type Store interface {
 	Load(ctx context.Context, id string) (*Instance, error)
 	// Commit applies m atomically, or fails with an error wrapping ErrConflict when an instance's
 	// version is not m's expected one (or, for a new instance, when the id exists) or a consumed
-	// message is gone.
+	// message is gone. The store may keep the instances, timers, subscriptions and messages m points
+	// to (the engine never changes them afterwards) but not m's slices: the engine reuses them.
 	Commit(ctx context.Context, m *Mutation) error
 	// DueTimers returns up to limit timers due at or before now, earliest first.
 	DueTimers(ctx context.Context, now time.Time, limit int) ([]*Timer, error)

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 )
 
-// eventBufs recycles the buffers steps collect journal events in; the committed slice is an exact copy.
+// eventBufs recycles the buffers steps collect journal events in (stores copy the events they keep).
 var eventBufs = sync.Pool{New: func() any { b := make([]Event, 0, 32); return &b }}
 
 // tx is one engine step: the instances it loaded (cloned, so a failed step leaves nothing behind),
@@ -170,7 +169,7 @@ func (t *tx) drain() error {
 func (t *tx) mutation() *Mutation {
 	m := &t.m
 	if t.evbuf != nil {
-		m.Events = slices.Clone(*t.evbuf)
+		m.Events = *t.evbuf // the store copies what it keeps
 	}
 	for _, r := range t.order {
 		if !r.dirty {

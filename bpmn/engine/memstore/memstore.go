@@ -28,7 +28,9 @@ type Store struct {
 	messages  map[subKey][]*engine.BufferedMessage
 	// journal keeps each commit's events of an instance as one batch: no copying on append.
 	journal map[string][][]engine.Event
-	seq     int64
+	// arena is the current chunk journal batches are copied into (one allocation per many commits).
+	arena []engine.Event
+	seq   int64
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -139,10 +141,23 @@ func (s *Store) Commit(_ context.Context, m *engine.Mutation) error {
 			j++
 		}
 		id := m.Events[i].Instance
-		s.journal[id] = append(s.journal[id], m.Events[i:j:j])
+		s.journal[id] = append(s.journal[id], s.keep(m.Events[i:j]))
 		i = j
 	}
 	return nil
+}
+
+// arenaChunk is the number of events per arena chunk.
+const arenaChunk = 4096
+
+// keep copies a batch of events into the arena and returns the copy.
+func (s *Store) keep(batch []engine.Event) []engine.Event {
+	if cap(s.arena)-len(s.arena) < len(batch) {
+		s.arena = make([]engine.Event, 0, max(arenaChunk, len(batch)))
+	}
+	start := len(s.arena)
+	s.arena = append(s.arena, batch...)
+	return s.arena[start:len(s.arena):len(s.arena)]
 }
 
 func msgKey(b *engine.BufferedMessage) subKey {
