@@ -108,6 +108,9 @@ func (p *parser) readImports(u *unit, stack []string) {
 			p.add(is.pos, "import "+quote(is.file), "%v", describeResolveError(err))
 			continue
 		}
+		if contains(stack, doc.Location) {
+			p.warn(is.pos, "import "+quote(is.file), "import loop: %s is being read already; its types are defined once", doc.Name)
+		}
 		if seen, ok := p.byLoc[doc.Location]; ok {
 			// Read already (a diamond), or being read (an import loop): its types are defined once,
 			// possibly under one more namespace prefix.

@@ -90,7 +90,7 @@ topology_template:
 		{name: "import not found", src: head + "imports:\n  - nope.yaml\n", want: []string{`3:5: import "nope.yaml": `}},
 		{name: "problems in imports carry their file", src: head + "imports: [ lib.yaml ]\n", extra: []string{"lib.yaml", head + "node_types:\n  X:\n    derived_from: Nope\n"},
 			want: []string{`lib.yaml:4:19: node type "X": derived_from unknown node type "Nope"`}},
-		{name: "import loop is harmless", src: head + "imports: [ lib.yaml ]\nnode_types:\n  A: { derived_from: B }\n", extra: []string{"lib.yaml", head + "imports: [ t.yaml ]\nnode_types:\n  B: { derived_from: tosca.nodes.Root }\n"}},
+		{name: "import loop is harmless (a warning)", src: head + "imports: [ lib.yaml ]\nnode_types:\n  A: { derived_from: B }\n", extra: []string{"lib.yaml", head + "imports: [ t.yaml ]\nnode_types:\n  B: { derived_from: tosca.nodes.Root }\n"}},
 		{name: "namespace prefix", src: head + "imports:\n  - file: lib.yaml\n    namespace_prefix: lib\ntopology_template:\n  node_templates:\n    a: { type: 'lib:B' }\n    b: { type: lib.B }\n", extra: []string{"lib.yaml", head + "node_types:\n  B: { derived_from: tosca.nodes.Root }\n"}},
 		{name: "group and policy targets", src: head + "topology_template:\n  node_templates:\n    a: { type: Compute }\n  groups:\n    g: { type: tosca.groups.Root, members: [ a, z ] }\n  policies:\n    - p: { type: tosca.policies.Scaling, targets: [ g, y ] }\n",
 			want: []string{`6:49: group "g": member "z" is not a node template`, `8:56: policy "p": target "y" is neither a node template nor a group`}},
@@ -124,6 +124,39 @@ topology_template:
 				if p.File == "" || p.Line == 0 && !strings.Contains(p.Message, "line") {
 					t.Errorf("problem without a position: %v", p)
 				}
+			}
+		})
+	}
+}
+
+// TestWarnings checks what is reported without making the template invalid.
+func TestWarnings(t *testing.T) {
+	const head = "tosca_definitions_version: tosca_simple_yaml_1_3\n"
+	tests := []struct {
+		name  string
+		src   string
+		want  string
+		extra []string
+	}{
+		{name: "import loop", src: head + "imports: [ lib.yaml ]\n", extra: []string{"lib.yaml", head + "imports: [ t.yaml ]\n"},
+			want: `lib.yaml:2:12: warning: import "t.yaml": import loop`},
+		{name: "deprecated property", src: head + "node_types:\n  N:\n    derived_from: tosca.nodes.Root\n    properties:\n      old: { type: string, status: deprecated, required: false }\ntopology_template:\n  node_templates:\n    n: { type: N, properties: { old: x } }\n",
+			want: `9:33: warning: node template "n": property "old" is deprecated`},
+		{name: "unknown key in a type", src: head + "node_types:\n  N:\n    derived_from: tosca.nodes.Root\n    colour: blue\n",
+			want: `5:5: warning: node type "N": unknown field "colour"`},
+		{name: "dangling requirement", src: head + "topology_template:\n  node_templates:\n    w: { type: WebServer }\n",
+			want: `4:5: warning: node template "w": requirement "host" is assigned 0 time(s) of at least 1`},
+		{name: "wrong target type", src: head + "topology_template:\n  node_templates:\n    a: { type: WebApplication, requirements: [ { host: vm } ] }\n    vm: { type: Compute }\n",
+			want: `warning: node template "a" requirement "host": target "vm" is of type "tosca.nodes.Compute", which is not a "tosca.nodes.WebServer"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ps := parseString(t, tc.src, Options{}, tc.extra...)
+			if ps.HasErrors() {
+				t.Fatalf("errors:\n%s", messages(ps.Errors()))
+			}
+			if !strings.Contains(messages(ps.Warnings()), tc.want) {
+				t.Fatalf("want %q in:\n%s", tc.want, messages(ps))
 			}
 		})
 	}

@@ -235,6 +235,10 @@ func (p *parser) assignProperties(file string, n *yaml.Node, entity string, defs
 		if isNull(e.V) && d.Default != nil {
 			continue // filled in from the default below
 		}
+		switch d.Status {
+		case "deprecated", "unsupported", "experimental":
+			p.warn(posOf(file, e.K), entity, "%s %q is %s", what, e.Key, d.Status)
+		}
 		v := e.V
 		if attr {
 			v = attributeValueNode(v)
