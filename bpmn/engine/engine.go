@@ -29,6 +29,9 @@ var (
 	// ErrDispatch means the step was committed but handing its commands to the Dispatcher (or
 	// broadcasting its signals) failed; a durable store's outbox still holds the commands.
 	ErrDispatch = errors.New("dispatch after commit")
+	// ErrRunaway means a step executed more elements than Config.MaxStepWork: the model loops
+	// without reaching a wait state. Nothing of the step is committed.
+	ErrRunaway = errors.New("step does not reach a wait state")
 )
 
 // Config configures an Engine. Store is required; Clock defaults to SystemClock; a nil Dispatcher
@@ -41,6 +44,9 @@ type Config struct {
 	NewID func() string
 	// MaxRetries bounds the re-runs of a step that lost an optimistic-concurrency race (default 10).
 	MaxRetries int
+	// MaxStepWork bounds the elements one step may execute (default 1,000,000), so a model that
+	// loops without a wait state fails the step with ErrRunaway instead of running forever.
+	MaxStepWork int
 }
 
 // Validate reports every problem of the configuration.
@@ -51,6 +57,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxRetries < 0 {
 		errs = append(errs, errors.New("engine config: MaxRetries must not be negative"))
+	}
+	if c.MaxStepWork < 0 {
+		errs = append(errs, errors.New("engine config: MaxStepWork must not be negative"))
 	}
 	return errors.Join(errs...)
 }
@@ -64,6 +73,7 @@ type Engine struct {
 	clock      Clock
 	newID      func() string
 	maxRetries int
+	maxWork    int
 	exprs      expression.Cache
 
 	mu       sync.RWMutex
@@ -82,6 +92,10 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if e.maxRetries == 0 {
 		e.maxRetries = 10
+	}
+	e.maxWork = cfg.MaxStepWork
+	if e.maxWork == 0 {
+		e.maxWork = 1_000_000
 	}
 	if e.newID == nil {
 		e.newID = counterIDs()

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -107,4 +108,16 @@ func TestStartErrors(t *testing.T) {
 	assert.ErrorIs(t, err, engine.ErrConflict)
 	_, err = h.Engine.Start(h.Ctx, engine.StartRequest{ProcessID: "p", InstanceID: "a/b"})
 	assert.Error(t, err)
+}
+
+func TestRunawayLoopFailsTheStep(t *testing.T) {
+	defs := enginetest.Parse(t, []byte(enginetest.Process("p", "", `<startEvent id="s"/><exclusiveGateway id="a"/><task id="b"/>`+seq("s", "a", "b", "a"))))
+	e, err := engine.New(engine.Config{Store: memstore.New(), MaxStepWork: 1000})
+	require.NoError(t, err)
+	_, err = e.Deploy(defs)
+	require.NoError(t, err)
+	_, err = e.Start(context.Background(), engine.StartRequest{ProcessID: "p", InstanceID: "loop"})
+	assert.ErrorIs(t, err, engine.ErrRunaway)
+	_, err = e.Instance(context.Background(), "loop")
+	assert.ErrorIs(t, err, engine.ErrNotFound, "nothing was committed")
 }

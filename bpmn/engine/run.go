@@ -87,6 +87,9 @@ func (r *run) settle() error {
 			if r.in.Status.Final() {
 				continue
 			}
+			if r.t.work++; r.t.work > r.t.e.maxWork {
+				return fmt.Errorf("instance %q: %w (more than %d elements in one step)", r.in.ID, ErrRunaway, r.t.e.maxWork)
+			}
 			if err := r.do(w); err != nil {
 				return err
 			}

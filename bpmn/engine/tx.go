@@ -21,6 +21,7 @@ type tx struct {
 	m       Mutation
 	signals []signalThrow
 	evbuf   *[]Event
+	work    int // elements executed so far, bounded by Engine.maxWork
 	// first is the run of the step's first instance (most steps touch one), allocated with the step.
 	first    run
 	hasFirst bool
