@@ -102,6 +102,7 @@ func (p *parser) requirement(file string, nt *NodeTemplate, e entry) {
 	p.resolveTarget(r, nodeName, nodePos, entity)
 	p.resolveCapability(r, capName, capPos, entity)
 	p.resolveRelationship(file, r, relNode, entity)
+	p.checkCompatibility(r, entity)
 	if r.Target != nil {
 		r.Target.Dependents = append(r.Target.Dependents, r)
 	}
@@ -183,6 +184,26 @@ func (p *parser) resolveCapability(r *Requirement, name string, pos Pos, entity 
 		return
 	}
 	r.Capability = best
+}
+
+// checkCompatibility warns when the source is not among the target capability's valid_source_types or
+// the relationship's valid_target_types do not include the capability's type (TOSCA 1.3, 3.7.2 and
+// 3.7.10); reference parsers do not check either.
+func (p *parser) checkCompatibility(r *Requirement, entity string) {
+	if c := r.Capability; c != nil && c.Def != nil && r.Source.Type != nil {
+		valid := c.Def.ValidSourceTypes
+		if len(valid) == 0 && c.Type != nil {
+			valid = c.Type.ValidSourceTypes
+		}
+		if !p.typeAllowed(r.Source.Type, valid) {
+			p.warn(r.Pos, entity, "node type %q is not among the valid_source_types %v of capability %q of %q", r.Source.Type.Name, valid, c.Name, r.Target.Name)
+		}
+	}
+	if rt := r.Relationship; rt != nil && rt.Type != nil && r.CapabilityType != nil && len(rt.Type.ValidTargetTypes) > 0 {
+		if !p.typeAllowed(r.CapabilityType, rt.Type.ValidTargetTypes) {
+			p.warn(r.Pos, entity, "relationship type %q cannot target capability type %q (valid_target_types %v)", rt.Type.Name, r.CapabilityType.Name, rt.Type.ValidTargetTypes)
+		}
+	}
 }
 
 // resolveRelationship builds the requirement's relationship: a named relationship template, a type
