@@ -263,15 +263,35 @@ func cloudService(n *tosca.NodeTemplate) (string, bool) {
 	return "resource", true
 }
 
+// orderingRelationships are the normative relationship types that order their source after their target
+// (TOSCA Simple Profile 1.3, 5.7). A relationship type derived only from tosca.relationships.Root (such as
+// a high-availability pairing whose two nodes require each other) links peers without ordering them.
+var orderingRelationships = []string{"tosca.relationships.DependsOn", "tosca.relationships.HostedOn",
+	"tosca.relationships.ConnectsTo", relAttachesTo, "tosca.relationships.RoutesTo",
+	"tosca.relationships.network.LinksTo", "tosca.relationships.network.BindsTo"}
+
+// orders tells whether a requirement orders its source after its target.
+func orders(r *tosca.Requirement) bool {
+	if r.Relationship == nil || r.Relationship.Type == nil {
+		return true
+	}
+	for _, t := range orderingRelationships {
+		if r.Relationship.IsDerivedFrom(t) {
+			return true
+		}
+	}
+	return false
+}
+
 // linkUnits records the dependencies between units: every requirement of a node whose target lies in
-// another unit.
+// another unit and whose relationship orders them.
 func linkUnits(names []string, st *tosca.ServiceTemplate, t *Topology) {
 	type edge struct{ from, to *Unit }
 	seen := map[edge]bool{}
 	for _, name := range names {
 		u := t.ByNode[name]
 		for _, r := range st.NodeTemplates[name].Requirements {
-			if r.Target == nil {
+			if r.Target == nil || !orders(r) {
 				continue
 			}
 			v := t.ByNode[r.Target.Name]

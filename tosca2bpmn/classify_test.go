@@ -105,6 +105,25 @@ topology_template:
 				"lonely deployment-unit container=lonely requires=runtime",
 			},
 		},
+		{
+			name: "peers linked by a relationship derived only from Root are not ordered",
+			yaml: header + `
+relationship_types:
+  example.relationships.Peer:
+    derived_from: tosca.relationships.Root
+topology_template:
+  node_templates:
+    b:
+      type: tosca.nodes.Compute
+      requirements:
+        - dependency: { node: a, relationship: example.relationships.Peer }
+    a:
+      type: tosca.nodes.Compute
+      requirements:
+        - dependency: { node: b, relationship: example.relationships.Peer }
+`,
+			want: []string{"a cloud-resource service=compute", "b cloud-resource service=compute"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -59,8 +59,9 @@ func planName(verb string, d *bpmn.Definitions) string {
 	return verb + " " + d.Name
 }
 
-// finish lays the plan out.
+// finish drops the shared root elements the plan does not use and lays the plan out.
 func finish(d *bpmn.Definitions) (*bpmn.Definitions, error) {
+	prune(d)
 	if err := layout.Layout(d); err != nil {
 		return nil, fmt.Errorf("lay out the plan: %w", err)
 	}
@@ -145,4 +146,32 @@ func notify(x *box, id, name, collection string) {
 	t.SetAttr(NS, "service", ServicePlan)
 	t.SetAttr(NS, "operation", "notify")
 	x.add(t)
+}
+
+// prune removes the errors, escalations and messages that nothing references (bpmnlint's global rule).
+func prune(d *bpmn.Definitions) {
+	used := map[string]bool{}
+	d.Visit(func(e bpmn.Element, _ bpmn.Scope) {
+		switch x := e.(type) {
+		case *bpmn.ErrorEventDefinition:
+			used[x.ErrorRef] = true
+		case *bpmn.EscalationEventDefinition:
+			used[x.EscalationRef] = true
+		case *bpmn.ReceiveTask:
+			used[x.MessageRef] = true
+		case *bpmn.SendTask:
+			used[x.MessageRef] = true
+		}
+	})
+	kept := d.RootElements[:0]
+	for _, r := range d.RootElements {
+		switch r.(type) {
+		case *bpmn.Error, *bpmn.Escalation, *bpmn.Message:
+			if !used[r.Base().ID] {
+				continue
+			}
+		}
+		kept = append(kept, r)
+	}
+	d.RootElements = kept
 }

@@ -9,8 +9,11 @@
 // its host), or a deployment unit (a tosca.nodes.Container.Runtime with every Container.Application found
 // bottom-up by following HostedOn to it, and the block storages those containers attach with
 // tosca.relationships.AttachesTo, the relationship's location being the mount path). Every requirement of a
-// unit's node that targets another unit (HostedOn, ConnectsTo, DependsOn, AttachesTo...) is a dependency of
-// the unit; units are ordered by dependency, ties by id (the main node's name), so plans are deterministic.
+// unit's node that targets another unit with an ordering relationship (DependsOn, HostedOn, ConnectsTo,
+// AttachesTo, RoutesTo, LinksTo, BindsTo and their derivatives; a custom relationship derived only from
+// tosca.relationships.Root links peers without ordering them) is a dependency of the unit; units are ordered
+// by dependency, ties by id (the main node's name), so plans are deterministic. A cycle of dependencies is an
+// error (ErrCycle): no order could deploy it.
 //
 // # The deployment plan
 //
