@@ -91,7 +91,6 @@ func TestSweep(t *testing.T) {
 	t.Logf("%d of %d plans pass the XSD, bpmn.io and bpmnlint checks", len(written)-failed, len(written))
 }
 
-
 // TestRenderWordPress draws the WordPress deployment plan with bpmn-js in headless Chromium and keeps the
 // screenshot as a test artifact.
 func TestRenderWordPress(t *testing.T) {
