@@ -87,6 +87,8 @@ topology_template:
 			`21:17: output "o" value: get_attribute: HOST is not allowed in "outputs"`}},
 		{name: "function result type", src: head + "topology_template:\n  inputs:\n    n: { type: string, default: many }\n  node_templates:\n    a:\n      type: Compute\n      capabilities:\n        host:\n          properties:\n            num_cpus: { get_input: n }\n",
 			want: []string{`11:23: node template "a" capability "host" property "num_cpus": the function returns "many": `}},
+		{name: "get_property loop", src: head + "node_types:\n  N:\n    derived_from: tosca.nodes.Root\n    properties:\n      a: { type: string }\n      b: { type: string }\ntopology_template:\n  node_templates:\n    n:\n      type: N\n      properties:\n        a: { get_property: [ SELF, b ] }\n        b: { get_property: [ SELF, a ] }\n",
+			want: []string{`value refers to itself through get_property or get_input`}},
 		{name: "import not found", src: head + "imports:\n  - nope.yaml\n", want: []string{`3:5: import "nope.yaml": `}},
 		{name: "problems in imports carry their file", src: head + "imports: [ lib.yaml ]\n", extra: []string{"lib.yaml", head + "node_types:\n  X:\n    derived_from: Nope\n"},
 			want: []string{`lib.yaml:4:19: node type "X": derived_from unknown node type "Nope"`}},
