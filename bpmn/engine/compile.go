@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/toscaflow/toscaflow/bpmn"
@@ -351,13 +350,6 @@ func xmlAttr(e *bpmn.XMLElement, local string) string {
 		}
 	}
 	return ""
-}
-
-func atoiOr(s string, def int) int {
-	if v, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
-		return v
-	}
-	return def
 }
 
 // propertyNames lists the variable names of properties (BPMN 2.0.2, 10.4.1: instance data of their

@@ -65,10 +65,6 @@ const (
 	trLink
 )
 
-func (t trigger) String() string {
-	return [...]string{"none", "message", "timer", "signal", "error", "escalation", "compensate", "terminate", "link"}[t]
-}
-
 // eventDef is a resolved event definition.
 type eventDef struct {
 	trig trigger

@@ -90,6 +90,8 @@ func TestStandardLoop(t *testing.T) {
 			vars: map[string]any{"n": 0}, vars2: map[string]any{"n": 2}},
 		{name: "test before may skip", body: one(`<scriptTask id="t" camunda:resultVariable="n"><script>${n + 1}</script><standardLoopCharacteristics testBefore="true"><loopCondition>${n &lt; 0}</loopCondition></standardLoopCharacteristics></scriptTask>`),
 			vars: map[string]any{"n": 0}, vars2: map[string]any{"n": 0}},
+		{name: "loop of a subprocess", body: `<startEvent id="s"/><subProcess id="t"><standardLoopCharacteristics><loopCondition>${loopCounter &lt; 2}</loopCondition></standardLoopCharacteristics><startEvent id="ss"/><userTask id="u"/>` + seq("ss", "u") + `</subProcess><endEvent id="e"/>` + seq("s", "t", "e"),
+			steps: []action{complete("u", nil), expectWaiting("t", "u"), complete("u", nil)}, completed: []string{"u", "u", "t", "e"}},
 		{name: "loop of service tasks", body: one(`<serviceTask id="t"><standardLoopCharacteristics><loopCondition>${loopCounter &lt; 2}</loopCondition></standardLoopCharacteristics></serviceTask>`),
 			steps: []action{complete("t", nil), expectWaiting("t"), complete("t", nil)}, completed: []string{"t", "e"}},
 	})
