@@ -52,6 +52,18 @@ func (s *scope) emit(pl *plane, ox, oy float64) {
 			n.emit(pl, ox, oy)
 		}
 	}
+	for _, g := range s.groups {
+		b := emptyBox()
+		for _, m := range g.members {
+			if mb, ok := pl.bounds[m]; ok {
+				b.add(mb.X, mb.Y, mb.X+mb.Width, mb.Y+mb.Height)
+			}
+		}
+		if !b.empty() {
+			pl.shape(g.g.ID, bpmn.Bounds{X: b.x0 - groupPad, Y: b.y0 - groupPad,
+				Width: b.x1 - b.x0 + 2*groupPad, Height: b.y1 - b.y0 + 2*groupPad}, nil)
+		}
+	}
 	for _, e := range s.edges {
 		pts := make([]bpmn.Point, len(e.points))
 		for i, p := range e.points {

@@ -23,6 +23,7 @@ type node struct {
 	bandY          float64   // see boundaryBand
 	sub            *scope    // content of an expanded subprocess
 	anchor         *node     // the node an extra (annotation) is associated with, or nil
+	lane           int       // leaf lane index, 0 when the scope has no lanes
 	layer, pos     int
 	cx, cy         float64
 	// up and down are the neighbors in the previous and next layer, for ordering and placement.
@@ -75,6 +76,13 @@ type scope struct {
 	colLeft, colRight []float64
 	// w and h are the size of the content; everything lies within [0,w]x[0,h].
 	w, h float64
+	// lanes are the lanes to draw; bandTop and bandBot bound each leaf lane (and, last, the band
+	// of the nodes in no lane).
+	groups           []group
+	lanes            []laneBand
+	laneLevels       int
+	leaves           int
+	bandTop, bandBot []float64
 }
 
 // build collects the nodes and edges of container c, laying out nested subprocesses first.
@@ -111,8 +119,20 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 		}
 	}
 	for _, a := range c.Artifacts {
-		if t, ok := a.(*bpmn.TextAnnotation); ok {
-			n, err := newNode(t, kindAnnotation)
+		switch x := a.(type) {
+		case *bpmn.TextAnnotation:
+			n, err := newNode(x, kindAnnotation)
+			if err != nil {
+				return nil, err
+			}
+			s.extras = append(s.extras, n)
+		case *bpmn.Group:
+			// A group is drawn around the nodes of its category value; with none, on its own.
+			if members := groupMembers(c, x); len(members) > 0 {
+				s.groups = append(s.groups, group{g: x, members: members})
+				continue
+			}
+			n, err := newNode(x, kindGroup)
 			if err != nil {
 				return nil, err
 			}
@@ -133,6 +153,7 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 	for _, n := range s.nodes {
 		n.fitBoundaries()
 	}
+	s.collectLanes(c, index)
 	for _, f := range flows {
 		e := &edge{id: f.ID, el: f, name: f.Name}
 		var ok bool
@@ -255,6 +276,29 @@ func (n *node) boundaryIndex(b *bpmn.BoundaryEvent) int {
 		}
 	}
 	return 0
+}
+
+// group is a group drawn around its member nodes (BPMN 2.0.2, 8.3.1 Group).
+type group struct {
+	g       *bpmn.Group
+	members []string
+}
+
+// groupMembers returns the ids of the flow nodes of c in the category value of g.
+func groupMembers(c *bpmn.FlowElementsContainer, g *bpmn.Group) []string {
+	var out []string
+	for _, fe := range c.FlowElements {
+		if _, ok := fe.(bpmn.FlowNode); !ok || g.CategoryValueRef == "" {
+			continue
+		}
+		for _, ref := range fe.Flow().CategoryValueRefs {
+			if ref == g.CategoryValueRef {
+				out = append(out, fe.Base().ID)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func isEventSub(fe bpmn.FlowElement) bool {

@@ -47,7 +47,13 @@ func Layout(d *bpmn.Definitions) error {
 			return fmt.Errorf("process %q: %w", p.ID, err)
 		}
 		pl := newPlane(ids, p.ID)
-		s.emit(pl, margin, margin)
+		if len(s.lanes) > 0 {
+			ox := margin + float64(s.laneLevels)*laneNameBand + lanePad
+			s.emitLanes(pl, margin, ox+s.w+lanePad, margin)
+			s.emit(pl, ox, margin)
+		} else {
+			s.emit(pl, margin, margin)
+		}
 		pl.associations(&p.FlowElementsContainer, s.laidOutAssociations())
 		d.Diagrams = append(d.Diagrams, pl.diagram(ids, p.ID))
 	}

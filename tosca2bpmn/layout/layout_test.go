@@ -86,6 +86,34 @@ func TestLayoutShapes(t *testing.T) {
 	}
 }
 
+func TestLayoutLanes(t *testing.T) {
+	var d *bpmn.Definitions
+	for _, tc := range models() {
+		if tc.name == "lanes" {
+			d = tc.d
+		}
+	}
+	require.NoError(t, layout.Layout(d))
+	shapes := map[string]*bpmn.Shape{}
+	for _, de := range d.Diagrams[0].Plane.Elements {
+		if s, ok := de.(*bpmn.Shape); ok {
+			shapes[s.BPMNElement] = s
+		}
+	}
+	var prev *bpmn.Shape
+	for _, l := range d.Processes()[0].LaneSets[0].Lanes {
+		ls := shapes[l.ID]
+		require.NotNil(t, ls, "lane %s has no shape", l.ID)
+		if prev != nil {
+			assert.Equal(t, prev.Bounds.Y+prev.Bounds.Height, ls.Bounds.Y, "lanes are stacked bands")
+		}
+		prev = ls
+		for _, n := range l.FlowNodeRefs {
+			assert.True(t, inside(shapes[n].Bounds, ls.Bounds), "%s %v outside lane %s %v", n, shapes[n].Bounds, l.ID, ls.Bounds)
+		}
+	}
+}
+
 func TestLayoutRejectsCrossScopeFlow(t *testing.T) {
 	d := defs(join(els(start("s"), sub("sp", "", task("t", ""))), flows("s>t"))...)
 	require.ErrorIs(t, layout.Layout(d), layout.ErrUnsupported)

@@ -113,6 +113,17 @@ func defs(elems ...bpmn.FlowElement) *bpmn.Definitions {
 		TargetNamespace: "http://toscaflow.example/layout", RootElements: []bpmn.RootElement{p}}
 }
 
+// withLanes puts the nodes of the process into lanes, in the order of names.
+func withLanes(d *bpmn.Definitions, members map[string][]string, names ...string) *bpmn.Definitions {
+	ls := &bpmn.LaneSet{BaseElement: bpmn.BaseElement{ID: "lanes"}}
+	for _, n := range names {
+		ls.Lanes = append(ls.Lanes, &bpmn.Lane{BaseElement: bpmn.BaseElement{ID: "lane_" + n}, Name: n, FlowNodeRefs: members[n]})
+	}
+	p := d.Processes()[0]
+	p.LaneSets = []*bpmn.LaneSet{ls}
+	return d
+}
+
 func join(lists ...[]bpmn.FlowElement) []bpmn.FlowElement {
 	var out []bpmn.FlowElement
 	for _, l := range lists {
@@ -164,6 +175,12 @@ func models() []struct {
 						task("comp", "Compensate"), end("he", "")),
 					flows("hs>comp", "comp>he"))...)),
 			flows("s>a", "a>e"))...)},
+		{"lanes", withLanes(defs(join(
+			els(start("s"), task("req", "Request"), task("appr", "Approve"), xor("ok", "approved?"), task("prov", "Provision"),
+				end("e", "done"), end("rej", "rejected")),
+			flows("s>req", "req>appr", "appr>ok", "ok>prov>yes", "ok>rej>no", "prov>e"))...),
+			map[string][]string{"user": {"s", "req", "rej"}, "operator": {"appr", "ok"}, "cloud": {"prov", "e"}},
+			"user", "operator", "cloud")},
 		{"multi-instance", defs(join(
 			els(start("s"),
 				multi(sub("units", "Instantiate node", join(

@@ -30,7 +30,12 @@ func (s *scope) order() {
 			}
 			bary[n] = sum / float64(len(nb))
 		}
-		sort.SliceStable(layer, func(a, b int) bool { return bary[layer[a]] < bary[layer[b]] })
+		sort.SliceStable(layer, func(a, b int) bool {
+			if la, lb := s.nodes[layer[a]].lane, s.nodes[layer[b]].lane; la != lb {
+				return la < lb // lanes are horizontal bands: a layer lists them in order
+			}
+			return bary[layer[a]] < bary[layer[b]]
+		})
 		for p, n := range layer {
 			s.nodes[n].pos = p
 		}

@@ -78,6 +78,7 @@ func (s *scope) placeY() {
 		n.cy = math.Round(n.cy)
 	}
 	s.straighten()
+	s.stackLanes()
 }
 
 // snapMax is how far straighten moves a node to make its incoming flow a straight line.

@@ -38,8 +38,8 @@ func layoutCollaboration(d *bpmn.Definitions, c *bpmn.Collaboration, ids *idSet)
 				return nil, fmt.Errorf("process %q of participant %q: %w", p.ID, part.ID, err)
 			}
 			pp.proc, pp.s = p, s
-			pp.h = max(blackBoxH, s.h+2*poolPad)
-			width = max(width, s.w+poolNameBand+2*poolPad)
+			pp.h = max(blackBoxH, s.h+2*s.padY())
+			width = max(width, s.w+poolNameBand+float64(s.laneLevels)*laneNameBand+2*poolPad)
 		}
 		pools = append(pools, pp)
 	}
@@ -53,7 +53,8 @@ func layoutCollaboration(d *bpmn.Definitions, c *bpmn.Collaboration, ids *idSet)
 		poolOf[pp.part.ID] = b
 		if pp.s != nil {
 			before := len(pl.p.Elements)
-			pp.s.emit(pl, b.X+poolNameBand+poolPad, b.Y+poolPad)
+			pp.s.emitLanes(pl, b.X+poolNameBand, b.X+b.Width, b.Y+pp.s.padY())
+			pp.s.emit(pl, b.X+poolNameBand+float64(pp.s.laneLevels)*laneNameBand+poolPad, b.Y+pp.s.padY())
 			for _, de := range pl.p.Elements[before:] {
 				poolOf[de.Ref()] = b
 			}
@@ -64,12 +65,53 @@ func layoutCollaboration(d *bpmn.Definitions, c *bpmn.Collaboration, ids *idSet)
 	for _, mf := range c.MessageFlows {
 		pl.messageFlow(mf, poolOf)
 	}
+	pl.collaborationArtifacts(c, procs, y)
+	return pl.diagram(ids, c.ID), nil
+}
+
+// collaborationArtifacts draws the groups (around their members in any pool, or on their own) and
+// text annotations of c in a row from y, below the pools, then their associations.
+func (pl *plane) collaborationArtifacts(c *bpmn.Collaboration, procs map[string]*bpmn.Process, y float64) {
+	x := float64(margin)
+	place := func(id string, w, h float64) {
+		pl.shape(id, bpmn.Bounds{X: x, Y: y, Width: w, Height: h}, nil)
+		x += w + rowGap
+	}
+	for _, a := range c.Artifacts {
+		switch g := a.(type) {
+		case *bpmn.Group:
+			b := emptyBox()
+			for _, p := range procs {
+				for _, m := range groupMembers(&p.FlowElementsContainer, g) {
+					if mb, ok := pl.bounds[m]; ok {
+						b.add(mb.X, mb.Y, mb.X+mb.Width, mb.Y+mb.Height)
+					}
+				}
+			}
+			if b.empty() {
+				place(g.ID, groupW, groupH)
+				continue
+			}
+			pl.shape(g.ID, bpmn.Bounds{X: b.x0 - groupPad, Y: b.y0 - groupPad,
+				Width: b.x1 - b.x0 + 2*groupPad, Height: b.y1 - b.y0 + 2*groupPad}, nil)
+		case *bpmn.TextAnnotation:
+			w, h := fixedSize(kindAnnotation, g)
+			place(g.ID, w, h)
+		}
+	}
 	for _, a := range c.Artifacts {
 		if as, ok := a.(*bpmn.Association); ok {
 			pl.straight(as.ID, as.SourceRef, as.TargetRef)
 		}
 	}
-	return pl.diagram(ids, c.ID), nil
+}
+
+// padY is the padding above and below the content of a pool: none when lanes fill it.
+func (s *scope) padY() float64 {
+	if len(s.lanes) > 0 {
+		return 0
+	}
+	return poolPad
 }
 
 // messageFlow draws mf vertically out of its source and into its target, with the horizontal

@@ -109,7 +109,7 @@ func (s *scope) insertDummies(pre []int) {
 		prev := e.src
 		for l := src.layer + 1; l < dst.layer; l++ {
 			d := len(s.nodes)
-			s.nodes = append(s.nodes, &node{kind: kindDummy, layer: l})
+			s.nodes = append(s.nodes, &node{kind: kindDummy, layer: l, lane: src.lane})
 			rank = append(rank, rank[e.src]+0.5)
 			e.chain = append(e.chain, d)
 			s.link(prev, d, off)
@@ -122,7 +122,12 @@ func (s *scope) insertDummies(pre []int) {
 		s.layers[n.layer] = append(s.layers[n.layer], i)
 	}
 	for _, l := range s.layers {
-		sort.SliceStable(l, func(a, b int) bool { return rank[l[a]] < rank[l[b]] })
+		sort.SliceStable(l, func(a, b int) bool {
+			if la, lb := s.nodes[l[a]].lane, s.nodes[l[b]].lane; la != lb {
+				return la < lb
+			}
+			return rank[l[a]] < rank[l[b]]
+		})
 		for p, n := range l {
 			s.nodes[n].pos = p
 		}

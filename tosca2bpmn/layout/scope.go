@@ -69,6 +69,11 @@ func (s *scope) normalize() {
 			b.add(lb.X, lb.Y, lb.X+lb.Width, lb.Y+lb.Height)
 		}
 	}
+	for k := range s.bandTop {
+		if s.bandBot[k] > s.bandTop[k] {
+			b.add(b.x0, s.bandTop[k], b.x0, s.bandBot[k])
+		}
+	}
 	if b.empty() {
 		s.w, s.h = 0, 0
 		return
@@ -87,6 +92,10 @@ func (s *scope) normalize() {
 	for l := range s.colLeft {
 		s.colLeft[l] += dx
 		s.colRight[l] += dx
+	}
+	for k := range s.bandTop {
+		s.bandTop[k] += dy
+		s.bandBot[k] += dy
 	}
 	s.w, s.h = math.Ceil(b.x1+dx), math.Ceil(b.y1+dy)
 }
@@ -138,8 +147,12 @@ func (s *scope) placeRows() {
 	}
 }
 
-// shift moves the main flow by (dx, dy).
+// shift moves the main flow (and its lanes) by (dx, dy).
 func (s *scope) shift(dx, dy float64) {
+	for k := range s.bandTop {
+		s.bandTop[k] += dy
+		s.bandBot[k] += dy
+	}
 	for _, n := range s.nodes {
 		n.cx += dx
 		n.cy += dy

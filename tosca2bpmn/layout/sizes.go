@@ -15,6 +15,9 @@ const (
 	dataObjWidth  = 36
 	dataObjHeight = 50
 	annotationW   = 100
+	groupW        = 150 // a group with no member drawn
+	groupH        = 100
+	groupPad      = 15 // around the members of a group
 
 	colGap      = 60 // between layers: room for bends and flow labels
 	rowGap      = 40 // between nodes of one layer
@@ -54,6 +57,7 @@ const (
 	kindData
 	kindDataStore
 	kindAnnotation
+	kindGroup
 	kindDummy
 )
 
@@ -70,6 +74,8 @@ func kindOf(e bpmn.Element) (shapeKind, bool) {
 		return kindDataStore, true
 	case *bpmn.TextAnnotation:
 		return kindAnnotation, true
+	case *bpmn.Group:
+		return kindGroup, true
 	case bpmn.Activity:
 		if _, ok := bpmn.SubProcessOf(x); ok {
 			return kindSubProcess, true
@@ -97,6 +103,8 @@ func fixedSize(k shapeKind, e bpmn.Element) (w, h float64) {
 		}
 		lines := math.Max(1, math.Ceil(float64(len([]rune(text)))*charWidth/(annotationW-10)))
 		return annotationW, math.Min(lines, 8)*labelLineH + 16
+	case kindGroup:
+		return groupW, groupH
 	case kindDummy:
 		return 0, 0
 	}
