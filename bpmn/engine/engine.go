@@ -208,7 +208,7 @@ func cloneVars(v map[string]any) map[string]any {
 func (e *Engine) newInstance(id string, p *program, vars map[string]any, now time.Time) *Instance {
 	return &Instance{
 		ID: id, ProcessID: p.id, Status: StatusActive, Seq: rootScope, Started: now,
-		Scopes: map[int64]*Scope{rootScope: {ID: rootScope, Kind: ScopeProcess, Vars: vars}},
+		Scopes: map[int64]*Scope{rootScope: {ID: rootScope, Kind: ScopeProcess, Vars: vars, ownVars: true}},
 		Tokens: map[int64]*Token{},
 	}
 }

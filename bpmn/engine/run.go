@@ -174,7 +174,7 @@ func (r *run) dropToken(tok *Token) {
 
 // newScope opens a child scope owned by token tok (0: none, as for multi-instance inner scopes).
 func (r *run) newScope(parent int64, kind ScopeKind, element string, tok int64, vars map[string]any) *Scope {
-	s := &Scope{ID: r.nextID(), Parent: parent, Kind: kind, Element: element, Token: tok, Vars: vars}
+	s := &Scope{ID: r.nextID(), Parent: parent, Kind: kind, Element: element, Token: tok, Vars: vars, ownVars: true}
 	r.in.Scopes[s.ID] = s
 	if p := r.in.Scopes[parent]; p != nil {
 		p.Active++
@@ -224,15 +224,11 @@ func (r *run) vars(scope int64) map[string]any {
 func (r *run) setVar(scope int64, name string, v any) {
 	for s := r.in.Scopes[scope]; s != nil; s = r.in.Scopes[s.Parent] {
 		if _, ok := s.Vars[name]; ok {
-			s.Vars[name] = v
+			s.mutableVars()[name] = v
 			return
 		}
 	}
-	root := r.in.Scopes[rootScope]
-	if root.Vars == nil {
-		root.Vars = map[string]any{}
-	}
-	root.Vars[name] = v
+	r.in.Scopes[rootScope].mutableVars()[name] = v
 }
 
 func (r *run) setVars(scope int64, vars map[string]any) {
@@ -246,10 +242,7 @@ func (r *run) setVars(scope int64, vars map[string]any) {
 
 // setLocal writes a variable in the scope itself.
 func setLocal(s *Scope, name string, v any) {
-	if s.Vars == nil {
-		s.Vars = map[string]any{}
-	}
-	s.Vars[name] = v
+	s.mutableVars()[name] = v
 }
 
 // jobID makes the command id of a token's job: unique and stable for this activation.

@@ -96,6 +96,20 @@ type Scope struct {
 	MI   *MIState      `json:"mi,omitempty"`
 	// Interrupted is set when an interrupting event subprocess runs: the scope completes when it ends.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// ownVars tells whether Vars belongs to this copy; a clone shares the map until its first write.
+	ownVars bool
+}
+
+// mutableVars returns Vars ready for writing, copying a map shared with the committed state first.
+func (s *Scope) mutableVars() map[string]any {
+	if !s.ownVars {
+		s.Vars = maps.Clone(s.Vars)
+		s.ownVars = true
+	}
+	if s.Vars == nil {
+		s.Vars = map[string]any{}
+	}
+	return s.Vars
 }
 
 // Arrival counts the tokens that arrived at a converging gateway by one incoming flow.
@@ -222,8 +236,9 @@ type Incident struct {
 	Created time.Time    `json:"created"`
 }
 
-// clone deep-copies the instance structure; variable values are shared because the engine treats
-// them as immutable (it replaces, never mutates, a value).
+// clone deep-copies the instance structure; variable maps are copied on their first write, and
+// variable values are shared because the engine treats them as immutable (it replaces, never
+// mutates, a value).
 func (in *Instance) clone() *Instance {
 	c := *in
 	// One backing array per kind instead of one allocation per scope or token.
@@ -232,7 +247,7 @@ func (in *Instance) clone() *Instance {
 	for k, s := range in.Scopes {
 		scopes = append(scopes, *s)
 		cs := &scopes[len(scopes)-1]
-		cs.Vars = maps.Clone(s.Vars)
+		cs.ownVars = false // copied on first write
 		if s.Joins != nil {
 			cs.Joins = append([]Arrival(nil), s.Joins...)
 		}
