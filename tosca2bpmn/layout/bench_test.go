@@ -32,26 +32,49 @@ func synthetic(n int) *bpmn.Definitions {
 	return defs(join(elems, flows(specs...))...)
 }
 
+// wide builds a process of about n flow nodes with one wide layer: a fork into n/2 branches of
+// two tasks each, and their join.
+func wide(n int) *bpmn.Definitions {
+	elems := []bpmn.FlowElement{start("s"), and("fork"), and("join"), end("e", "")}
+	specs := []string{"s>fork", "join>e"}
+	for i := 0; len(elems) < n; i++ {
+		a, c := fmt.Sprintf("a%d", i), fmt.Sprintf("c%d", i)
+		elems = append(elems, task(a, "Create"), task(c, "Configure"))
+		specs = append(specs, "fork>"+a, a+">"+c, c+">join")
+	}
+	return defs(join(elems, flows(specs...))...)
+}
+
 func BenchmarkLayout(b *testing.B) {
-	for _, n := range []int{100, 1000, 10000} {
-		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
-			d := synthetic(n)
-			b.ResetTimer()
-			for b.Loop() {
-				if err := layout.Layout(d); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/node")
-		})
+	for _, shape := range []struct {
+		name  string
+		build func(int) *bpmn.Definitions
+	}{{"plan", synthetic}, {"wide", wide}} {
+		for _, n := range []int{100, 1000, 10000} {
+			benchLayout(b, fmt.Sprintf("%s/nodes=%d", shape.name, n), shape.build, n)
+		}
 	}
 }
 
-// TestSyntheticLayout keeps the benchmark's model honest: it lays out with all properties.
+func benchLayout(b *testing.B, name string, build func(int) *bpmn.Definitions, n int) {
+	b.Run(name, func(b *testing.B) {
+		d := build(n)
+		b.ResetTimer()
+		for b.Loop() {
+			if err := layout.Layout(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/node")
+	})
+}
+
+// TestSyntheticLayout keeps the benchmarks' models honest: they lay out with all properties.
 func TestSyntheticLayout(t *testing.T) {
-	d := synthetic(300)
-	if err := layout.Layout(d); err != nil {
-		t.Fatal(err)
+	for _, d := range []*bpmn.Definitions{synthetic(300), wide(300)} {
+		if err := layout.Layout(d); err != nil {
+			t.Fatal(err)
+		}
+		assertLayout(t, d)
 	}
-	assertLayout(t, d)
 }
