@@ -6,10 +6,14 @@ import (
 	"testing"
 )
 
-// RequireTools skips t when the shared directory, node, npm, xmllint or Chromium is missing;
-// under CI (the CI environment variable set) a missing tool fails the test instead.
+// RequireTools skips t in -short mode (unit tests only) and when the shared directory, node, npm,
+// xmllint or Chromium is missing; under CI (the CI environment variable set) a missing tool fails
+// the test instead.
 func RequireTools(t testing.TB) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("bpmncheck: external tools are not run in -short mode")
+	}
 	if _, err := SharedDir(); err != nil {
 		t.Skipf("bpmncheck: ../shared not found (set TOSCAFLOW_SHARED): %v", err)
 	}

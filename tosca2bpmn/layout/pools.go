@@ -62,8 +62,9 @@ func layoutCollaboration(d *bpmn.Definitions, c *bpmn.Collaboration, ids *idSet)
 		}
 		y += pp.h + poolGap
 	}
+	lanes := map[bpmn.Bounds]int{} // message flows already routed through the gap at a pool
 	for _, mf := range c.MessageFlows {
-		pl.messageFlow(mf, poolOf)
+		pl.messageFlow(mf, poolOf, lanes)
 	}
 	pl.collaborationArtifacts(c, procs, y)
 	return pl.diagram(ids, c.ID), nil
@@ -115,21 +116,23 @@ func (s *scope) padY() float64 {
 }
 
 // messageFlow draws mf vertically out of its source and into its target, with the horizontal
-// part in the gap just outside the target's pool.
-func (pl *plane) messageFlow(mf *bpmn.MessageFlow, poolOf map[string]bpmn.Bounds) {
+// part in the gap just outside the target's pool, a few units apart from the earlier ones there.
+func (pl *plane) messageFlow(mf *bpmn.MessageFlow, poolOf map[string]bpmn.Bounds, lanes map[bpmn.Bounds]int) {
 	sb, ok1 := pl.bounds[mf.SourceRef]
 	tb, ok2 := pl.bounds[mf.TargetRef]
 	if !ok1 || !ok2 {
 		return
 	}
 	tp := poolOf[mf.TargetRef]
+	off := float64(lanes[tp]%4) * gapLane
+	lanes[tp]++
 	sx, tx := sb.X+sb.Width/2, tb.X+tb.Width/2
 	var pts []bpmn.Point
 	if tb.Y >= sb.Y+sb.Height {
-		mid := tp.Y - poolGap/2
+		mid := tp.Y - poolGap/2 - off
 		pts = []bpmn.Point{{X: sx, Y: sb.Y + sb.Height}, {X: sx, Y: mid}, {X: tx, Y: mid}, {X: tx, Y: tb.Y}}
 	} else {
-		mid := tp.Y + tp.Height + poolGap/2
+		mid := tp.Y + tp.Height + poolGap/2 + off
 		pts = []bpmn.Point{{X: sx, Y: sb.Y}, {X: sx, Y: mid}, {X: tx, Y: mid}, {X: tx, Y: tb.Y + tb.Height}}
 	}
 	pl.edge(mf.ID, path(pts).simplify(), nil)
