@@ -87,8 +87,9 @@ func (c *cloud) answer(cmd engine.Command) {
 		return
 	}
 	require.Equal(c.t, engine.CommandService, cmd.Kind)
-	require.NotEmpty(c.t, cmd.Type, "service type of %s", cmd.Element)
 	require.NotEmpty(c.t, op, "operation of %s", cmd.Element)
+	require.Equal(c.t, services[op], cmd.Type, "the broker routes %s of %s to the wrong service", op, cmd.Element)
+	require.NotNil(c.t, unit, "the node data travels with %s", cmd.Element)
 	c.log = append(c.log, op+" "+id)
 	c.calls[op+" "+id]++
 	o := c.script(id, op, c.calls[op+" "+id])
@@ -107,6 +108,16 @@ func (c *cloud) answer(cmd engine.Command) {
 	if !errors.Is(err, engine.ErrNotFound) {
 		require.NoError(c.t, err)
 	}
+}
+
+// services are the service types of the operations (tf:service), as the broker sees them in Command.Type.
+var services = map[string]string{
+	"create-deployment-unit": "container-cluster", "get-deployment-unit-status": "container-cluster",
+	"configure-deployment-unit": "container-cluster", "dispose-deployment-unit": "container-cluster",
+	"update-deployment-unit": "container-cluster",
+	"create-resource":        "cloud", "get-resource-status": "cloud", "configure-resource": "cloud",
+	"delete-resource": "cloud", "update-resource": "cloud",
+	"create": "software", "configure": "software", "start": "software", "stop": "software", "delete": "software",
 }
 
 // ops returns the logged entries for unit (or every entry when unit is empty) that start with one of ops.
@@ -286,4 +297,28 @@ func TestRunUndeploy(t *testing.T) {
 	assert.Equal(t, engine.StatusCompleted, c.h.Status(id), c.h.String(id))
 	assert.Equal(t, []string{"dispose-deployment-unit wordpress_runtime", "notify wordpress_runtime>mysql_runtime",
 		"dispose-deployment-unit mysql_runtime"}, c.log, "dependents first")
+}
+
+func TestRunResourcesAndPackages(t *testing.T) {
+	st := parseYAML(t, header+`
+topology_template:
+  node_templates:
+    server:
+      type: tosca.nodes.Compute
+    web:
+      type: tosca.nodes.WebServer
+      requirements: [ { host: server } ]
+    app:
+      type: tosca.nodes.WebApplication
+      requirements: [ { host: web } ]
+`)
+	defs, err := tosca2bpmn.Translate(st, tosca2bpmn.Options{})
+	require.NoError(t, err)
+	c, id := runPlan(t, defs, succeed)
+	assert.Equal(t, engine.StatusCompleted, c.h.Status(id), c.h.String(id))
+	assert.Equal(t, []string{
+		"create-resource server", "get-resource-status server", "configure-resource server", "notify server>web",
+		"create web", "configure web", "start web", "notify web>app",
+		"create app", "configure app", "start app",
+	}, c.log, "each package is installed once its host is ready")
 }
