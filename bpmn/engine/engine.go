@@ -208,8 +208,7 @@ func cloneVars(v map[string]any) map[string]any {
 func (e *Engine) newInstance(id string, p *program, vars map[string]any, now time.Time) *Instance {
 	return &Instance{
 		ID: id, ProcessID: p.id, Status: StatusActive, Seq: rootScope, Started: now,
-		Scopes: map[int64]*Scope{rootScope: {ID: rootScope, Kind: ScopeProcess, Vars: vars, ownVars: true}},
-		Tokens: map[int64]*Token{},
+		Scopes: []*Scope{{ID: rootScope, Kind: ScopeProcess, Vars: vars, ownVars: true}},
 	}
 }
 
@@ -217,7 +216,7 @@ func (e *Engine) newInstance(id string, p *program, vars map[string]any, now tim
 func (r *run) begin(start *node) {
 	r.dirty = true
 	r.t.emit(r.in.ID, EventInstanceStarted, "", r.in.ProcessID)
-	root := r.in.Scopes[rootScope]
+	root := r.in.Scope(rootScope)
 	for _, name := range r.p.root.props {
 		if _, given := root.Vars[name]; !given {
 			setLocal(root, name, nil)
@@ -266,7 +265,7 @@ func (e *Engine) Cancel(ctx context.Context, id string) error {
 // cause of an incident before resolving it).
 func (e *Engine) SetVariables(ctx context.Context, id string, vars map[string]any) error {
 	err := e.onInstance(ctx, id, func(r *run) error {
-		root := r.in.Scopes[rootScope]
+		root := r.in.Scope(rootScope)
 		for k, v := range vars {
 			setLocal(root, k, v)
 		}

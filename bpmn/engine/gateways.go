@@ -99,7 +99,7 @@ func consume(s *Scope, n *node) {
 
 func (r *run) parallel(scope int64, n *node, via *flow) {
 	if len(n.in) > 1 && via != nil {
-		s := r.in.Scopes[scope]
+		s := r.in.Scope(scope)
 		r.arrive(s, n, via)
 		for _, f := range n.in {
 			if arrived(s, n.id, f.id) == 0 {
@@ -120,7 +120,7 @@ func (r *run) parallel(scope int64, n *node, via *flow) {
 
 func (r *run) inclusive(scope int64, n *node, via *flow) {
 	if len(n.in) > 1 && via != nil {
-		s := r.in.Scopes[scope]
+		s := r.in.Scope(scope)
 		r.arrive(s, n, via)
 		r.touch(scope)
 		return

@@ -90,7 +90,7 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 		r.t.event(Event{Type: EventIncidentResolved, Instance: r.in.ID,
 			Element: inc.Element, Time: r.t.now, Incident: inc.ID})
 		r.dirty = true
-		tok := r.in.Tokens[inc.Token]
+		tok := r.in.Token(inc.Token)
 		if tok == nil {
 			return nil
 		}

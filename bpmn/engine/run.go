@@ -101,7 +101,7 @@ func (r *run) settle() error {
 		scopes := append(buf[:0], r.touched...)
 		r.touched = r.tbuf[:0]
 		for _, id := range scopes {
-			s := r.in.Scopes[id]
+			s := r.in.Scope(id)
 			if s == nil || r.in.Status.Final() {
 				continue
 			}
@@ -119,7 +119,7 @@ func (r *run) settle() error {
 func (r *run) do(w work) error {
 	switch w.kind {
 	case wEnter:
-		if r.in.Scopes[w.scope] == nil {
+		if r.in.Scope(w.scope) == nil {
 			return nil // the scope was terminated while the work waited
 		}
 		r.execute(w.scope, w.node, w.via)
@@ -130,7 +130,7 @@ func (r *run) do(w work) error {
 	case wCompDone:
 		r.compensationStep(w.owner)
 	case wScopeDone:
-		s := r.in.Scopes[w.scope]
+		s := r.in.Scope(w.scope)
 		if s != nil && s.Active == 0 && len(s.Joins) == 0 {
 			r.completeScope(s)
 		}
@@ -155,8 +155,8 @@ func (r *run) emit(typ EventType, element string) {
 // newToken places a waiting token at n in scope.
 func (r *run) newToken(scope int64, n *node, state TokenState) *Token {
 	tok := &Token{ID: r.nextID(), Scope: scope, Element: n.id, State: state}
-	r.in.Tokens[tok.ID] = tok
-	r.in.Scopes[scope].Active++
+	r.in.Tokens = append(r.in.Tokens, tok)
+	r.in.Scope(scope).Active++
 	r.dirty = true
 	return tok
 }
@@ -164,8 +164,8 @@ func (r *run) newToken(scope int64, n *node, state TokenState) *Token {
 // dropToken removes a token with everything it owns (timers, subscriptions).
 func (r *run) dropToken(tok *Token) {
 	r.unsubscribe(tok.ID, false)
-	delete(r.in.Tokens, tok.ID)
-	if s := r.in.Scopes[tok.Scope]; s != nil {
+	r.in.removeToken(tok.ID)
+	if s := r.in.Scope(tok.Scope); s != nil {
 		s.Active--
 		r.touch(s.ID)
 	}
@@ -175,8 +175,8 @@ func (r *run) dropToken(tok *Token) {
 // newScope opens a child scope owned by token tok (0: none, as for multi-instance inner scopes).
 func (r *run) newScope(parent int64, kind ScopeKind, element string, tok int64, vars map[string]any) *Scope {
 	s := &Scope{ID: r.nextID(), Parent: parent, Kind: kind, Element: element, Token: tok, Vars: vars, ownVars: true}
-	r.in.Scopes[s.ID] = s
-	if p := r.in.Scopes[parent]; p != nil {
+	r.in.Scopes = append(r.in.Scopes, s)
+	if p := r.in.Scope(parent); p != nil {
 		p.Active++
 	}
 	return s
@@ -185,8 +185,8 @@ func (r *run) newScope(parent int64, kind ScopeKind, element string, tok int64, 
 // dropScope removes a scope that has nothing inside any more.
 func (r *run) dropScope(s *Scope) {
 	r.unsubscribe(s.ID, true)
-	delete(r.in.Scopes, s.ID)
-	if p := r.in.Scopes[s.Parent]; p != nil {
+	r.in.removeScope(s.ID)
+	if p := r.in.Scope(s.Parent); p != nil {
 		p.Active--
 		r.touch(p.ID)
 	}
@@ -206,7 +206,7 @@ func (r *run) scopeDefOf(s *Scope) *scopeDef {
 // vars flattens the variables visible from a scope: inner scopes shadow outer ones.
 func (r *run) vars(scope int64) map[string]any {
 	var chain []*Scope
-	for s := r.in.Scopes[scope]; s != nil; s = r.in.Scopes[s.Parent] {
+	for s := r.in.Scope(scope); s != nil; s = r.in.Scope(s.Parent) {
 		chain = append(chain, s)
 	}
 	if len(chain) == 1 {
@@ -222,13 +222,13 @@ func (r *run) vars(scope int64) map[string]any {
 // setVar writes a variable where it is already defined along the scope chain, else at the process
 // scope (Camunda's setVariable; Zeebe propagates the same way).
 func (r *run) setVar(scope int64, name string, v any) {
-	for s := r.in.Scopes[scope]; s != nil; s = r.in.Scopes[s.Parent] {
+	for s := r.in.Scope(scope); s != nil; s = r.in.Scope(s.Parent) {
 		if _, ok := s.Vars[name]; ok {
 			s.mutableVars()[name] = v
 			return
 		}
 	}
-	r.in.Scopes[rootScope].mutableVars()[name] = v
+	r.in.Scope(rootScope).mutableVars()[name] = v
 }
 
 func (r *run) setVars(scope int64, vars map[string]any) {

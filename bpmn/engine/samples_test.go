@@ -169,7 +169,7 @@ func TestSampleToscaDeploy(t *testing.T) {
 		assert.Contains(t, h.Terminated(id), "sp_nodes")
 		// The parallel join still holds the network branch's token, as in any BPMN engine.
 		assert.Equal(t, engine.StatusActive, h.Status(id))
-		assert.Equal(t, []engine.Arrival{{Gateway: "join", Flow: "f_net_done", Count: 1}}, h.Instance(id).Scopes[1].Joins)
+		assert.Equal(t, []engine.Arrival{{Gateway: "join", Flow: "f_net_done", Count: 1}}, h.Instance(id).Scope(1).Joins)
 	})
 	t.Run("timeout", func(t *testing.T) {
 		h := enginetest.New(t, doc)

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"maps"
+	"slices"
 	"time"
 )
 
@@ -27,13 +29,14 @@ type Instance struct {
 	ID        string `json:"id"`
 	ProcessID string `json:"process"`
 	// Version increases by one with each committed step (optimistic concurrency).
-	Version int64                    `json:"version"`
-	Status  Status                   `json:"status"`
-	Seq     int64                    `json:"seq"` // last id handed out for scopes, tokens, jobs, timers...
-	Scopes  map[int64]*Scope         `json:"scopes"`
-	Tokens  map[int64]*Token         `json:"tokens"`
-	Timers  map[string]*Timer        `json:"timers,omitempty"`
-	Subs    map[string]*Subscription `json:"subscriptions,omitempty"`
+	Version int64  `json:"version"`
+	Status  Status `json:"status"`
+	Seq     int64  `json:"seq"` // last id handed out for scopes, tokens, jobs, timers...
+	// Scopes and Tokens are sorted by id (ids only grow, so appending keeps the order).
+	Scopes []*Scope                 `json:"scopes"`
+	Tokens []*Token                 `json:"tokens"`
+	Timers map[string]*Timer        `json:"timers,omitempty"`
+	Subs   map[string]*Subscription `json:"subscriptions,omitempty"`
 	// Incidents are the open incidents.
 	Incidents map[int64]*Incident `json:"incidents,omitempty"`
 	// Parent is set on an instance started by a call activity.
@@ -48,7 +51,35 @@ type Instance struct {
 const rootScope int64 = 1
 
 // Variables returns the process-level variables (a copy).
-func (in *Instance) Variables() map[string]any { return maps.Clone(in.Scopes[rootScope].Vars) }
+func (in *Instance) Variables() map[string]any { return maps.Clone(in.Scope(rootScope).Vars) }
+
+// Scope returns the scope with id, or nil.
+func (in *Instance) Scope(id int64) *Scope {
+	if i, ok := slices.BinarySearchFunc(in.Scopes, id, func(s *Scope, id int64) int { return cmp.Compare(s.ID, id) }); ok {
+		return in.Scopes[i]
+	}
+	return nil
+}
+
+// Token returns the token with id, or nil.
+func (in *Instance) Token(id int64) *Token {
+	if i, ok := slices.BinarySearchFunc(in.Tokens, id, func(t *Token, id int64) int { return cmp.Compare(t.ID, id) }); ok {
+		return in.Tokens[i]
+	}
+	return nil
+}
+
+func (in *Instance) removeScope(id int64) {
+	if i, ok := slices.BinarySearchFunc(in.Scopes, id, func(s *Scope, id int64) int { return cmp.Compare(s.ID, id) }); ok {
+		in.Scopes = slices.Delete(in.Scopes, i, i+1)
+	}
+}
+
+func (in *Instance) removeToken(id int64) {
+	if i, ok := slices.BinarySearchFunc(in.Tokens, id, func(t *Token, id int64) int { return cmp.Compare(t.ID, id) }); ok {
+		in.Tokens = slices.Delete(in.Tokens, i, i+1)
+	}
+}
 
 // ParentRef links a called instance to the call activity that started it.
 type ParentRef struct {
@@ -242,11 +273,11 @@ type Incident struct {
 func (in *Instance) clone() *Instance {
 	c := *in
 	// One backing array per kind instead of one allocation per scope or token.
-	c.Scopes = make(map[int64]*Scope, len(in.Scopes))
-	scopes := make([]Scope, 0, len(in.Scopes))
-	for k, s := range in.Scopes {
-		scopes = append(scopes, *s)
-		cs := &scopes[len(scopes)-1]
+	c.Scopes = make([]*Scope, len(in.Scopes))
+	scopes := make([]Scope, len(in.Scopes))
+	for i, s := range in.Scopes {
+		scopes[i] = *s
+		cs := &scopes[i]
 		cs.ownVars = false // copied on first write
 		if s.Joins != nil {
 			cs.Joins = append([]Arrival(nil), s.Joins...)
@@ -259,17 +290,17 @@ func (in *Instance) clone() *Instance {
 			mi.Output = append([]any(nil), s.MI.Output...)
 			cs.MI = &mi
 		}
-		c.Scopes[k] = cs
+		c.Scopes[i] = cs
 	}
-	c.Tokens = make(map[int64]*Token, len(in.Tokens))
-	tokens := make([]Token, 0, len(in.Tokens))
-	for k, t := range in.Tokens {
-		tokens = append(tokens, *t)
-		ct := &tokens[len(tokens)-1]
+	c.Tokens = make([]*Token, len(in.Tokens))
+	tokens := make([]Token, len(in.Tokens))
+	for i, t := range in.Tokens {
+		tokens[i] = *t
+		ct := &tokens[i]
 		if t.CompQueue != nil {
 			ct.CompQueue = append([]*CompRecord(nil), t.CompQueue...)
 		}
-		c.Tokens[k] = ct
+		c.Tokens[i] = ct
 	}
 	if in.Timers != nil {
 		c.Timers = make(map[string]*Timer, len(in.Timers))

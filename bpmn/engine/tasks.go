@@ -166,7 +166,7 @@ func (r *run) finishActivity(tok *Token, children []*CompRecord, inner map[strin
 		if vars == nil {
 			vars = maps.Clone(r.vars(scope))
 		}
-		s := r.in.Scopes[scope]
+		s := r.in.Scope(scope)
 		s.Comp = append(s.Comp, &CompRecord{Element: n.id, Children: children, Vars: vars})
 	}
 	r.dropToken(tok)
@@ -176,7 +176,7 @@ func (r *run) finishActivity(tok *Token, children []*CompRecord, inner map[strin
 		r.push(work{kind: wCompDone, owner: compFor})
 		return
 	}
-	if s := r.in.Scopes[scope]; s.Kind == ScopeMIInner {
+	if s := r.in.Scope(scope); s.Kind == ScopeMIInner {
 		r.touch(scope) // the inner instance is done; the body counts it when the scope completes
 		return
 	}

@@ -16,7 +16,7 @@ var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func inst(id string, version int64) *engine.Instance {
 	return &engine.Instance{ID: id, ProcessID: "p", Version: version, Status: engine.StatusActive,
-		Scopes: map[int64]*engine.Scope{1: {ID: 1, Kind: engine.ScopeProcess}}, Tokens: map[int64]*engine.Token{}}
+		Scopes: []*engine.Scope{{ID: 1, Kind: engine.ScopeProcess}}}
 }
 
 func TestCommitVersions(t *testing.T) {
