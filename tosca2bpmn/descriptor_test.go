@@ -1,0 +1,77 @@
+package tosca2bpmn_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/bpmn"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
+)
+
+func TestDescriptor(t *testing.T) {
+	st := parseYAML(t, header+`
+topology_template:
+  inputs:
+    port: { type: integer, default: 8080 }
+  node_templates:
+    server:
+      type: tosca.nodes.Compute
+    web:
+      type: tosca.nodes.WebServer
+      properties:
+        component_version: 2.4.1
+      capabilities:
+        admin_endpoint:
+          properties: { port: { get_input: port } }
+      interfaces:
+        Standard:
+          create: install.sh
+          configure:
+            implementation: configure.sh
+            inputs:
+              address: { get_attribute: [ server, private_address ] }
+      requirements: [ { host: server } ]
+`)
+	top, err := tosca2bpmn.Classify(st, tosca2bpmn.Options{})
+	require.NoError(t, err)
+	d := tosca2bpmn.Descriptor(top.ByNode["web"])
+	node := d["node"].(map[string]any)
+	ops := node["operations"].(map[string]any)
+	tests := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{name: "kind", got: d["kind"], want: "package"},
+		{name: "host", got: d["host"], want: "server"},
+		{name: "requires", got: d["requires"], want: []any{"server"}},
+		{name: "retries from the defaults", got: d["retries"], want: tosca2bpmn.DefaultRetries},
+		{name: "durations in ISO 8601", got: []any{d["checkPeriod"], d["timeout"]}, want: []any{"PT10S", "PT30M"}},
+		{name: "a version as written", got: node["properties"].(map[string]any)["component_version"], want: "2.4.1"},
+		{name: "create implementation", got: ops["create"].(map[string]any)["implementation"], want: map[string]any{"primary": "install.sh"}},
+		{name: "a function left for deployment time", got: ops["configure"].(map[string]any)["inputs"].(map[string]any)["address"],
+			want: map[string]any{"function": "get_attribute", "args": []any{"server", "private_address"}, "node": "server"}},
+		{name: "requirements", got: node["requirements"], want: []any{map[string]any{"name": "host", "node": "server", "relationship": "tosca.relationships.HostedOn"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.got)
+		})
+	}
+}
+
+func TestStartVariables(t *testing.T) {
+	defs, err := tosca2bpmn.Translate(parseFile(t, example(t, "wordpress-mysql.yaml")), tosca2bpmn.Options{})
+	require.NoError(t, err)
+	vars, err := tosca2bpmn.StartVariables(defs, "d-42")
+	require.NoError(t, err)
+	assert.Equal(t, "d-42", vars["deployment"])
+	units := vars["units"].([]any)
+	require.Len(t, units, 2)
+	assert.Equal(t, "mysql_runtime", units[0].(map[string]any)["id"])
+
+	_, err = tosca2bpmn.StartVariables(&bpmn.Definitions{}, "d-42")
+	assert.ErrorIs(t, err, tosca2bpmn.ErrNoVariables)
+}
