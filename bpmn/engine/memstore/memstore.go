@@ -27,9 +27,9 @@ type Store struct {
 	subByID   map[string]*subEntry
 	messages  map[subKey][]*engine.BufferedMessage
 	// journal keeps each commit's events of an instance as one batch: no copying on append.
-	journal map[string][][]engine.Event
+	journal map[string][][]event
 	// arena is the current chunk journal batches are copied into (one allocation per many commits).
-	arena []engine.Event
+	arena []event
 	seq   int64
 }
 
@@ -58,7 +58,7 @@ func New() *Store {
 		subs:      map[subKey]map[string]*subEntry{},
 		subByID:   map[string]*subEntry{},
 		messages:  map[subKey][]*engine.BufferedMessage{},
-		journal:   map[string][][]engine.Event{},
+		journal:   map[string][][]event{},
 	}
 }
 
@@ -150,13 +150,30 @@ func (s *Store) Commit(_ context.Context, m *engine.Mutation) error {
 // arenaChunk is the number of events per arena chunk.
 const arenaChunk = 4096
 
+// event is a journal event without its instance (the journal's key), its time in Unix nanoseconds
+// (UTC): two thirds of the size of an engine.Event.
+type event struct {
+	typ      engine.EventType
+	element  string
+	detail   string
+	at       int64
+	incident int64
+}
+
+func (e event) export(instance string) engine.Event {
+	return engine.Event{Type: e.typ, Instance: instance, Element: e.element, Detail: e.detail,
+		Time: time.Unix(0, e.at).UTC(), Incident: e.incident}
+}
+
 // keep copies a batch of events into the arena and returns the copy.
-func (s *Store) keep(batch []engine.Event) []engine.Event {
+func (s *Store) keep(batch []engine.Event) []event {
 	if cap(s.arena)-len(s.arena) < len(batch) {
-		s.arena = make([]engine.Event, 0, max(arenaChunk, len(batch)))
+		s.arena = make([]event, 0, max(arenaChunk, len(batch)))
 	}
 	start := len(s.arena)
-	s.arena = append(s.arena, batch...)
+	for _, e := range batch {
+		s.arena = append(s.arena, event{typ: e.Type, element: e.Element, detail: e.Detail, at: e.Time.UnixNano(), incident: e.Incident})
+	}
 	return s.arena[start:len(s.arena):len(s.arena)]
 }
 
@@ -244,7 +261,9 @@ func (s *Store) Journal(_ context.Context, instance string) ([]engine.Event, err
 	defer s.mu.RUnlock()
 	var out []engine.Event
 	for _, b := range s.journal[instance] {
-		out = append(out, b...)
+		for _, e := range b {
+			out = append(out, e.export(instance))
+		}
 	}
 	return out, nil
 }
@@ -279,7 +298,9 @@ func (s *Store) Snapshot() ([]byte, error) {
 	snap.Journal = map[string][]engine.Event{}
 	for id, batches := range s.journal {
 		for _, b := range batches {
-			snap.Journal[id] = append(snap.Journal[id], b...)
+			for _, e := range b {
+				snap.Journal[id] = append(snap.Journal[id], e.export(id))
+			}
 		}
 	}
 	return json.Marshal(snap)
@@ -306,7 +327,7 @@ func Restore(data []byte) (*Store, error) {
 		return nil, fmt.Errorf("restore store: %w", err)
 	}
 	for id, evs := range snap.Journal {
-		s.journal[id] = [][]engine.Event{evs}
+		s.journal[id] = [][]event{s.keep(evs)}
 	}
 	return s, nil
 }
