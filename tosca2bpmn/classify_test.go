@@ -135,9 +135,15 @@ topology_template:
 				got = append(got, summary(u))
 			}
 			assert.Equal(t, tc.want, got)
-			for name := range st.NodeTemplates {
-				assert.NotNil(t, top.ByNode[name], "node %s has no unit", name)
+			// Every node belongs to exactly one unit, which lists it among its nodes.
+			count := 0
+			for _, u := range top.Units {
+				for _, n := range u.Nodes() {
+					assert.Same(t, u, top.ByNode[n.Name], "node %s", n.Name)
+					count++
+				}
 			}
+			assert.Equal(t, len(st.NodeTemplates), count)
 		})
 	}
 }
