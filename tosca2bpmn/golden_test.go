@@ -61,3 +61,22 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestGoldenUpdate keeps the update plan from the WordPress example to its variant with provisioning policies
+// (both units change: their check period, timeout and retries).
+func TestGoldenUpdate(t *testing.T) {
+	old := parseFile(t, example(t, "wordpress-mysql.yaml"))
+	next := parseFile(t, example(t, "wordpress-mysql-provisioning.yaml"))
+	defs, err := tosca2bpmn.TranslateUpdate(old, next, tosca2bpmn.Options{})
+	require.NoError(t, err)
+	defs.Diagrams = nil
+	got, err := bpmnxml.Marshal(defs)
+	require.NoError(t, err)
+	golden := filepath.Join("testdata", "wordpress-mysql.update.bpmn")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test -update to write the golden file")
+	assert.Equal(t, string(want), string(got), "plan differs from %s (go test -update rewrites it)", golden)
+}
