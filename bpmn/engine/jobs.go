@@ -109,6 +109,9 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 			r.enter(scope, n, nil)
 		case TokenJob:
 			kind := CommandService
+			if n.kind == kEnd || n.kind == kThrow {
+				kind = CommandSend // message throw events
+			}
 			switch n.task {
 			case taskSend:
 				kind = CommandSend
