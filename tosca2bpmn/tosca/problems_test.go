@@ -74,6 +74,8 @@ topology_template:
               i6: { get_property: [ HOST, x ] }
               i7: { get_operation_output: [ SELF, Standard, launch, x ] }
               i8: { get_input: [ n, 0 ] }
+              i9: { get_artifact: [ SELF, nothing ] }
+              i10: { get_nodes_of_type: NoSuchType }
   outputs:
     o: { value: { get_attribute: [ HOST, x ] } }
 `, want: []string{`12:19: node template "a" interface "Standard" operation "create" input "i1": get_input: unknown input "nope"`,
@@ -84,7 +86,9 @@ topology_template:
 			`17:19: `, `get_property: HOST used in node template "a"`,
 			`18:19: `, `get_operation_output: interface "Standard" of node template "a" has no operation "launch"`,
 			`19:19: `, `get_input: 1 cannot be indexed by 0`,
-			`21:17: output "o" value: get_attribute: HOST is not allowed in "outputs"`}},
+			`20:19: `, `get_artifact: node template "a" has no artifact "nothing"`,
+			`21:20: `, `get_nodes_of_type: "NoSuchType" is not a node type`,
+			`23:17: output "o" value: get_attribute: HOST is not allowed in "outputs"`}},
 		{name: "function result type", src: head + "topology_template:\n  inputs:\n    n: { type: string, default: many }\n  node_templates:\n    a:\n      type: Compute\n      capabilities:\n        host:\n          properties:\n            num_cpus: { get_input: n }\n",
 			want: []string{`11:23: node template "a" capability "host" property "num_cpus": the function returns "many": `}},
 		{name: "get_property loop", src: head + "node_types:\n  N:\n    derived_from: tosca.nodes.Root\n    properties:\n      a: { type: string }\n      b: { type: string }\ntopology_template:\n  node_templates:\n    n:\n      type: N\n      properties:\n        a: { get_property: [ SELF, b ] }\n        b: { get_property: [ SELF, a ] }\n",
