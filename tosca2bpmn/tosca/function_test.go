@@ -65,3 +65,40 @@ topology_template:
 	assert.Equal(t, "get_artifact", img.Name)
 	assert.Same(t, vm, img.Node)
 }
+
+func TestRequirementByTypeAndFilter(t *testing.T) {
+	st, ps := parseString(t, `tosca_definitions_version: tosca_simple_yaml_1_3
+topology_template:
+  node_templates:
+    app:
+      type: SoftwareComponent
+      requirements:
+        - host:
+            node: Compute
+            node_filter:
+              capabilities:
+                - host:
+                    properties:
+                      - num_cpus: { greater_or_equal: 4 }
+                      - mem_size: { greater_or_equal: 8 GB }
+    small:
+      type: Compute
+      capabilities:
+        host: { properties: { num_cpus: 2, mem_size: 16 GB } }
+    big:
+      type: Compute
+      capabilities:
+        host: { properties: { num_cpus: 8, mem_size: 32 GB } }
+    other:
+      type: Compute
+      capabilities:
+        host: { properties: { num_cpus: 16, mem_size: 4 GB } }
+`, Options{})
+	require.False(t, ps.HasErrors(), messages(ps))
+	r := st.NodeTemplates["app"].Requirements[0]
+	assert.Same(t, st.NodeTemplates["big"], r.Target, "the only Compute the filter admits")
+	assert.Equal(t, "tosca.nodes.Compute", r.TargetNodeType.Name)
+	assert.True(t, r.NodeFilter.Matches(st.NodeTemplates["big"]))
+	assert.False(t, r.NodeFilter.Matches(st.NodeTemplates["small"]))
+	assert.False(t, r.NodeFilter.Matches(st.NodeTemplates["other"]))
+}

@@ -125,3 +125,54 @@ func operandType(c *yaml.Node) string {
 	}
 	return "string"
 }
+
+// Matches reports whether a node template satisfies the filter: every property filter holds on the
+// node's (static) property values, and every capability filter on the capability so named, or else
+// on a capability of that type. A nil filter matches every node.
+func (f *NodeFilter) Matches(n *NodeTemplate) bool {
+	if f == nil {
+		return true
+	}
+	if n == nil {
+		return false
+	}
+	for _, pf := range f.Properties {
+		if !pf.Holds(n.Properties[pf.Name]) {
+			return false
+		}
+	}
+	for name, pfs := range f.Capabilities {
+		c := n.Capabilities[name]
+		if c == nil {
+			for _, cand := range n.Capabilities {
+				if cand.Type.IsDerivedFrom(name) {
+					c = cand
+					break
+				}
+			}
+		}
+		if c == nil {
+			return false
+		}
+		for _, pf := range pfs {
+			if !pf.Holds(c.Properties[pf.Name]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Holds reports whether a value satisfies every clause of the filter; a missing value or one known
+// only at deployment does not.
+func (pf PropertyFilter) Holds(v *Value) bool {
+	if v == nil || v.Data == nil || !v.IsStatic() {
+		return false
+	}
+	for _, c := range pf.Constraints {
+		if c.Check(v.Data) != nil {
+			return false
+		}
+	}
+	return true
+}

@@ -108,8 +108,9 @@ func (p *parser) requirement(file string, nt *NodeTemplate, e entry) {
 	}
 }
 
-// resolveTarget sets the target from a node template name, or a node type (then a single template of
-// that type in the topology is taken; otherwise the orchestrator selects one).
+// resolveTarget sets the target from a node template name, or a node type (then the single template of
+// that type in the topology that satisfies the requirement's node_filter is taken; when there are
+// none or several, the orchestrator selects one at deployment and Target stays nil).
 func (p *parser) resolveTarget(r *Requirement, name string, pos Pos, entity string) {
 	if name == "" {
 		r.TargetNodeType = r.Def.NodeType
@@ -136,7 +137,7 @@ func (p *parser) resolveTarget(r *Requirement, name string, pos Pos, entity stri
 	var match *NodeTemplate
 	count := 0
 	for _, nt := range p.st.NodeTemplates {
-		if nt.Type != nil && nt.Type.IsDerivedFrom(t.Name) && nt != r.Source {
+		if nt.Type != nil && nt.Type.IsDerivedFrom(t.Name) && nt != r.Source && r.NodeFilter.Matches(nt) {
 			match = nt
 			count++
 		}
