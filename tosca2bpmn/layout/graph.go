@@ -79,6 +79,8 @@ type scope struct {
 	// lanes are the lanes to draw; bandTop and bandBot bound each leaf lane (and, last, the band
 	// of the nodes in no lane).
 	groups           []group
+	tracks           map[gapStation]int // see trackX
+	trackCount       []int
 	lanes            []laneBand
 	laneLevels       int
 	leaves           int

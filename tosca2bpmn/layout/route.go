@@ -27,6 +27,8 @@ func (s *scope) route() {
 		}
 	}
 	usage := make([]int, len(s.layers))
+	s.tracks = map[gapStation]int{}
+	s.trackCount = make([]int, len(s.layers))
 	for _, e := range s.edges {
 		if e.back {
 			s.routeBack(e, bottom, usage)
@@ -58,6 +60,32 @@ func (s *scope) freeAbove(n *node, y float64) bool {
 	}
 	prev := s.nodes[s.layers[n.layer][n.pos-1]]
 	return prev.bottom()+prev.below < y-stub
+}
+
+// gapStation names the vertical segments in the gap after layer l that lead to node n.
+type gapStation struct{ l, n int }
+
+// maxTracks is how many vertical tracks a gap offers, gapLane apart around its middle.
+const maxTracks = 5
+
+// trackX returns the x of the vertical segment in the gap after layer l leading to node n: flows
+// into one node share a track (they merge), flows into different nodes take different tracks so
+// that they do not run on top of each other.
+func (s *scope) trackX(l, n int) float64 {
+	k := gapStation{l, n}
+	t, ok := s.tracks[k]
+	if !ok {
+		t = s.trackCount[l]
+		s.trackCount[l]++
+		s.tracks[k] = t
+	}
+	// Tracks alternate around the middle: 0, +1, -1, +2, -2.
+	t %= maxTracks
+	off := float64((t+1)/2) * gapLane
+	if t%2 == 0 {
+		off = -off
+	}
+	return s.gapMid(l) + off
 }
 
 // gapMid is the x of the middle of the gap after layer l.
@@ -110,19 +138,19 @@ func (s *scope) routeForward(e *edge) {
 		}
 	}
 	l := src.layer
-	step := func(y float64) {
+	step := func(y float64, next int) {
 		if y != cur.Y {
-			gm := s.gapMid(l)
-			pts.add(gm, cur.Y)
-			pts.add(gm, y)
+			x := s.trackX(l, next)
+			pts.add(x, cur.Y)
+			pts.add(x, y)
 			cur.Y = y
 		}
 		l++
 	}
 	for _, d := range e.chain {
-		step(s.nodes[d].cy)
+		step(s.nodes[d].cy, d)
 	}
-	step(lastY)
+	step(lastY, e.dst)
 	switch {
 	case enterVertical && lastY > dst.cy:
 		pts.add(dst.cx, lastY)
