@@ -1,0 +1,173 @@
+package esb
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Config configures a Bus. The zero value (after defaults) is an in-process bus.
+type Config struct {
+	// URL selects the back-end: empty for the in-process GoChannel, "nats://host:port" for NATS JetStream.
+	URL string
+	// Prefix is the first token of every topic (see Topics); default DefaultPrefix.
+	Prefix string
+	// Group names the consumers: buses with the same group share the messages of a topic (each message goes to one
+	// of them), buses with different groups each get every message. Default "workers".
+	Group string
+	// Concurrency bounds the handlers running at once per topic on this bus; default 8.
+	Concurrency int
+	// MaxRetries is how many times a handler is run again after a retryable error before the message is poisoned;
+	// default 3 (0 means the default: set NoRetry for none).
+	MaxRetries int
+	// NoRetry disables the bus's retries (MaxRetries is then ignored).
+	NoRetry bool
+	// InitialBackoff, MaxBackoff and BackoffMultiplier shape the exponential wait between retries
+	// (defaults 100ms, 10s, 2).
+	InitialBackoff    time.Duration
+	MaxBackoff        time.Duration
+	BackoffMultiplier float64
+	// DefaultTimeout bounds a handler whose command has no deadline, and every reply handler; default 10m.
+	DefaultTimeout time.Duration
+	// CloseTimeout is how long Close waits for in-flight handlers before canceling them; default 30s.
+	CloseTimeout time.Duration
+	// AckWait (NATS) is how long the server waits for an ack before redelivering a message to another consumer;
+	// the bus extends it while a handler runs, so it only needs to cover a dead consumer's detection. Default 30s.
+	AckWait time.Duration
+	// MaxAckPending (NATS) bounds the messages of a topic delivered to a group and not yet acked; messages
+	// waiting in a busy consumer's buffer count, and are redelivered elsewhere if they wait longer than AckWait.
+	// Default 256.
+	MaxAckPending int
+	// StreamMaxAge (NATS) bounds how long the stream keeps messages; default 7 days.
+	StreamMaxAge time.Duration
+	// DuplicateWindow (NATS) is how long the stream remembers message ids to drop a re-published command; default 2m.
+	DuplicateWindow time.Duration
+	// Clock gives the bus the time (deadlines, retry waits); default the wall clock.
+	Clock Clock
+}
+
+// Defaults of Config.
+const (
+	DefaultGroup             = "workers"
+	DefaultConcurrency       = 8
+	DefaultMaxRetries        = 3
+	DefaultInitialBackoff    = 100 * time.Millisecond
+	DefaultMaxBackoff        = 10 * time.Second
+	DefaultBackoffMultiplier = 2.0
+	DefaultTimeout           = 10 * time.Minute
+	DefaultCloseTimeout      = 30 * time.Second
+	DefaultAckWait           = 30 * time.Second
+	DefaultMaxAckPending     = 256
+	DefaultStreamMaxAge      = 7 * 24 * time.Hour
+	DefaultDuplicateWindow   = 2 * time.Minute
+)
+
+// WithDefaults returns c with every unset field at its default.
+func (c Config) WithDefaults() Config {
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
+	}
+	if c.Group == "" {
+		c.Group = DefaultGroup
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = DefaultMaxRetries
+	}
+	if c.NoRetry {
+		c.MaxRetries = 0
+	}
+	if c.InitialBackoff == 0 {
+		c.InitialBackoff = DefaultInitialBackoff
+	}
+	if c.MaxBackoff == 0 {
+		c.MaxBackoff = DefaultMaxBackoff
+	}
+	if c.BackoffMultiplier == 0 {
+		c.BackoffMultiplier = DefaultBackoffMultiplier
+	}
+	if c.DefaultTimeout == 0 {
+		c.DefaultTimeout = DefaultTimeout
+	}
+	if c.CloseTimeout == 0 {
+		c.CloseTimeout = DefaultCloseTimeout
+	}
+	if c.AckWait == 0 {
+		c.AckWait = DefaultAckWait
+	}
+	if c.MaxAckPending == 0 {
+		c.MaxAckPending = DefaultMaxAckPending
+	}
+	if c.StreamMaxAge == 0 {
+		c.StreamMaxAge = DefaultStreamMaxAge
+	}
+	if c.DuplicateWindow == 0 {
+		c.DuplicateWindow = DefaultDuplicateWindow
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	return c
+}
+
+// Validate reports every problem of c (after defaults), joined, each wrapping ErrInvalidConfig.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...))
+	}
+	if c.URL != "" {
+		u, err := url.Parse(c.URL)
+		switch {
+		case err != nil:
+			bad("bus URL %q: %v", c.URL, err)
+		case u.Scheme != "nats":
+			bad("bus URL %q: scheme must be nats", c.URL)
+		case u.Host == "":
+			bad("bus URL %q: no host", c.URL)
+		}
+	}
+	if err := ValidateToken(c.Prefix); err != nil {
+		bad("prefix: %v", err)
+	}
+	if err := ValidateToken(c.Group); err != nil {
+		bad("group: %v", err)
+	}
+	if c.Concurrency < 1 {
+		bad("concurrency %d: must be at least 1", c.Concurrency)
+	}
+	if c.MaxAckPending < 1 {
+		bad("max ack pending %d: must be at least 1", c.MaxAckPending)
+	}
+	if c.MaxRetries < 0 {
+		bad("max retries %d: must not be negative", c.MaxRetries)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"initial backoff", c.InitialBackoff}, {"max backoff", c.MaxBackoff}, {"default timeout", c.DefaultTimeout},
+		{"close timeout", c.CloseTimeout}, {"ack wait", c.AckWait}, {"stream max age", c.StreamMaxAge},
+		{"duplicate window", c.DuplicateWindow},
+	} {
+		if d.v <= 0 {
+			bad("%s %v: must be positive", d.name, d.v)
+		}
+	}
+	if c.MaxBackoff < c.InitialBackoff {
+		bad("max backoff %v is below initial backoff %v", c.MaxBackoff, c.InitialBackoff)
+	}
+	if c.BackoffMultiplier < 1 {
+		bad("backoff multiplier %v: must be at least 1", c.BackoffMultiplier)
+	}
+	if c.DuplicateWindow > c.StreamMaxAge {
+		bad("duplicate window %v exceeds stream max age %v", c.DuplicateWindow, c.StreamMaxAge)
+	}
+	if c.Clock == nil {
+		bad("no clock")
+	}
+	return errors.Join(errs...)
+}

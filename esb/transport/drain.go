@@ -1,0 +1,152 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// ErrCloseTimeout reports messages still in flight when a subscriber's close timeout ran out.
+var ErrCloseTimeout = errors.New("messages still in flight at close timeout")
+
+// drainSubscriber hands out at most limit messages at a time and, on Close, stops taking messages and waits
+// for those handed out to be acked or nacked before closing the inner subscriber. Watermill's subscribers
+// close first and drop the acks of messages still being handled; with this wrapper a graceful shutdown acks
+// what it finished instead of leaving it to be redelivered.
+type drainSubscriber struct {
+	inner        message.Subscriber
+	closeInner   bool // false when the inner subscriber is shared (the GoChannel) and closed by the transport
+	sem          chan struct{}
+	closeTimeout time.Duration
+	// touch, when set, is called for every message handed out; the returned func is called once it is acked or
+	// nacked (NATS uses it to keep extending the ack deadline of a message still being handled).
+	touch func(*message.Message) (stop func())
+
+	mu       sync.Mutex
+	closed   bool
+	closing  chan struct{}
+	inflight sync.WaitGroup
+	pumps    sync.WaitGroup
+}
+
+func newDrainSubscriber(inner message.Subscriber, closeInner bool, o SubscriberOptions,
+	touch func(*message.Message) func()) *drainSubscriber {
+	limit := max(o.Concurrency, 1)
+	return &drainSubscriber{
+		inner: inner, closeInner: closeInner, sem: make(chan struct{}, limit), closeTimeout: o.CloseTimeout,
+		touch: touch, closing: make(chan struct{}),
+	}
+}
+
+// Subscribe subscribes the inner subscriber and relays its messages.
+func (d *drainSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	d.mu.Lock()
+	closed := d.closed
+	d.mu.Unlock()
+	if closed {
+		return nil, fmt.Errorf("subscribe %q: subscriber closed", topic)
+	}
+	in, err := d.inner.Subscribe(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *message.Message)
+	d.pumps.Add(1)
+	go d.pump(ctx, in, out)
+	return out, nil
+}
+
+func (d *drainSubscriber) pump(ctx context.Context, in <-chan *message.Message, out chan<- *message.Message) {
+	defer d.pumps.Done()
+	defer close(out)
+	for {
+		// Take a slot first, so that no message is held (and its ack deadline spent) while all slots are busy.
+		select {
+		case d.sem <- struct{}{}:
+		case <-d.closing:
+			return
+		case <-ctx.Done():
+			return
+		}
+		var m *message.Message
+		var ok bool
+		select {
+		case m, ok = <-in:
+		case <-d.closing:
+		case <-ctx.Done():
+		}
+		if m == nil || !ok {
+			<-d.sem
+			return
+		}
+		if !d.track(m) {
+			m.Nack()
+			<-d.sem
+			return
+		}
+		select {
+		case out <- m:
+		case <-d.closing:
+			m.Nack() // not handed out: give it back (the tracker releases the slot)
+			return
+		}
+	}
+}
+
+// track counts m as in flight until it is acked or nacked; false once closing.
+func (d *drainSubscriber) track(m *message.Message) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return false
+	}
+	d.inflight.Add(1)
+	stop := func() {}
+	if d.touch != nil {
+		stop = d.touch(m)
+	}
+	go func() {
+		select {
+		case <-m.Acked():
+		case <-m.Nacked():
+		}
+		stop()
+		<-d.sem
+		d.inflight.Done()
+	}()
+	return true
+}
+
+// Close stops taking messages, waits up to the close timeout for those in flight, then closes the inner subscriber.
+func (d *drainSubscriber) Close() error {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	close(d.closing)
+	d.mu.Unlock()
+
+	var errs []error
+	done := make(chan struct{})
+	go func() { d.inflight.Wait(); close(done) }()
+	timer := time.NewTimer(d.closeTimeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		errs = append(errs, ErrCloseTimeout)
+	}
+	d.pumps.Wait()
+	if d.closeInner {
+		if err := d.inner.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close subscriber: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
