@@ -92,7 +92,8 @@ func installLocked(ctx context.Context, src string, files []string, dir string) 
 			return err
 		}
 	}
-	cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+	// --prefer-offline: after the first install, npm's own cache serves the pinned tarballs.
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error")
 	cmd.Dir = tmp
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("npm ci: %w\n%s", err, out)
