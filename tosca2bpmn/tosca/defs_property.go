@@ -98,7 +98,7 @@ func (p *parser) propertyDef(file string, e entry, entity string, attr bool, par
 	if constraints != nil {
 		d.Constraints = p.constraints(file, d.Schema.baseType(), constraints, entity)
 	}
-	if defNode != nil {
+	if defNode != nil && !isNull(defNode) { // "default:" with nothing is no default
 		d.Default = p.value(file, defNode, &d.Schema, entity+" default")
 	}
 	if valNode != nil {
