@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -102,6 +103,10 @@ func Check(ctx context.Context, files ...string) (map[string]Report, error) {
 	for i, f := range files {
 		a, err := filepath.Abs(f)
 		if err != nil {
+			return nil, fmt.Errorf("check %s: %w", f, err)
+		}
+		// A missing file would stop validate.mjs for the whole batch: say which one it is.
+		if _, err := os.Stat(a); err != nil {
 			return nil, fmt.Errorf("check %s: %w", f, err)
 		}
 		abs[i] = a

@@ -119,3 +119,8 @@ func containsSub(list []string, sub string) bool {
 	}
 	return false
 }
+
+func TestCheckMissingFile(t *testing.T) {
+	_, err := bpmncheck.Check(context.Background(), filepath.Join(t.TempDir(), "absent.bpmn"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}

@@ -6,4 +6,12 @@
 // The npm dependencies of the tool are installed once with `npm ci` into a cache directory
 // outside the repository, keyed by the hash of the tool's files, and reused across runs and
 // processes.
+//
+// In a test:
+//
+//	bpmncheck.RequireTools(t) // skips (fails under CI) without node, npm, xmllint, chromium
+//	reports, err := bpmncheck.Check(ctx, files...) // one xmllint and one node run per 200 files
+//	for f, r := range reports { assert.Empty(t, r.Problems(), f) }
+//	dir, _ := bpmncheck.ArtifactDir()
+//	status, err := bpmncheck.Render(ctx, file, filepath.Join(dir, "plan.png"))
 package bpmncheck
