@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,7 +109,7 @@ func counterIDs() func() string {
 	_, _ = rand.Read(b[:])
 	prefix := hex.EncodeToString(b[:])
 	var n atomic.Int64
-	return func() string { return fmt.Sprintf("%s-%d", prefix, n.Add(1)) }
+	return func() string { return prefix + "-" + strconv.FormatInt(n.Add(1), 10) }
 }
 
 // Deploy compiles the processes of defs and makes them startable by id, replacing processes deployed
