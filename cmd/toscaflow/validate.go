@@ -34,6 +34,7 @@ type validateResult struct {
 	Version  string         `json:"version,omitempty"`
 	Nodes    int            `json:"nodeTemplates"`
 	Problems tosca.Problems `json:"problems"`
+	Error    string         `json:"error,omitempty"` // the file could not be read (exit status 2)
 }
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -80,6 +81,11 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if err := readable(file); err != nil {
 			fmt.Fprintf(stderr, "toscaflow validate: %v\n", err)
 			code = exitUsage
+			if *asJSON {
+				if err := enc.Encode(validateResult{File: file, Problems: tosca.Problems{}, Error: err.Error()}); err != nil {
+					return exitUsage
+				}
+			}
 			continue
 		}
 		st, ps := tosca.Parse(ctx, file, tosca.Options{Resolver: res, Inputs: values})
@@ -106,7 +112,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		} else if valid {
 			fmt.Fprintf(stdout, "%s: valid\n", file)
 		}
-		if !valid && code == exitOK {
+		if !valid && code != exitUsage {
 			code = exitInvalid
 		}
 	}

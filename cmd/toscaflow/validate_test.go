@@ -159,3 +159,15 @@ func TestValidateExamples(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, errb.String())
 	}
 }
+
+func TestValidateJSONUnreadable(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"validate", "--json", filepath.Join(t.TempDir(), "none.yaml")}, &out, &errb)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	var r validateResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil || r.Valid || r.Error == "" {
+		t.Errorf("want an object with the error, got %q (%v)", out.String(), err)
+	}
+}
