@@ -68,7 +68,7 @@ func TestCompensationHandlersSeeTheVariablesOfWhatTheyUndo(t *testing.T) {
 <subProcess id="each"><multiInstanceLoopCharacteristics isSequential="true" tf:collection="${units}" tf:elementVariable="unit"/>
   <startEvent id="es"/><serviceTask id="create"/>`+seq("es", "create")+`
   <boundaryEvent id="cb" attachedToRef="create"><compensateEventDefinition/></boundaryEvent>
-  <serviceTask id="dispose" isForCompensation="true"/><association id="as" sourceRef="cb" targetRef="dispose"/>
+  <serviceTask id="dispose" isForCompensation="true" tf:inputs="unit"/><association id="as" sourceRef="cb" targetRef="dispose"/>
 </subProcess>
 <intermediateThrowEvent id="undo"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>`+seq("s", "each", "undo", "e")))
 	id := h.Start("p", map[string]any{"units": []any{"u1", "u2"}})
@@ -84,6 +84,7 @@ func TestCompensationHandlersSeeTheVariablesOfWhatTheyUndo(t *testing.T) {
 		require.Len(t, cmds, 1)
 		assert.Equal(t, "dispose", cmds[0].Element)
 		disposed = append(disposed, cmds[0].Variables["unit"])
+		assert.Len(t, cmds[0].Variables, 1, "tf:inputs limits the handler's job to unit")
 		require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[0].ID, nil))
 	}
 	assert.Equal(t, []any{"u2", "u1"}, disposed, "reverse order, each with its own unit")

@@ -164,6 +164,14 @@ func (c *compiler) task(n *node, a bpmn.Activity) {
 	default: // bpmn:task
 		n.task = taskNone
 	}
+	if in := vendorAttr(b, "inputs"); in != "" {
+		n.inputs = []string{}
+		for _, name := range strings.Split(in, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				n.inputs = append(n.inputs, name)
+			}
+		}
+	}
 	if n.headers == nil {
 		n.headers = taskHeaders(b)
 	} else {

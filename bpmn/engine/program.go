@@ -105,6 +105,8 @@ type node struct {
 	// service-like tasks
 	jobType string
 	headers map[string]string
+	// inputs, when set (tf:inputs), are the only variables the task's job carries.
+	inputs []string
 	// script tasks evaluated in the engine
 	script, resultVar string
 	inlineScript      bool

@@ -12,7 +12,8 @@ import "maps"
 //     evaluate leave the engine as a Command (a job) and wait for CompleteTask or FailTask. The job
 //     type is camunda:topic, zeebe:taskDefinition type, a class or delegate expression, the
 //     implementation attribute, or the element id; headers come from zeebe:taskHeaders and
-//     camunda:properties; the job carries the variables visible to the task.
+//     camunda:properties; the job carries the variables visible to the task, or only those named
+//     by tf:inputs="a,b,c" when the task declares it.
 //   - Script tasks in the expression language (no scriptFormat, or expr/feel/juel) are evaluated in
 //     the engine; the result goes to camunda:resultVariable (or zeebe:script resultVariable).
 //   - Receive tasks wait for their message (like a message catch event, with buffering).
@@ -110,15 +111,33 @@ func (r *run) job(tok *Token, n *node, kind CommandKind) {
 			return
 		}
 	}
-	var vars map[string]any
-	if v := r.vars(tok.Scope); len(v) > 0 {
-		vars = maps.Clone(v)
-	}
+	vars := pickVars(r.vars(tok.Scope), n.inputs)
 	r.t.m.Commands = append(r.t.m.Commands, Command{
 		ID: tok.Job, Kind: kind, Instance: r.in.ID, ProcessID: r.in.ProcessID, Element: n.id, Name: n.name,
 		Type: n.jobType, Headers: n.headers, Variables: vars,
 	})
 	r.dirty = true
+}
+
+// pickVars copies the variables a job carries: all of them, or only the names in inputs when the
+// task declares them (tf:inputs), absent ones left out.
+func pickVars(all map[string]any, inputs []string) map[string]any {
+	if inputs == nil {
+		if len(all) == 0 {
+			return nil
+		}
+		return maps.Clone(all)
+	}
+	var out map[string]any
+	for _, name := range inputs {
+		if v, ok := all[name]; ok {
+			if out == nil {
+				out = make(map[string]any, len(inputs))
+			}
+			out[name] = v
+		}
+	}
+	return out
 }
 
 // completeActivity ends one execution of the activity of tok: loops again, or records the
@@ -164,7 +183,11 @@ func (r *run) finishActivity(tok *Token, children []*CompRecord, inner map[strin
 		// runs with them, as Camunda runs it in the compensated execution.
 		vars := inner
 		if vars == nil {
-			vars = maps.Clone(r.vars(scope))
+			var inputs []string
+			if n.compHandler != nil {
+				inputs = n.compHandler.inputs // the handler's job needs no more than these
+			}
+			vars = pickVars(r.vars(scope), inputs)
 		}
 		s := r.in.Scope(scope)
 		s.Comp = append(s.Comp, &CompRecord{Element: n.id, Children: children, Vars: vars})

@@ -35,6 +35,14 @@ func TestTasks(t *testing.T) {
 			steps: []action{jobOf(engine.CommandService, "create", map[string]string{"k": "v"})}},
 		{name: "toscaflow service and operation", body: one(`<serviceTask id="t" tf:service="container-cluster" tf:operation="create-deployment-unit"/>`),
 			steps: []action{jobOf(engine.CommandService, "container-cluster", map[string]string{"operation": "create-deployment-unit"})}},
+		{name: "tf:inputs limits the job's variables", body: one(`<serviceTask id="t" tf:inputs="a, missing"/>`),
+			vars: map[string]any{"a": 1, "big": []any{1, 2, 3}},
+			steps: []action{func(t *testing.T, h *enginetest.Harness, id string) {
+				cmds := h.Rec.Take()
+				require.Len(t, cmds, 1)
+				assert.Equal(t, map[string]any{"a": 1}, cmds[0].Variables)
+				require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[0].ID, nil))
+			}}},
 		{name: "service task by implementation", body: one(`<serviceTask id="t" implementation="http://example.org/op"/>`),
 			steps: []action{jobOf(engine.CommandService, "http://example.org/op", nil)}},
 		{name: "send task", roots: msgRoots, body: one(`<sendTask id="t" messageRef="m_plain"/>`),
