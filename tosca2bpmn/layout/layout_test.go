@@ -16,7 +16,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // golden are the models whose laid-out XML is compared with testdata/<name>.bpmn.
-var golden = map[string]bool{"sequence": true, "exclusive-loop": true, "nested-boundary": true}
+var golden = map[string]bool{"sequence": true, "exclusive-loop": true, "nested-boundary": true, "plan": true}
 
 func TestLayoutProperties(t *testing.T) {
 	for _, tc := range models() {
@@ -41,7 +41,7 @@ func TestLayoutProperties(t *testing.T) {
 }
 
 func TestLayoutReplacesDI(t *testing.T) {
-	d := models()[0].d
+	d := model(t, "sequence")
 	require.NoError(t, layout.Layout(d))
 	first, err := bpmnxml.Marshal(d)
 	require.NoError(t, err)
@@ -54,7 +54,7 @@ func TestLayoutReplacesDI(t *testing.T) {
 }
 
 func TestLayoutShapes(t *testing.T) {
-	d := models()[3].d // nested-boundary
+	d := model(t, "nested-boundary")
 	require.NoError(t, layout.Layout(d))
 	shapes := map[string]*bpmn.Shape{}
 	for _, de := range d.Diagrams[0].Plane.Elements {
@@ -87,12 +87,7 @@ func TestLayoutShapes(t *testing.T) {
 }
 
 func TestLayoutLanes(t *testing.T) {
-	var d *bpmn.Definitions
-	for _, tc := range models() {
-		if tc.name == "lanes" {
-			d = tc.d
-		}
-	}
+	d := model(t, "lanes")
 	require.NoError(t, layout.Layout(d))
 	shapes := map[string]*bpmn.Shape{}
 	for _, de := range d.Diagrams[0].Plane.Elements {
@@ -112,6 +107,18 @@ func TestLayoutLanes(t *testing.T) {
 			assert.True(t, inside(shapes[n].Bounds, ls.Bounds), "%s %v outside lane %s %v", n, shapes[n].Bounds, l.ID, ls.Bounds)
 		}
 	}
+}
+
+// model returns the table model called name.
+func model(t *testing.T, name string) *bpmn.Definitions {
+	t.Helper()
+	for _, tc := range models() {
+		if tc.name == name {
+			return tc.d
+		}
+	}
+	t.Fatalf("no model %q", name)
+	return nil
 }
 
 func TestLayoutRejectsCrossScopeFlow(t *testing.T) {

@@ -134,6 +134,42 @@ func join(lists ...[]bpmn.FlowElement) []bpmn.FlowElement {
 
 func els(e ...bpmn.FlowElement) []bpmn.FlowElement { return e }
 
+// planModel is shaped like the provisioning plan of DESIGN.md section 3: a multi-instance
+// subprocess over the units, a kind switch, the fault-aware deployment-unit path (create, a wait
+// subprocess with a status loop and a timeout boundary, retries after disposing of a failed unit)
+// and an error event subprocess that compensates.
+func planModel() *bpmn.Definitions {
+	compBoundary := boundary("comp", "", "create", &bpmn.CompensateEventDefinition{BaseElement: bpmn.BaseElement{ID: "comp_def"}})
+	handler := task("undo", "Dispose unit")
+	handler.IsForCompensation = true
+	unit := multi(sub("units", "Instantiate node", join(
+		els(start("us"), task("await", "Await dependencies"), xor("kind", "kind?"),
+			xor("again", ""), task("create", "Create deployment unit"),
+			sub("wait", "Wait until created", join(
+				els(start("ws"), task("check", "Check status"), xor("ready", "ready?"), timer("period", "check period"), end("we", "")),
+				flows("ws>check", "check>ready", "ready>we>yes", "ready>period>no", "period>check"))...),
+			boundary("timeout", "timeout", "wait", timerDef("timeout_def")), end("timedout", "timed out"),
+			boundary("failed", "create failed", "create", errorDef("failed_def")),
+			task("dispose", "Dispose failed unit"), task("dec", "Decrement retries"), xor("left", "retries left?"),
+			end("exhausted", "exhausted"),
+			task("conf", "Configure"), task("cres", "Create resource"), timer("ready2", "wait ready"), task("confres", "Configure resource"),
+			xor("merge", ""), task("notify", "Notify"), end("ue", ""),
+			compBoundary, handler),
+		flows("us>await", "await>kind", "kind>again>unit", "again>create", "create>wait", "wait>conf", "conf>merge",
+			"timeout>timedout", "failed>dispose", "dispose>dec", "dec>left", "left>again>yes", "left>exhausted>no",
+			"kind>cres>resource", "cres>ready2", "ready2>confres", "confres>merge", "merge>notify", "notify>ue"))...))
+	unit.Artifacts = []bpmn.Artifact{&bpmn.Association{BaseElement: bpmn.BaseElement{ID: "comp_assoc"},
+		SourceRef: "comp", TargetRef: "undo", AssociationDirection: "One"}}
+	errStart := &bpmn.StartEvent{CatchEvent: bpmn.CatchEvent{EventBase: bpmn.EventBase{FlowNodeBase: base("hs", "deployment failed")},
+		EventDefinitions: []bpmn.EventDefinition{errorDef("hs_def")}}, IsInterrupting: true}
+	return defs(join(
+		els(start("s"), unit, end("e", "deployed"),
+			eventSub("onerror", "Undeploy on error", join(
+				els(errStart, task("compensate", "Compensate created units"), end("he", "failed")),
+				flows("hs>compensate", "compensate>he"))...)),
+		flows("s>units", "units>e"))...)
+}
+
 // models are the table of the layout tests.
 func models() []struct {
 	name string
@@ -181,6 +217,7 @@ func models() []struct {
 			flows("s>req", "req>appr", "appr>ok", "ok>prov>yes", "ok>rej>no", "prov>e"))...),
 			map[string][]string{"user": {"s", "req", "rej"}, "operator": {"appr", "ok"}, "cloud": {"prov", "e"}},
 			"user", "operator", "cloud")},
+		{"plan", planModel()},
 		{"multi-instance", defs(join(
 			els(start("s"),
 				multi(sub("units", "Instantiate node", join(

@@ -108,7 +108,7 @@ func layoutLint(r bpmncheck.Report) []bpmncheck.LintProblem {
 }
 
 // renderedModels are the table models also drawn in Chromium.
-var renderedModels = map[string]bool{"exclusive-loop": true, "nested-boundary": true, "multi-instance": true, "lanes": true}
+var renderedModels = map[string]bool{"exclusive-loop": true, "nested-boundary": true, "multi-instance": true, "lanes": true, "plan": true}
 
 // TestModelsCheck writes the table models laid out and checks them like the samples.
 func TestModelsCheck(t *testing.T) {
