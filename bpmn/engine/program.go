@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/toscaflow/toscaflow/bpmn/engine/expression"
 )
 
@@ -190,4 +192,31 @@ func (p *program) compileCheck(c *expression.Cache) []error {
 		}
 	}
 	return errs
+}
+
+// fits checks that every element an instance waits at exists in the program, so that an instance
+// started on another version of the process fails cleanly rather than running on a wrong model.
+func (p *program) fits(in *Instance) error {
+	missing := func(id string) bool { return id != "" && p.nodes[id] == nil }
+	for _, t := range in.Tokens {
+		if missing(t.Element) {
+			return fmt.Errorf("%w: element %q of the instance is not in the deployed process %q", ErrModel, t.Element, p.id)
+		}
+	}
+	for _, s := range in.Scopes {
+		if missing(s.Element) {
+			return fmt.Errorf("%w: element %q of the instance is not in the deployed process %q", ErrModel, s.Element, p.id)
+		}
+	}
+	for _, t := range in.Timers {
+		if missing(t.Element) {
+			return fmt.Errorf("%w: element %q of the instance is not in the deployed process %q", ErrModel, t.Element, p.id)
+		}
+	}
+	for _, sub := range in.Subs {
+		if missing(sub.Element) {
+			return fmt.Errorf("%w: element %q of the instance is not in the deployed process %q", ErrModel, sub.Element, p.id)
+		}
+	}
+	return nil
 }

@@ -121,3 +121,13 @@ func TestRunawayLoopFailsTheStep(t *testing.T) {
 	_, err = e.Instance(context.Background(), "loop")
 	assert.ErrorIs(t, err, engine.ErrNotFound, "nothing was committed")
 }
+
+func TestRedeployWithoutTheWaitingElementFailsCleanly(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"/><userTask id="old"/>`+seq("s", "old")))
+	id := h.Start("p", nil)
+	job := h.Job(id, "old")
+	_, err := h.Engine.Deploy(enginetest.Parse(t, []byte(enginetest.Process("p", "", `<startEvent id="s"/><userTask id="new"/>`+seq("s", "new")))))
+	require.NoError(t, err)
+	err = h.Engine.CompleteTask(h.Ctx, job, nil)
+	assert.ErrorIs(t, err, engine.ErrModel)
+}

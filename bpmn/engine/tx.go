@@ -129,6 +129,9 @@ func (t *tx) load(id string) (*run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("instance %q: %w", id, err)
 	}
+	if err := p.fits(in); err != nil {
+		return nil, fmt.Errorf("instance %q: %w", id, err)
+	}
 	r := t.newRun().init(t, in.clone(), p, in.Version)
 	t.order = append(t.order, r)
 	return r, nil
