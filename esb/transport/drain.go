@@ -27,6 +27,7 @@ type drainSubscriber struct {
 	touch func(*message.Message) (stop func())
 
 	mu       sync.Mutex
+	cancels  []context.CancelFunc // of the inner subscriptions
 	closed   bool
 	closing  chan struct{}
 	inflight sync.WaitGroup
@@ -50,8 +51,16 @@ func (d *drainSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *
 	if closed {
 		return nil, fmt.Errorf("subscribe %q: subscriber closed", topic)
 	}
-	in, err := d.inner.Subscribe(ctx, topic)
+	// The router cancels ctx as soon as it starts closing, and the inner subscriber would then drop the acks of
+	// the messages still being handled (their contexts derive from it too). The inner subscription gets a context
+	// that Close cancels once they are done; ctx only stops the relay.
+	innerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	d.mu.Lock()
+	d.cancels = append(d.cancels, cancel)
+	d.mu.Unlock()
+	in, err := d.inner.Subscribe(innerCtx, topic)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	out := make(chan *message.Message)
@@ -142,6 +151,11 @@ func (d *drainSubscriber) Close() error {
 	case <-timer.C:
 		errs = append(errs, ErrCloseTimeout)
 	}
+	d.mu.Lock()
+	for _, cancel := range d.cancels {
+		cancel() // ends the subscriptions, and the handlers still running after the timeout
+	}
+	d.mu.Unlock()
 	d.pumps.Wait()
 	if d.closeInner {
 		if err := d.inner.Close(); err != nil {
