@@ -39,7 +39,11 @@ func (pl *plane) edge(element string, pts []bpmn.Point, label *bpmn.Bounds) {
 	pl.p.Elements = append(pl.p.Elements, e)
 }
 
-var yes = true
+// yes returns a fresh pointer to true, so that no two shapes share one.
+func yes() *bool {
+	b := true
+	return &b
+}
 
 // emit draws the scope with its content origin at (ox, oy).
 func (s *scope) emit(pl *plane, ox, oy float64) {
@@ -92,10 +96,10 @@ func (n *node) emit(pl *plane, ox, oy float64) {
 	}
 	sh := pl.shape(n.id, b, label)
 	if _, ok := n.el.(*bpmn.ExclusiveGateway); ok {
-		sh.IsMarkerVisible = &yes
+		sh.IsMarkerVisible = yes()
 	}
 	if n.sub != nil {
-		sh.IsExpanded = &yes
+		sh.IsExpanded = yes()
 		n.sub.emit(pl, b.X+subPadX, b.Y+subPadTop)
 	}
 	for i, be := range n.boundaries {

@@ -103,6 +103,6 @@ func (s *scope) emitLanes(pl *plane, x0, x1, oy float64) {
 		x := x0 + float64(b.depth)*laneNameBand
 		y0, y1 := oy+s.bandTop[b.first], oy+s.bandBot[b.last]
 		sh := pl.shape(b.lane.ID, bpmn.Bounds{X: x, Y: y0, Width: x1 - x, Height: y1 - y0}, nil)
-		sh.IsHorizontal = &yes
+		sh.IsHorizontal = yes()
 	}
 }

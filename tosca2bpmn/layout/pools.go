@@ -49,7 +49,7 @@ func layoutCollaboration(d *bpmn.Definitions, c *bpmn.Collaboration, ids *idSet)
 	for _, pp := range pools {
 		b := bpmn.Bounds{X: margin, Y: y, Width: width, Height: pp.h}
 		sh := pl.shape(pp.part.ID, b, nil)
-		sh.IsHorizontal = &yes
+		sh.IsHorizontal = yes()
 		poolOf[pp.part.ID] = b
 		if pp.s != nil {
 			before := len(pl.p.Elements)
