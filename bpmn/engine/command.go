@@ -28,6 +28,8 @@ type Command struct {
 	Type      string            `json:"type"` // topic / task type from the element's attributes
 	Headers   map[string]string `json:"headers,omitempty"`
 	Variables map[string]any    `json:"vars,omitempty"` // the variables visible to the task
+	// Retries is the count the worker granted when this job failed before (0 on a first attempt).
+	Retries int `json:"retries,omitempty"`
 }
 
 // Dispatcher receives the commands of a step after the step is committed. With a durable store the

@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Jobs come back to the engine as completions or failures, applied idempotently by job id: a job
@@ -42,11 +44,16 @@ func (e *Engine) CompleteTask(ctx context.Context, job string, vars map[string]a
 }
 
 // Failure is how a job failed. With ErrorCode set it is a BPMN error thrown at the task (caught by a
-// boundary or event subprocess, else an incident); without, a technical failure that raises an
-// incident at the task.
+// boundary or event subprocess, else an incident); without, a technical failure: with Retries left
+// the job is dispatched again under a new id (after RetryBackoff), else an incident is raised at the
+// task (Zeebe's job retries).
 type Failure struct {
 	ErrorCode string
 	Message   string
+	// Retries is the number of attempts the worker still grants the job (carried by the retried
+	// command as Command.Retries); RetryBackoff delays the retry.
+	Retries      int
+	RetryBackoff time.Duration
 	// Variables are set in the scope of the task before the error is thrown.
 	Variables map[string]any
 }
@@ -64,6 +71,24 @@ func (e *Engine) FailTask(ctx context.Context, job string, f Failure) error {
 		}
 		n := r.p.nodes[tok.Element]
 		r.setVars(tok.Scope, f.Variables)
+		if f.ErrorCode == "" && f.Retries > 0 {
+			tok.Retries = f.Retries
+			if f.RetryBackoff <= 0 {
+				r.retryJob(tok)
+				return nil
+			}
+			// The job waits for its retry timer (cancelled with the task like its boundary timers).
+			tok.Job = ""
+			t := &Timer{ID: r.in.ID + "/t" + strconv.FormatInt(r.nextID(), 10), Instance: r.in.ID, Owner: tok.ID,
+				Element: n.id, Due: r.t.now.Add(f.RetryBackoff), Retry: true}
+			if r.in.Timers == nil {
+				r.in.Timers = map[string]*Timer{}
+			}
+			r.in.Timers[t.ID] = t
+			r.t.m.TimersSet = append(r.t.m.TimersSet, t)
+			r.dirty = true
+			return nil
+		}
 		if f.ErrorCode == "" {
 			r.incident(tok.Scope, n, tok, IncidentJobFailed, "", fmt.Errorf("job %q failed: %s", job, f.Message))
 			return nil
@@ -108,20 +133,7 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 			r.reexecute = n.id
 			r.enter(scope, n, nil)
 		case TokenJob:
-			kind := CommandService
-			if n.kind == kEnd || n.kind == kThrow {
-				kind = CommandSend // message throw events
-			}
-			switch n.task {
-			case taskSend:
-				kind = CommandSend
-			case taskUser:
-				kind = CommandUser
-			case taskBusinessRule:
-				kind = CommandBusinessRule
-			case taskScript:
-				kind = CommandScript
-			}
+			kind := jobKind(n)
 			if n.kind == kTask && (n.task == taskScript && n.inlineScript || n.task == taskNone || n.task == taskManual) {
 				tok.State = TokenJob
 				tok.Resume = 0
@@ -161,4 +173,23 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 		return fmt.Errorf("resolve incident %d of %q: %w", incident, instance, err)
 	}
 	return nil
+}
+
+// jobKind is the command kind of the job of node n.
+func jobKind(n *node) CommandKind {
+	switch {
+	case n.kind == kEnd || n.kind == kThrow:
+		return CommandSend // message throw events
+	case n.task == taskScript:
+		return CommandScript
+	}
+	return commandKind(n.task)
+}
+
+// retryJob dispatches the job of tok again under a new id, without registering its boundaries again.
+func (r *run) retryJob(tok *Token) {
+	n := r.p.nodes[tok.Element]
+	tok.Resume = TokenJob
+	r.job(tok, n, jobKind(n))
+	tok.Resume = 0
 }

@@ -176,6 +176,7 @@ func (r *run) dropToken(tok *Token) {
 func (r *run) newScope(parent int64, kind ScopeKind, element string, tok int64, vars map[string]any) *Scope {
 	s := &Scope{ID: r.nextID(), Parent: parent, Kind: kind, Element: element, Token: tok, Vars: vars, ownVars: true}
 	r.in.Scopes = append(r.in.Scopes, s)
+	r.dirty = true
 	if p := r.in.Scope(parent); p != nil {
 		p.Active++
 	}
@@ -186,6 +187,7 @@ func (r *run) newScope(parent int64, kind ScopeKind, element string, tok int64, 
 func (r *run) dropScope(s *Scope) {
 	r.unsubscribe(s.ID, true)
 	r.in.removeScope(s.ID)
+	r.dirty = true
 	if p := r.in.Scope(s.Parent); p != nil {
 		p.Active--
 		r.touch(p.ID)

@@ -193,6 +193,8 @@ type Token struct {
 	Called  string     `json:"called,omitempty"`
 	// Loop counts the completed iterations of a standard loop.
 	Loop int `json:"loop,omitempty"`
+	// Retries is what the worker granted the job when it last failed (0: not failed).
+	Retries int `json:"retries,omitempty"`
 	// CompFor is the compensation throw token this handler runs for (0: a normal activity).
 	CompFor int64 `json:"compFor,omitempty"`
 	// CompQueue are the handlers a compensation throw still has to run, in order.
@@ -222,6 +224,8 @@ type Timer struct {
 	// Remaining repetitions of a cycle after this one (-1: unbounded); Every the cycle interval.
 	Remaining int    `json:"remaining,omitempty"`
 	Every     string `json:"every,omitempty"`
+	// Retry marks the backoff timer of a failed job: firing dispatches the job again.
+	Retry bool `json:"retry,omitempty"`
 }
 
 // SubKind is the kind of an event subscription.

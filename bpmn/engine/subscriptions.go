@@ -73,12 +73,14 @@ func (r *run) unsubscribe(owner int64, onScope bool) {
 		if t.Owner == owner && t.OnScope == onScope {
 			delete(r.in.Timers, id)
 			r.t.m.TimersDeleted = append(r.t.m.TimersDeleted, t)
+			r.dirty = true
 		}
 	}
 	for id, s := range r.in.Subs {
 		if s.Owner == owner && s.OnScope == onScope {
 			delete(r.in.Subs, id)
 			r.t.m.SubsDeleted = append(r.t.m.SubsDeleted, s)
+			r.dirty = true
 		}
 	}
 }

@@ -114,7 +114,7 @@ func (r *run) job(tok *Token, n *node, kind CommandKind) {
 	vars := pickVars(r.vars(tok.Scope), n.inputs)
 	r.t.m.Commands = append(r.t.m.Commands, Command{
 		ID: tok.Job, Kind: kind, Instance: r.in.ID, ProcessID: r.in.ProcessID, Element: n.id, Name: n.name,
-		Type: n.jobType, Headers: n.headers, Variables: vars,
+		Type: n.jobType, Headers: n.headers, Variables: vars, Retries: tok.Retries,
 	})
 	r.dirty = true
 }

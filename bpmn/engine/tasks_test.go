@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -120,4 +121,31 @@ func TestConditionIncidentAfterTaskRetakesFlowsOnly(t *testing.T) {
 	assert.Equal(t, engine.StatusCompleted, h.Status(id))
 	assert.Empty(t, h.Rec.Commands(), "the task does not run again")
 	assert.Contains(t, h.Completed(id), "e1")
+}
+
+func TestJobRetries(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", one(`<serviceTask id="t"/><boundaryEvent id="late" attachedToRef="t"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent><endEvent id="e2"/>`)+seq("late", "e2")))
+	id := h.Start("p", nil)
+	first := h.Rec.Take()[0]
+	assert.Zero(t, first.Retries)
+
+	require.NoError(t, h.Engine.FailTask(h.Ctx, first.ID, engine.Failure{Message: "busy", Retries: 2}))
+	cmds := h.Rec.Take()
+	require.Len(t, cmds, 1, "retried at once")
+	assert.NotEqual(t, first.ID, cmds[0].ID, "a retry is a new job")
+	assert.Equal(t, 2, cmds[0].Retries)
+
+	require.NoError(t, h.Engine.FailTask(h.Ctx, cmds[0].ID, engine.Failure{Message: "busy", Retries: 1, RetryBackoff: time.Minute}))
+	assert.Empty(t, h.Rec.Take(), "waits for the backoff")
+	assert.Equal(t, 1, h.Advance(time.Minute))
+	cmds = h.Rec.Take()
+	require.Len(t, cmds, 1)
+	assert.Equal(t, 1, cmds[0].Retries)
+
+	require.NoError(t, h.Engine.FailTask(h.Ctx, cmds[0].ID, engine.Failure{Message: "gone"}))
+	assert.Len(t, h.Instance(id).Incidents, 1, "no retries left: incident")
+	assert.Len(t, h.Instance(id).Timers, 1, "only the boundary timer remains")
+	assert.Equal(t, 1, h.Advance(time.Hour), "the boundary still interrupts the task")
+	assert.Equal(t, engine.StatusCompleted, h.Status(id))
+	assert.Contains(t, h.Completed(id), "e2")
 }

@@ -44,6 +44,12 @@ func (e *Engine) FireTimers(ctx context.Context, now time.Time) (int, error) {
 					delete(r.in.Timers, cur.ID)
 					r.t.m.TimersDeleted = append(r.t.m.TimersDeleted, cur)
 				}
+				if cur.Retry {
+					if tok := r.in.Token(cur.Owner); tok != nil && tok.State == TokenJob && tok.Job == "" {
+						r.retryJob(tok)
+					}
+					return nil
+				}
 				r.push(work{kind: wTrigger, owner: cur.Owner, onScope: cur.OnScope, node: r.p.nodes[cur.Element]})
 				return nil
 			})
