@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -143,4 +144,21 @@ func TestDispatchErrorAfterCommit(t *testing.T) {
 	assert.ErrorIs(t, err, engine.ErrDispatch)
 	assert.Equal(t, "x", id)
 	assert.Equal(t, []string{"a", "b", "c"}, h.Waiting("x"), "the step is committed anyway")
+}
+
+func TestQueries(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"/><intermediateCatchEvent id="w"><timerEventDefinition><timeDuration>PT2H</timeDuration></timerEventDefinition></intermediateCatchEvent><userTask id="u"/>`+seq("s", "w", "u")))
+	_, ok, err := h.Engine.NextTimer(h.Ctx)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	id := h.Start("p", nil)
+	due, ok, err := h.Engine.NextTimer(h.Ctx)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, enginetest.Epoch.Add(2*time.Hour), due)
+	h.Advance(2 * time.Hour)
+	st, err := h.Engine.InstanceStatistics(h.Ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, engine.ElementStats{Completed: 1}, st["w"])
+	assert.Equal(t, engine.ElementStats{Active: 1}, st["u"])
 }
