@@ -5,7 +5,8 @@ import (
 )
 
 // NS is the toscaflow namespace of the plans' extension attributes and elements (prefix tf):
-// tf:service and tf:operation on service and send tasks (what the broker routes on), tf:collection and
+// tf:service and tf:operation on service and send tasks (what the broker routes on), tf:inputs (the
+// variables their jobs carry), tf:collection and
 // tf:elementVariable on multi-instance loops, tf:correlationKey on message catches, tf:resultVariable on
 // script tasks, and the tf:units extension element of a process (the unit descriptors, JSON).
 const NS = "https://toscaflow.io/schema/bpmn"
@@ -85,9 +86,14 @@ func (x *box) service(id, name, service, operation string) *bpmn.ServiceTask {
 	t.FlowNodeBase = named(id, name)
 	t.SetAttr(NS, "service", service)
 	t.SetAttr(NS, "operation", operation)
+	t.SetAttr(NS, "inputs", taskInputs)
 	x.add(t)
 	return t
 }
+
+// taskInputs are the variables a service task's job carries (tf:inputs): the unit's data and the deployment
+// id, not the descriptors of every unit.
+const taskInputs = "unit,deployment"
 
 // script adds a script task evaluated by the engine (expression language) whose value goes to result.
 func (x *box) script(id, name, script, result string) *bpmn.ScriptTask {

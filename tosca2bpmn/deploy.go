@@ -145,6 +145,7 @@ func notify(x *box, id, name, collection string) {
 	t.LoopCharacteristics = multiInstance(collection, "recipient")
 	t.SetAttr(NS, "service", ServicePlan)
 	t.SetAttr(NS, "operation", "notify")
+	t.SetAttr(NS, "inputs", taskInputs+",recipient")
 	x.add(t)
 }
 

@@ -37,7 +37,8 @@
 // Extension attributes are in the namespace NS (prefix tf):
 //   - service and send tasks carry tf:service and tf:operation: the service type and operation the broker
 //     routes on (container-cluster/create-deployment-unit, cloud/create-resource, software/configure,
-//     plan/notify...). The TOSCA data travels as the task's variables: unit, the unit's descriptor.
+//     plan/notify...). The TOSCA data travels as the task's variables, limited by tf:inputs to unit (the
+//     unit's descriptor), deployment and, for sends, recipient.
 //   - status tasks (get-deployment-unit-status, get-resource-status) answer with the variable ready (bool).
 //   - a failure the plan should handle (create or status error) is a BPMN error with any error code.
 //   - the unit-ready message from unit S to unit R is correlated by "<deployment>/<S>/<R>": receive tasks

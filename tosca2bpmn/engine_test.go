@@ -77,6 +77,7 @@ func (c *cloud) answer(cmd engine.Command) {
 	unit, _ := cmd.Variables["unit"].(map[string]any)
 	id, _ := unit["id"].(string)
 	op := cmd.Headers["operation"]
+	require.NotContains(c.t, cmd.Variables, "units", "a job carries its unit, not every unit")
 	if cmd.Kind == engine.CommandSend {
 		recipient, _ := cmd.Variables["recipient"].(string)
 		c.log = append(c.log, fmt.Sprintf("notify %s>%s", id, recipient))
