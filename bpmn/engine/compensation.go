@@ -22,14 +22,14 @@ import "maps"
 
 // compensate starts the compensation thrown by token tok in scope.
 func (r *run) compensate(scope int64, tok *Token, activityRef string) {
-	target := r.in.Scope(scope)
+	target := r.scope(scope)
 	if target.Kind == ScopeEventSub {
 		if es := r.p.nodes[target.Element]; es.inner.starts[0].ev.trig == trCompensate {
-			target = r.in.Scope(target.Parent)
+			target = r.scope(target.Parent)
 		}
 	}
 	var recs []*CompRecord
-	for s := target; s != nil; s = r.in.Scope(s.Parent) {
+	for s := target; s != nil; s = r.scope(s.Parent) {
 		var picked, rest []*CompRecord
 		for _, c := range s.Comp {
 			if activityRef == "" || c.Element == activityRef {
@@ -68,7 +68,7 @@ func (r *run) expandComp(rec *CompRecord) []*CompRecord {
 // compensationStep runs the next handler of a compensation throw, or continues after the throw
 // when none is left.
 func (r *run) compensationStep(throwID int64) {
-	tok := r.in.Token(throwID)
+	tok := r.token(throwID)
 	if tok == nil {
 		return
 	}

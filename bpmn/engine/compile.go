@@ -81,6 +81,7 @@ func compileDefinitions(defs *bpmn.Definitions) (map[string]*program, error) {
 				c.p.noneStart = s
 			}
 		}
+		c.p.fingerprint = fingerprintOf(c.p)
 		out[proc.ID] = c.p
 	}
 	if len(c.errs) > 0 {

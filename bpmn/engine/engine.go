@@ -207,9 +207,10 @@ func cloneVars(v map[string]any) map[string]any {
 
 // newInstance makes the state of a new instance with its process scope.
 func (e *Engine) newInstance(id string, p *program, vars map[string]any, now time.Time) *Instance {
+	gen := gens.Add(1)
 	return &Instance{
-		ID: id, ProcessID: p.id, Status: StatusActive, Seq: rootScope, Started: now,
-		Scopes: []*Scope{{ID: rootScope, Kind: ScopeProcess, Vars: vars, ownVars: true}},
+		ID: id, ProcessID: p.id, Status: StatusActive, Seq: rootScope, Started: now, gen: gen,
+		Scopes: []*Scope{{ID: rootScope, Kind: ScopeProcess, Vars: vars, ownVars: true, gen: gen}},
 	}
 }
 
@@ -217,7 +218,7 @@ func (e *Engine) newInstance(id string, p *program, vars map[string]any, now tim
 func (r *run) begin(start *node) {
 	r.dirty = true
 	r.t.emit(r.in.ID, EventInstanceStarted, "", r.in.ProcessID)
-	root := r.in.Scope(rootScope)
+	root := r.scope(rootScope)
 	for _, name := range r.p.root.props {
 		if _, given := root.Vars[name]; !given {
 			setLocal(root, name, nil)
@@ -266,7 +267,7 @@ func (e *Engine) Cancel(ctx context.Context, id string) error {
 // cause of an incident before resolving it).
 func (e *Engine) SetVariables(ctx context.Context, id string, vars map[string]any) error {
 	err := e.onInstance(ctx, id, func(r *run) error {
-		root := r.in.Scope(rootScope)
+		root := r.scope(rootScope)
 		for k, v := range vars {
 			setLocal(root, k, v)
 		}

@@ -43,7 +43,7 @@ func (r *run) endEvent(scope int64, n *node) {
 		r.compensate(scope, tok, n.ev.activityRef)
 	case trTerminate:
 		r.emit(EventElementCompleted, n.id)
-		r.terminateInside(r.in.Scope(scope))
+		r.terminateInside(r.scope(scope))
 		r.touch(scope)
 	default:
 		r.emit(EventElementCompleted, n.id)
@@ -85,7 +85,7 @@ func (r *run) throwEvent(scope int64, n *node) {
 		r.compensate(scope, tok, n.ev.activityRef)
 		return
 	case trLink:
-		target := r.scopeDefOf(r.in.Scope(scope)).links[n.ev.name]
+		target := r.scopeDefOf(r.scope(scope)).links[n.ev.name]
 		r.emit(EventElementCompleted, n.id)
 		if target == nil {
 			r.touch(scope)
@@ -104,14 +104,14 @@ func (r *run) throwEvent(scope int64, n *node) {
 // event-subprocess start), with the variables the message or signal carried.
 func (r *run) trigger(owner int64, onScope bool, n *node, vars map[string]any) {
 	if onScope {
-		s := r.in.Scope(owner)
+		s := r.scope(owner)
 		if s == nil {
 			return
 		}
 		r.startEventSub(s, n.scope.owner, vars)
 		return
 	}
-	tok := r.in.Token(owner)
+	tok := r.token(owner)
 	if tok == nil {
 		return
 	}
@@ -146,7 +146,7 @@ func (r *run) boundaryFired(host *Token, b *node, vars map[string]any) {
 
 // registerBoundaries subscribes the timer, message and signal boundary events of an activity instance.
 func (r *run) registerBoundaries(tok *Token, n *node) error {
-	if s := r.in.Scope(tok.Scope); s != nil && s.Kind == ScopeMIInner {
+	if s := r.scope(tok.Scope); s != nil && s.Kind == ScopeMIInner {
 		return nil // the boundaries belong to the multi-instance body
 	}
 	for _, b := range n.boundaries {

@@ -99,7 +99,7 @@ func consume(s *Scope, n *node) {
 
 func (r *run) parallel(scope int64, n *node, via *flow) {
 	if len(n.in) > 1 && via != nil {
-		s := r.in.Scope(scope)
+		s := r.scope(scope)
 		r.arrive(s, n, via)
 		for _, f := range n.in {
 			if arrived(s, n.id, f.id) == 0 {
@@ -120,7 +120,7 @@ func (r *run) parallel(scope int64, n *node, via *flow) {
 
 func (r *run) inclusive(scope int64, n *node, via *flow) {
 	if len(n.in) > 1 && via != nil {
-		s := r.in.Scope(scope)
+		s := r.scope(scope)
 		r.arrive(s, n, via)
 		r.touch(scope)
 		return
@@ -187,7 +187,7 @@ func (r *run) fireInclusiveJoins(s *Scope) bool {
 
 // canStillArrive tells whether a token of scope s sits upstream of the inclusive gateway g.
 func (r *run) canStillArrive(s *Scope, g *node) bool {
-	for _, tok := range r.in.Tokens {
+	for _, tok := range r.in.Tokens { // read only
 		if tok.Scope == s.ID && g.upstream[r.p.nodes[tok.Element]] {
 			return true
 		}

@@ -115,7 +115,7 @@ func (e *Engine) ResolveIncident(ctx context.Context, instance string, incident 
 		r.t.event(Event{Type: EventIncidentResolved, Instance: r.in.ID,
 			Element: inc.Element, Time: r.t.now, Incident: inc.ID})
 		r.dirty = true
-		tok := r.in.Token(inc.Token)
+		tok := r.token(inc.Token)
 		if tok == nil {
 			return nil
 		}

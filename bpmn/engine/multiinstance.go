@@ -147,7 +147,7 @@ func (r *run) miVars(body *Scope) {
 
 // innerDone counts a completed instance and decides whether the body goes on.
 func (r *run) innerDone(inner *Scope) {
-	body := r.in.Scope(inner.Parent)
+	body := r.scope(inner.Parent)
 	n := r.p.nodes[inner.Element]
 	mi := body.MI
 	mi.Active--
@@ -170,7 +170,7 @@ func (r *run) innerDone(inner *Scope) {
 	if n.mi.completion != "" {
 		done, _ = r.evalBool(inner.ID, n.mi.completion)
 	}
-	if outer := r.in.Scope(body.Parent); outer != nil {
+	if outer := r.scope(body.Parent); outer != nil {
 		outer.Comp = append(outer.Comp, inner.Comp...)
 	}
 	r.dropScope(inner)

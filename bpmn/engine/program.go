@@ -2,6 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine/expression"
 )
@@ -11,8 +14,11 @@ import (
 // never searches the model while it runs. Programs are immutable and shared by all instances.
 type program struct {
 	id, name string
-	root     *scopeDef
-	nodes    map[string]*node
+	// fingerprint identifies the set of element ids, so an instance checked once against this
+	// program need not be checked again (Instance.Model).
+	fingerprint string
+	root        *scopeDef
+	nodes       map[string]*node
 	// starts by trigger, for instances started by a message or signal rather than by Start.
 	messageStarts map[string]*node
 	signalStarts  map[string][]*node
@@ -197,6 +203,9 @@ func (p *program) compileCheck(c *expression.Cache) []error {
 // fits checks that every element an instance waits at exists in the program, so that an instance
 // started on another version of the process fails cleanly rather than running on a wrong model.
 func (p *program) fits(in *Instance) error {
+	if in.Model == p.fingerprint {
+		return nil
+	}
 	missing := func(id string) bool { return id != "" && p.nodes[id] == nil }
 	for _, t := range in.Tokens {
 		if missing(t.Element) {
@@ -219,4 +228,19 @@ func (p *program) fits(in *Instance) error {
 		}
 	}
 	return nil
+}
+
+// fingerprintOf hashes the sorted element ids of a program.
+func fingerprintOf(p *program) string {
+	ids := make([]string, 0, len(p.nodes))
+	for id := range p.nodes {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	h := fnv.New64a()
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
 }

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -101,7 +103,7 @@ func (r *run) settle() error {
 		scopes := append(buf[:0], r.touched...)
 		r.touched = r.tbuf[:0]
 		for _, id := range scopes {
-			s := r.in.Scope(id)
+			s := r.scope(id)
 			if s == nil || r.in.Status.Final() {
 				continue
 			}
@@ -119,7 +121,7 @@ func (r *run) settle() error {
 func (r *run) do(w work) error {
 	switch w.kind {
 	case wEnter:
-		if r.in.Scope(w.scope) == nil {
+		if r.scope(w.scope) == nil {
 			return nil // the scope was terminated while the work waited
 		}
 		r.execute(w.scope, w.node, w.via)
@@ -130,12 +132,46 @@ func (r *run) do(w work) error {
 	case wCompDone:
 		r.compensationStep(w.owner)
 	case wScopeDone:
-		s := r.in.Scope(w.scope)
+		s := r.scope(w.scope)
 		if s != nil && s.Active == 0 && len(s.Joins) == 0 {
 			r.completeScope(s)
 		}
 	}
 	return nil
+}
+
+// scope returns the scope with id ready for writing: a scope still shared with the committed state
+// is copied first (copy on write, so a step copies only what it touches).
+func (r *run) scope(id int64) *Scope {
+	i, ok := slices.BinarySearchFunc(r.in.Scopes, id, func(s *Scope, id int64) int { return cmp.Compare(s.ID, id) })
+	if !ok {
+		return nil
+	}
+	s := r.in.Scopes[i]
+	if s.gen != r.in.gen {
+		s = s.copyFor(r.in.gen)
+		r.in.Scopes[i] = s
+	}
+	return s
+}
+
+// token returns the token with id ready for writing (copy on write, as scope).
+func (r *run) token(id int64) *Token {
+	i, ok := slices.BinarySearchFunc(r.in.Tokens, id, func(t *Token, id int64) int { return cmp.Compare(t.ID, id) })
+	if !ok {
+		return nil
+	}
+	t := r.in.Tokens[i]
+	if t.gen != r.in.gen {
+		c := *t
+		c.gen = r.in.gen
+		if t.CompQueue != nil {
+			c.CompQueue = append([]*CompRecord(nil), t.CompQueue...)
+		}
+		t = &c
+		r.in.Tokens[i] = t
+	}
+	return t
 }
 
 // nextID hands out the next instance-local id.
@@ -154,9 +190,9 @@ func (r *run) emit(typ EventType, element string) {
 
 // newToken places a waiting token at n in scope.
 func (r *run) newToken(scope int64, n *node, state TokenState) *Token {
-	tok := &Token{ID: r.nextID(), Scope: scope, Element: n.id, State: state}
+	tok := &Token{ID: r.nextID(), Scope: scope, Element: n.id, State: state, gen: r.in.gen}
 	r.in.Tokens = append(r.in.Tokens, tok)
-	r.in.Scope(scope).Active++
+	r.scope(scope).Active++
 	r.dirty = true
 	return tok
 }
@@ -165,7 +201,7 @@ func (r *run) newToken(scope int64, n *node, state TokenState) *Token {
 func (r *run) dropToken(tok *Token) {
 	r.unsubscribe(tok.ID, false)
 	r.in.removeToken(tok.ID)
-	if s := r.in.Scope(tok.Scope); s != nil {
+	if s := r.scope(tok.Scope); s != nil {
 		s.Active--
 		r.touch(s.ID)
 	}
@@ -174,10 +210,10 @@ func (r *run) dropToken(tok *Token) {
 
 // newScope opens a child scope owned by token tok (0: none, as for multi-instance inner scopes).
 func (r *run) newScope(parent int64, kind ScopeKind, element string, tok int64, vars map[string]any) *Scope {
-	s := &Scope{ID: r.nextID(), Parent: parent, Kind: kind, Element: element, Token: tok, Vars: vars, ownVars: true}
+	s := &Scope{ID: r.nextID(), Parent: parent, Kind: kind, Element: element, Token: tok, Vars: vars, ownVars: true, gen: r.in.gen}
 	r.in.Scopes = append(r.in.Scopes, s)
 	r.dirty = true
-	if p := r.in.Scope(parent); p != nil {
+	if p := r.scope(parent); p != nil {
 		p.Active++
 	}
 	return s
@@ -188,7 +224,7 @@ func (r *run) dropScope(s *Scope) {
 	r.unsubscribe(s.ID, true)
 	r.in.removeScope(s.ID)
 	r.dirty = true
-	if p := r.in.Scope(s.Parent); p != nil {
+	if p := r.scope(s.Parent); p != nil {
 		p.Active--
 		r.touch(p.ID)
 	}
@@ -208,7 +244,7 @@ func (r *run) scopeDefOf(s *Scope) *scopeDef {
 // vars flattens the variables visible from a scope: inner scopes shadow outer ones.
 func (r *run) vars(scope int64) map[string]any {
 	var chain []*Scope
-	for s := r.in.Scope(scope); s != nil; s = r.in.Scope(s.Parent) {
+	for s := r.in.Scope(scope); s != nil; s = r.in.Scope(s.Parent) { // read only: no copy
 		chain = append(chain, s)
 	}
 	if len(chain) == 1 {
@@ -224,13 +260,13 @@ func (r *run) vars(scope int64) map[string]any {
 // setVar writes a variable where it is already defined along the scope chain, else at the process
 // scope (Camunda's setVariable; Zeebe propagates the same way).
 func (r *run) setVar(scope int64, name string, v any) {
-	for s := r.in.Scope(scope); s != nil; s = r.in.Scope(s.Parent) {
+	for s := r.scope(scope); s != nil; s = r.scope(s.Parent) {
 		if _, ok := s.Vars[name]; ok {
 			s.mutableVars()[name] = v
 			return
 		}
 	}
-	r.in.Scope(rootScope).mutableVars()[name] = v
+	r.scope(rootScope).mutableVars()[name] = v
 }
 
 func (r *run) setVars(scope int64, vars map[string]any) {
@@ -254,7 +290,7 @@ func (r *run) jobID() string { return r.in.ID + "/" + strconv.FormatInt(r.nextID
 func (r *run) tokenByJob(job string) *Token {
 	for _, tok := range r.in.Tokens {
 		if tok.Job == job {
-			return tok
+			return r.token(tok.ID)
 		}
 	}
 	return nil
@@ -265,7 +301,7 @@ func (r *run) tokensIn(scope int64) []*Token {
 	var out []*Token
 	for _, tok := range r.in.Tokens {
 		if tok.Scope == scope {
-			out = append(out, tok)
+			out = append(out, r.token(tok.ID))
 		}
 	}
 	return out
@@ -277,7 +313,7 @@ func (r *run) unownedChildren(scope int64) []*Scope {
 	var out []*Scope
 	for _, s := range r.in.Scopes {
 		if s.Parent == scope && s.Token == 0 {
-			out = append(out, s)
+			out = append(out, r.scope(s.ID))
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,6 +29,8 @@ func (s Status) Final() bool { return s != StatusActive }
 type Instance struct {
 	ID        string `json:"id"`
 	ProcessID string `json:"process"`
+	// Model fingerprints the deployed process the instance was last checked against.
+	Model string `json:"model,omitempty"`
 	// Version increases by one with each committed step (optimistic concurrency).
 	Version int64  `json:"version"`
 	Status  Status `json:"status"`
@@ -45,7 +48,13 @@ type Instance struct {
 	Error   *ThrownError `json:"error,omitempty"`
 	Started time.Time    `json:"started"`
 	Ended   time.Time    `json:"ended,omitzero"`
+	// gen identifies this copy of the state: scopes and tokens of another gen are shared with the
+	// committed state and copied before they are changed.
+	gen int64
 }
+
+// gens hands out copy generations, unique across all copies.
+var gens atomic.Int64
 
 // rootScope is the id of the process scope of every instance.
 const rootScope int64 = 1
@@ -129,6 +138,26 @@ type Scope struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 	// ownVars tells whether Vars belongs to this copy; a clone shares the map until its first write.
 	ownVars bool
+	gen     int64
+}
+
+// copyFor copies a shared scope for the state copy gen; its variables are copied on first write.
+func (s *Scope) copyFor(gen int64) *Scope {
+	c := *s
+	c.gen = gen
+	c.ownVars = false
+	if s.Joins != nil {
+		c.Joins = append([]Arrival(nil), s.Joins...)
+	}
+	if s.Comp != nil {
+		c.Comp = append([]*CompRecord(nil), s.Comp...)
+	}
+	if s.MI != nil {
+		mi := *s.MI
+		mi.Output = append([]any(nil), s.MI.Output...)
+		c.MI = &mi
+	}
+	return &c
 }
 
 // mutableVars returns Vars ready for writing, copying a map shared with the committed state first.
@@ -206,6 +235,7 @@ type Token struct {
 	Resume   TokenState `json:"resume,omitempty"`
 	// Leave marks an incident raised while taking the outgoing flows of a completed node.
 	Leave bool `json:"leave,omitempty"`
+	gen   int64
 }
 
 // Timer is a scheduled timer of an instance. Owner is the token (boundary, catch event, event-based
@@ -271,41 +301,15 @@ type Incident struct {
 	Created time.Time    `json:"created"`
 }
 
-// clone deep-copies the instance structure; variable maps are copied on their first write, and
-// variable values are shared because the engine treats them as immutable (it replaces, never
-// mutates, a value).
+// clone copies the instance for a step: scopes and tokens are copied when the step first touches
+// them, variable maps on their first write, and variable values are shared because the engine
+// treats them as immutable (it replaces, never mutates, a value).
 func (in *Instance) clone() *Instance {
 	c := *in
-	// One backing array per kind instead of one allocation per scope or token.
-	c.Scopes = make([]*Scope, len(in.Scopes))
-	scopes := make([]Scope, len(in.Scopes))
-	for i, s := range in.Scopes {
-		scopes[i] = *s
-		cs := &scopes[i]
-		cs.ownVars = false // copied on first write
-		if s.Joins != nil {
-			cs.Joins = append([]Arrival(nil), s.Joins...)
-		}
-		if s.Comp != nil {
-			cs.Comp = append([]*CompRecord(nil), s.Comp...)
-		}
-		if s.MI != nil {
-			mi := *s.MI
-			mi.Output = append([]any(nil), s.MI.Output...)
-			cs.MI = &mi
-		}
-		c.Scopes[i] = cs
-	}
-	c.Tokens = make([]*Token, len(in.Tokens))
-	tokens := make([]Token, len(in.Tokens))
-	for i, t := range in.Tokens {
-		tokens[i] = *t
-		ct := &tokens[i]
-		if t.CompQueue != nil {
-			ct.CompQueue = append([]*CompRecord(nil), t.CompQueue...)
-		}
-		c.Tokens[i] = ct
-	}
+	// Scopes and tokens are shared until a step changes them (run.scope, run.token copy on write).
+	c.gen = gens.Add(1)
+	c.Scopes = slices.Clone(in.Scopes)
+	c.Tokens = slices.Clone(in.Tokens)
 	if in.Timers != nil {
 		c.Timers = make(map[string]*Timer, len(in.Timers))
 		for k, t := range in.Timers {

@@ -90,7 +90,7 @@ func (r *run) completeScope(s *Scope) {
 	case ScopeProcess:
 		r.completeInstance()
 	case ScopeSubProcess:
-		tok := r.in.Token(s.Token)
+		tok := r.token(s.Token)
 		children := s.Comp
 		var inner map[string]any
 		if n := r.p.nodes[s.Element]; len(children) > 0 || n.inner.compSub != nil {
@@ -101,7 +101,7 @@ func (r *run) completeScope(s *Scope) {
 			r.completeSubProcessToken(tok, children, inner)
 		}
 	case ScopeEventSub:
-		parent := r.in.Scope(s.Parent)
+		parent := r.scope(s.Parent)
 		if parent != nil {
 			parent.Comp = append(parent.Comp, s.Comp...)
 		}
@@ -110,14 +110,14 @@ func (r *run) completeScope(s *Scope) {
 	case ScopeMIInner:
 		r.innerDone(s)
 	case ScopeMIBody:
-		tok := r.in.Token(s.Token)
+		tok := r.token(s.Token)
 		r.miBodyDone(s)
 		r.dropScope(s)
 		if tok != nil {
 			r.finishActivity(tok, nil, nil)
 		}
 	case ScopeCompensation:
-		tok := r.in.Token(s.Token)
+		tok := r.token(s.Token)
 		r.dropScope(s)
 		if tok != nil {
 			r.finishActivity(tok, nil, nil)
@@ -153,7 +153,7 @@ func (r *run) completeInstance() {
 			r.t.fatal = err
 			return
 		}
-		parent.push(work{kind: wCallDone, owner: p.Token, vars: maps.Clone(r.in.Scope(rootScope).Vars)})
+		parent.push(work{kind: wCallDone, owner: p.Token, vars: maps.Clone(r.scope(rootScope).Vars)})
 	}
 }
 
@@ -190,7 +190,7 @@ func (r *run) terminateScope(s *Scope) {
 // terminateToken ends an activity instance or waiting token, with its child scope or called instance.
 func (r *run) terminateToken(tok *Token) {
 	if tok.Child != 0 {
-		if c := r.in.Scope(tok.Child); c != nil {
+		if c := r.scope(tok.Child); c != nil {
 			r.terminateScope(c)
 		}
 	}
@@ -210,7 +210,7 @@ func (r *run) terminateToken(tok *Token) {
 
 // cancel ends the whole instance with a final status.
 func (r *run) cancel(status Status, ev EventType) {
-	root := r.in.Scope(rootScope)
+	root := r.scope(rootScope)
 	r.terminateInside(root)
 	r.unsubscribe(rootScope, true)
 	r.in.Status = status
@@ -242,7 +242,7 @@ func (r *run) callActivity(tok *Token, n *node) {
 
 // calledDone continues a call activity whose called instance completed.
 func (r *run) calledDone(tokID int64, vars map[string]any) {
-	tok := r.in.Token(tokID)
+	tok := r.token(tokID)
 	if tok == nil || tok.State != TokenCall {
 		return
 	}

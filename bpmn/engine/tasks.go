@@ -189,7 +189,7 @@ func (r *run) finishActivity(tok *Token, children []*CompRecord, inner map[strin
 			}
 			vars = pickVars(r.vars(scope), inputs)
 		}
-		s := r.in.Scope(scope)
+		s := r.scope(scope)
 		s.Comp = append(s.Comp, &CompRecord{Element: n.id, Children: children, Vars: vars})
 	}
 	r.dropToken(tok)
@@ -199,7 +199,7 @@ func (r *run) finishActivity(tok *Token, children []*CompRecord, inner map[strin
 		r.push(work{kind: wCompDone, owner: compFor})
 		return
 	}
-	if s := r.in.Scope(scope); s.Kind == ScopeMIInner {
+	if s := r.scope(scope); s.Kind == ScopeMIInner {
 		r.touch(scope) // the inner instance is done; the body counts it when the scope completes
 		return
 	}

@@ -42,7 +42,7 @@ func (r *run) matchBoundary(host *Token, trig trigger, code string) *node {
 	if host == nil {
 		return nil
 	}
-	if s := r.in.Scope(host.Scope); s != nil && s.Kind == ScopeMIInner {
+	if s := r.scope(host.Scope); s != nil && s.Kind == ScopeMIInner {
 		return nil // the activity's boundaries belong to its multi-instance body
 	}
 	n := r.p.nodes[host.Element]
@@ -88,12 +88,12 @@ func (r *run) findHandler(scope int64, from *Token, trig trigger, code string) (
 	if b := r.matchBoundary(from, trig, code); b != nil {
 		return handler{boundary: b, host: from}, true
 	}
-	for s := r.in.Scope(scope); s != nil; s = r.in.Scope(s.Parent) {
+	for s := r.scope(scope); s != nil; s = r.scope(s.Parent) {
 		if es := r.matchEventSub(s, trig, code); es != nil {
 			return handler{eventSub: es, scope: s}, true
 		}
 		if s.Token != 0 {
-			owner := r.in.Token(s.Token)
+			owner := r.token(s.Token)
 			if b := r.matchBoundary(owner, trig, code); b != nil {
 				return handler{boundary: b, host: owner}, true
 			}
@@ -126,7 +126,7 @@ func (r *run) throwError(scope int64, from *Token, thrower *node, e ThrownError,
 			r.t.fatal = err
 			return
 		}
-		if tok := parent.in.Token(p.Token); tok != nil {
+		if tok := parent.token(p.Token); tok != nil {
 			tok.Called = ""
 			parent.throwError(tok.Scope, tok, parent.p.nodes[tok.Element], e, vars)
 		}
@@ -161,7 +161,7 @@ func (r *run) throwEscalation(scope int64, thrower *node, code string) bool {
 			r.t.fatal = err
 			return true
 		}
-		tok := parent.in.Token(p.Token)
+		tok := parent.token(p.Token)
 		if tok == nil {
 			return true
 		}

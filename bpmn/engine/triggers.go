@@ -45,7 +45,7 @@ func (e *Engine) FireTimers(ctx context.Context, now time.Time) (int, error) {
 					r.t.m.TimersDeleted = append(r.t.m.TimersDeleted, cur)
 				}
 				if cur.Retry {
-					if tok := r.in.Token(cur.Owner); tok != nil && tok.State == TokenJob && tok.Job == "" {
+					if tok := r.token(cur.Owner); tok != nil && tok.State == TokenJob && tok.Job == "" {
 						r.retryJob(tok)
 					}
 					return nil

@@ -133,6 +133,7 @@ func (t *tx) load(id string) (*run, error) {
 		return nil, fmt.Errorf("instance %q: %w", id, err)
 	}
 	r := t.newRun().init(t, in.clone(), p, in.Version)
+	r.in.Model = p.fingerprint
 	t.order = append(t.order, r)
 	return r, nil
 }
@@ -147,6 +148,7 @@ func (t *tx) newRun() *run {
 
 // create registers a new instance in the step.
 func (t *tx) create(in *Instance, p *program) *run {
+	in.Model = p.fingerprint
 	r := t.newRun().init(t, in, p, 0)
 	t.order = append(t.order, r)
 	return r

@@ -68,7 +68,7 @@ func Parse(t testing.TB, data []byte) *bpmn.Definitions {
 func (h *Harness) Restart(store *memstore.Store) {
 	h.T.Helper()
 	h.Store = store
-	e, err := engine.New(engine.Config{Store: store, Dispatcher: h.Rec, Clock: h.Clock})
+	e, err := engine.New(engine.Config{Store: newGuard(h.T, store), Dispatcher: h.Rec, Clock: h.Clock})
 	require.NoError(h.T, err)
 	for _, d := range h.defs {
 		_, err := e.Deploy(d)
