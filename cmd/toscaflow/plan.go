@@ -22,9 +22,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: toscaflow plan [--inputs FILE] [-i name=value]... [--mirror URL=DIR]... [-o FILE] [--undeploy] TEMPLATE")
+		fmt.Fprintln(stderr, "Usage: toscaflow plan [--inputs FILE] [-i name=value]... [--mirror URL=DIR]... [-o FILE] [--undeploy | --from OLD] TEMPLATE")
 		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Writes the BPMN 2.0 deployment plan (or with --undeploy the undeploy plan) of TEMPLATE, with its diagram.")
+		fmt.Fprintln(stderr, "Writes the BPMN 2.0 deployment plan of TEMPLATE with its diagram; with --undeploy its undeploy plan; with")
+		fmt.Fprintln(stderr, "--from the update plan from the deployed template OLD (read with the same inputs) to TEMPLATE.")
 		fmt.Fprintln(stderr, "Exit status: 0 plan written, 1 the template is invalid or cannot be planned, 2 usage or I/O error.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
@@ -35,6 +36,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&mirrors, "mirror", "serve imports under `URL=DIR` from a local directory; repeatable")
 	out := fs.String("o", "", "write the plan to `FILE` instead of standard output")
 	undeploy := fs.Bool("undeploy", false, "write the undeploy plan (dependents first)")
+	from := fs.String("from", "", "write the update plan from the template `OLD` to TEMPLATE")
 	checkPeriod := fs.Duration("check-period", tosca2bpmn.DefaultCheckPeriod, "pause between two status checks of a unit being created")
 	timeout := fs.Duration("timeout", tosca2bpmn.DefaultTimeout, "how long a unit may take to be created")
 	retries := fs.Int("retries", tosca2bpmn.DefaultRetries, "how many times a failed creation is retried (0: none)")
@@ -56,6 +58,10 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	file := files[0]
+	if *undeploy && *from != "" {
+		fmt.Fprintln(stderr, "toscaflow plan: --undeploy and --from exclude each other")
+		return exitUsage
+	}
 	values, err := readInputs(*inputsFile, inputs)
 	if err != nil {
 		fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
@@ -71,9 +77,14 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
 		return exitUsage
 	}
-	if err := readable(file); err != nil {
-		fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
-		return exitUsage
+	for _, f := range []string{file, *from} {
+		if f == "" {
+			continue
+		}
+		if err := readable(f); err != nil {
+			fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
+			return exitUsage
+		}
 	}
 	opts := tosca2bpmn.Options{CheckPeriod: *checkPeriod, Timeout: *timeout, Retries: *retries}
 	if *retries == 0 {
@@ -83,21 +94,32 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
 		return exitUsage
 	}
-	st, ps := tosca.Parse(ctx, file, tosca.Options{Resolver: res, Inputs: values})
+	parse := func(f string) (*tosca.ServiceTemplate, bool) {
+		st, ps := tosca.Parse(ctx, f, tosca.Options{Resolver: res, Inputs: values})
+		for _, p := range ps {
+			fmt.Fprintln(stderr, p.String())
+		}
+		return st, !ps.HasErrors()
+	}
+	st, ok := parse(file)
+	var old *tosca.ServiceTemplate
+	if ok && *from != "" {
+		old, ok = parse(*from)
+	}
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "toscaflow plan: %v\n", ctx.Err())
 		return exitUsage
 	}
-	for _, p := range ps {
-		fmt.Fprintln(stderr, p.String())
-	}
-	if ps.HasErrors() {
+	if !ok {
 		return exitInvalid
 	}
 	var defs *bpmn.Definitions
-	if *undeploy {
+	switch {
+	case *undeploy:
 		defs, err = tosca2bpmn.TranslateUndeploy(st, opts)
-	} else {
+	case old != nil:
+		defs, err = tosca2bpmn.TranslateUpdate(old, st, opts)
+	default:
 		defs, err = tosca2bpmn.Translate(st, opts)
 	}
 	if err != nil {

@@ -36,6 +36,8 @@ func TestPlan(t *testing.T) {
 		{name: "flags after the template, plan to a file", args: []string{valid, "-i", "cpus=4", "-o", outFile}, process: "deploy", file: outFile},
 		{name: "inputs from a file", args: []string{"--inputs", writeFile(t, dir, "in.yaml", "cpus: 2\n"), valid}, process: "deploy"},
 		{name: "imports through a mirror", args: []string{"--mirror", "https://types.example.com/v1/=" + mirror, root}, process: "deploy"},
+		{name: "update plan", args: []string{"--from", valid, "-i", "cpus=4", root, "--mirror", "https://types.example.com/v1/=" + mirror}, process: "update"},
+		{name: "undeploy and update at once", args: []string{"--undeploy", "--from", valid, valid}, code: exitUsage, stderr: "exclude"},
 		{name: "missing required input", args: []string{valid}, code: exitInvalid, stderr: "cpus"},
 		{name: "invalid template", args: []string{invalid}, code: exitInvalid, stderr: "num_cpus"},
 		{name: "no template", args: nil, code: exitUsage, stderr: "exactly one template"},
