@@ -31,7 +31,7 @@ func (c *Channel) Publish(topic string, msgs ...*message.Message) error {
 
 // Subscriber returns a draining subscriber on the shared GoChannel.
 func (c *Channel) Subscriber(o SubscriberOptions) (message.Subscriber, error) {
-	return newDrainSubscriber(channelView{c.ch}, false, o, nil), nil
+	return newDrainSubscriber(channelView{c.ch}, false, o, drainHooks{}), nil
 }
 
 // Close closes the GoChannel.

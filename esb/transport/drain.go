@@ -22,9 +22,7 @@ type drainSubscriber struct {
 	closeInner   bool // false when the inner subscriber is shared (the GoChannel) and closed by the transport
 	sem          chan struct{}
 	closeTimeout time.Duration
-	// touch, when set, is called for every message handed out; the returned func is called once it is acked or
-	// nacked (NATS uses it to keep extending the ack deadline of a message still being handled).
-	touch func(*message.Message) (stop func())
+	hooks        drainHooks
 
 	mu       sync.Mutex
 	cancels  []context.CancelFunc // of the inner subscriptions
@@ -34,28 +32,39 @@ type drainSubscriber struct {
 	pumps    sync.WaitGroup
 }
 
-func newDrainSubscriber(inner message.Subscriber, closeInner bool, o SubscriberOptions,
-	touch func(*message.Message) func()) *drainSubscriber {
-	limit := max(o.Concurrency, 1)
+// drainHooks adapt the wrapper to a back-end.
+type drainHooks struct {
+	// touch, when set, is called for every message handed out; the returned func is called once it is acked or
+	// nacked (NATS uses it to keep extending the ack deadline of a message still being handled).
+	touch func(*message.Message) (stop func())
+	// stopDelivery, when set, is called first on Close: the back-end stops delivering new messages and the
+	// returned channel closes once it has no delivery in progress (NATS drains its connection: watermill-nats
+	// closes its output channel while deliveries may still be sending on it, unless none is left).
+	stopDelivery func() <-chan struct{}
+	// nackOnClose: messages that arrive while closing are nacked (handed back to the group at once) rather than
+	// left unread. Not for the GoChannel, which re-sends a nacked message to the same subscriber straight away.
+	nackOnClose bool
+}
+
+func newDrainSubscriber(inner message.Subscriber, closeInner bool, o SubscriberOptions, hooks drainHooks) *drainSubscriber {
 	return &drainSubscriber{
-		inner: inner, closeInner: closeInner, sem: make(chan struct{}, limit), closeTimeout: o.CloseTimeout,
-		touch: touch, closing: make(chan struct{}),
+		inner: inner, closeInner: closeInner, sem: make(chan struct{}, max(o.Concurrency, 1)),
+		closeTimeout: o.CloseTimeout, hooks: hooks, closing: make(chan struct{}),
 	}
 }
 
 // Subscribe subscribes the inner subscriber and relays its messages.
 func (d *drainSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
-	d.mu.Lock()
-	closed := d.closed
-	d.mu.Unlock()
-	if closed {
-		return nil, fmt.Errorf("subscribe %q: subscriber closed", topic)
-	}
 	// The router cancels ctx as soon as it starts closing, and the inner subscriber would then drop the acks of
 	// the messages still being handled (their contexts derive from it too). The inner subscription gets a context
 	// that Close cancels once they are done; ctx only stops the relay.
 	innerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		cancel()
+		return nil, fmt.Errorf("subscribe %q: subscriber closed", topic)
+	}
 	d.cancels = append(d.cancels, cancel)
 	d.mu.Unlock()
 	in, err := d.inner.Subscribe(innerCtx, topic)
@@ -71,7 +80,16 @@ func (d *drainSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *
 
 func (d *drainSubscriber) pump(ctx context.Context, in <-chan *message.Message, out chan<- *message.Message) {
 	defer d.pumps.Done()
-	defer close(out)
+	d.relay(ctx, in, out)
+	close(out)
+	if d.hooks.nackOnClose {
+		for m := range in { // until Close ends the inner subscription
+			m.Nack()
+		}
+	}
+}
+
+func (d *drainSubscriber) relay(ctx context.Context, in <-chan *message.Message, out chan<- *message.Message) {
 	for {
 		// Take a slot first, so that no message is held (and its ack deadline spent) while all slots are busy.
 		select {
@@ -102,6 +120,9 @@ func (d *drainSubscriber) pump(ctx context.Context, in <-chan *message.Message, 
 		case <-d.closing:
 			m.Nack() // not handed out: give it back (the tracker releases the slot)
 			return
+		case <-ctx.Done():
+			m.Nack()
+			return
 		}
 	}
 }
@@ -115,8 +136,8 @@ func (d *drainSubscriber) track(m *message.Message) bool {
 	}
 	d.inflight.Add(1)
 	stop := func() {}
-	if d.touch != nil {
-		stop = d.touch(m)
+	if d.hooks.touch != nil {
+		stop = d.hooks.touch(m)
 	}
 	go func() {
 		select {
@@ -141,15 +162,26 @@ func (d *drainSubscriber) Close() error {
 	close(d.closing)
 	d.mu.Unlock()
 
+	timer := time.NewTimer(d.closeTimeout)
+	defer timer.Stop()
+	var stopped <-chan struct{}
+	if d.hooks.stopDelivery != nil {
+		stopped = d.hooks.stopDelivery()
+	}
 	var errs []error
 	done := make(chan struct{})
 	go func() { d.inflight.Wait(); close(done) }()
-	timer := time.NewTimer(d.closeTimeout)
-	defer timer.Stop()
 	select {
 	case <-done:
 	case <-timer.C:
 		errs = append(errs, ErrCloseTimeout)
+	}
+	if stopped != nil && len(errs) == 0 {
+		select {
+		case <-stopped:
+		case <-timer.C:
+			errs = append(errs, ErrCloseTimeout)
+		}
 	}
 	d.mu.Lock()
 	for _, cancel := range d.cancels {

@@ -89,8 +89,8 @@ func NewNATS(cfg NATSConfig, logger watermill.LoggerAdapter) (*NATS, error) {
 	return n, nil
 }
 
-func (c NATSConfig) connect() (*nats.Conn, error) {
-	conn, err := nats.Connect(c.URL, nats.Name(c.Name), nats.MaxReconnects(-1))
+func (c NATSConfig) connect(opts ...nats.Option) (*nats.Conn, error) {
+	conn, err := nats.Connect(c.URL, append([]nats.Option{nats.Name(c.Name), nats.MaxReconnects(-1)}, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", c.URL, err)
 	}
@@ -163,7 +163,8 @@ func (n *NATS) Publish(topic string, msgs ...*message.Message) error {
 
 // Subscriber returns a draining subscriber with its own connection and o.Concurrency queue subscriptions.
 func (n *NATS) Subscriber(o SubscriberOptions) (message.Subscriber, error) {
-	conn, err := n.cfg.connect()
+	drained := make(chan struct{})
+	conn, err := n.cfg.connect(nats.DrainTimeout(o.CloseTimeout), nats.ClosedHandler(func(*nats.Conn) { close(drained) }))
 	if err != nil {
 		return nil, err
 	}
@@ -181,13 +182,26 @@ func (n *NATS) Subscriber(o SubscriberOptions) (message.Subscriber, error) {
 			SubscribeOptions:  []nats.SubOpt{nats.ManualAck()},
 			DurablePrefix:     o.Group,
 			DurableCalculator: ConsumerName,
+			// Acks are plain publishes, which a draining connection still sends (see stopDelivery).
+			AckAsync: true,
 		},
 	}, n.logger)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("nats subscriber: %w", err)
 	}
-	return newDrainSubscriber(natsSubscriber{n: n, sub: sub, group: o.Group}, true, o, n.touch), nil
+	return newDrainSubscriber(natsSubscriber{n: n, sub: sub, group: o.Group}, true, o, drainHooks{
+		touch: n.touch,
+		stopDelivery: func() <-chan struct{} {
+			// Drain stops deliveries, lets those in progress finish (their acks included) and then closes.
+			if err := conn.Drain(); err != nil {
+				n.logger.Error("drain nats subscriber connection", err, nil)
+				conn.Close()
+			}
+			return drained
+		},
+		nackOnClose: true,
+	}), nil
 }
 
 // touch keeps m's ack deadline moving while it is handled.
@@ -237,7 +251,13 @@ func (s natsSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *me
 	return s.sub.Subscribe(ctx, topic)
 }
 
-func (s natsSubscriber) Close() error { return s.sub.Close() }
+func (s natsSubscriber) Close() error {
+	// Its connection is closed already (drained by stopDelivery); that is not a failure.
+	if err := s.sub.Close(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
+		return err
+	}
+	return nil
+}
 
 // rawTracker unmarshals like Watermill and remembers the NATS message behind each Watermill message.
 type rawTracker struct{ n *NATS }
