@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // run executes one instance inside a step. Tokens exist only for wait states; a token passing
@@ -284,10 +285,22 @@ func setLocal(s *Scope, name string, v any) {
 }
 
 // jobID makes the command id of a token's job: unique and stable for this activation.
-func (r *run) jobID() string { return r.in.ID + "/" + strconv.FormatInt(r.nextID(), 10) }
+// The id names the token ("<instance>/<token>-<n>") so that a reply finds it without a search.
+func (r *run) jobID(tok *Token) string {
+	return r.in.ID + "/" + strconv.FormatInt(tok.ID, 10) + "-" + strconv.FormatInt(r.nextID(), 10)
+}
 
 // tokenByJob finds the token waiting for a job.
 func (r *run) tokenByJob(job string) *Token {
+	rest := job[strings.LastIndexByte(job, '/')+1:]
+	if i := strings.IndexByte(rest, '-'); i > 0 {
+		if id, err := strconv.ParseInt(rest[:i], 10, 64); err == nil {
+			if tok := r.in.Token(id); tok != nil && tok.Job == job {
+				return r.token(id)
+			}
+			return nil
+		}
+	}
 	for _, tok := range r.in.Tokens {
 		if tok.Job == job {
 			return r.token(tok.ID)

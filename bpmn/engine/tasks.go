@@ -104,7 +104,7 @@ func commandKind(k taskKind) CommandKind {
 // job makes the token wait for a job and queues its command.
 func (r *run) job(tok *Token, n *node, kind CommandKind) {
 	tok.State = TokenJob
-	tok.Job = r.jobID()
+	tok.Job = r.jobID(tok)
 	if n.isActivity() && tok.Resume == 0 {
 		if err := r.registerBoundaries(tok, n); err != nil {
 			r.incident(tok.Scope, n, tok, IncidentExpression, "", err)
