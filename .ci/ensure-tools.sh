@@ -18,3 +18,11 @@ if ((${#need_apt[@]})); then
     echo "ensure-tools: missing ${need_apt[*]} (install them with apt-get as root)" >&2
   fi
 fi
+
+# bpmn-check's npm packages (bpmn-js, bpmn-moddle, bpmnlint, pinned by the shared lock file) are installed once
+# into a cache outside the repository, here in the set-up step, so that the tests themselves reach no registry.
+# bpmncheck.Installed does the install (keyed by the lock file's hash, under a lock); its reuse test drives it.
+shared="${TOSCAFLOW_SHARED:-$(cd "$(dirname "$0")/.." && pwd)/../shared}"
+if [ -d "$shared/tools/bpmn-check" ] && command -v npm >/dev/null 2>&1; then
+  TOSCAFLOW_SHARED="$shared" go test -count=1 -run '^TestInstalledIsReused$' ./bpmn/bpmncheck >/dev/null
+fi
