@@ -25,7 +25,10 @@ type Store interface {
 	Load(ctx context.Context, id string) (*Instance, error)
 	// Commit applies m atomically, or fails with an error wrapping ErrConflict when an instance's
 	// version is not m's expected one (or, for a new instance, when the id exists) or a consumed
-	// message is gone. The store may keep the instances, timers, subscriptions and messages m points
+	// message is gone. It also fails with ErrConflict when it would leave a live buffered message
+	// and a message subscription that match (same name and key) side by side: a subscription opened
+	// while a matching message is buffered, or a message buffered while a matching subscription
+	// exists (the engine then looks again, so the two meet). The store may keep the instances, timers, subscriptions and messages m points
 	// to (the engine never changes them afterwards) but not m's slices: the engine reuses them.
 	Commit(ctx context.Context, m *Mutation) error
 	// DueTimers returns up to limit timers due at or before now, earliest first.
@@ -56,6 +59,8 @@ type Mutation struct {
 	SubsDeleted      []*Subscription
 	MessagesBuffered []*BufferedMessage
 	MessagesConsumed []*BufferedMessage
+	// Now is the time of the step (for the expiry of buffered messages).
+	Now time.Time
 }
 
 // BufferedMessage is a published message kept until a subscription takes it or it expires.

@@ -88,6 +88,17 @@ type Correlation struct {
 // when there is none, it starts an instance of a process with a message start event of that name;
 // when there is none either, it buffers the message for TTL (ErrNotCorrelated when TTL is zero).
 func (e *Engine) CorrelateMessage(ctx context.Context, msg Message) (Correlation, error) {
+	for attempt := 0; ; attempt++ {
+		c, err := e.correlate(ctx, msg)
+		// Buffering conflicts when a matching subscription appeared meanwhile: look again.
+		if errors.Is(err, ErrConflict) && attempt < e.maxRetries {
+			continue
+		}
+		return c, err
+	}
+}
+
+func (e *Engine) correlate(ctx context.Context, msg Message) (Correlation, error) {
 	subs, err := e.store.Subscriptions(ctx, SubMessage, msg.Name, msg.CorrelationKey)
 	if err != nil {
 		return Correlation{}, fmt.Errorf("correlate %q: %w", msg.Name, err)
@@ -125,12 +136,10 @@ func (e *Engine) CorrelateMessage(ctx context.Context, msg Message) (Correlation
 	if msg.TTL <= 0 {
 		return Correlation{}, fmt.Errorf("correlate %q (key %q): %w", msg.Name, msg.CorrelationKey, ErrNotCorrelated)
 	}
-	err = e.step(ctx, func(t *tx) error {
-		t.m.MessagesBuffered = append(t.m.MessagesBuffered, &BufferedMessage{
-			ID: e.newID() + "/m" + strconv.FormatInt(t.now.UnixNano(), 36), Name: msg.Name,
-			Key: msg.CorrelationKey, Variables: msg.Variables, Expires: t.now.Add(msg.TTL)})
-		return nil
-	})
+	now := e.clock.Now()
+	err = e.store.Commit(ctx, &Mutation{Now: now, MessagesBuffered: []*BufferedMessage{{
+		ID: e.newID() + "/m" + strconv.FormatInt(now.UnixNano(), 36), Name: msg.Name,
+		Key: msg.CorrelationKey, Variables: msg.Variables, Expires: now.Add(msg.TTL)}}})
 	if err != nil {
 		return Correlation{}, fmt.Errorf("buffer message %q: %w", msg.Name, err)
 	}

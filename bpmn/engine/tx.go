@@ -174,6 +174,7 @@ func (t *tx) drain() error {
 // mutation assembles what the step writes; instances are written only when they changed.
 func (t *tx) mutation() *Mutation {
 	m := &t.m
+	m.Now = t.now
 	if t.evbuf != nil {
 		m.Events = *t.evbuf // the store copies what it keeps
 	}

@@ -96,6 +96,15 @@ func (s *Store) Commit(_ context.Context, m *engine.Mutation) error {
 			return fmt.Errorf("consume message %q: %w", c.ID, engine.ErrConflict)
 		}
 	}
+	if err := s.checkRendezvous(m); err != nil {
+		return err
+	}
+	s.apply(m)
+	return nil
+}
+
+// apply writes a checked mutation.
+func (s *Store) apply(m *engine.Mutation) {
 	for _, w := range m.Instances {
 		s.instances[w.Instance.ID] = w.Instance
 	}
@@ -148,6 +157,30 @@ func (s *Store) Commit(_ context.Context, m *engine.Mutation) error {
 		id := m.Events[i].Instance
 		s.journal[id] = append(s.journal[id], s.keep(m.Events[i:j]))
 		i = j
+	}
+}
+
+// checkRendezvous refuses a commit that would leave a live buffered message and a matching message
+// subscription side by side (see engine.Store.Commit).
+func (s *Store) checkRendezvous(m *engine.Mutation) error {
+	for _, sub := range m.SubsSet {
+		if sub.Kind != engine.SubMessage {
+			continue
+		}
+		for _, b := range s.messages[subKey{engine.SubMessage, sub.Name, sub.Key}] {
+			consumed := slices.ContainsFunc(m.MessagesConsumed, func(c *engine.BufferedMessage) bool { return c.ID == b.ID })
+			if b.Expires.After(m.Now) && !consumed {
+				return fmt.Errorf("subscribe to %q: message %q is buffered: %w", sub.Name, b.ID, engine.ErrConflict)
+			}
+		}
+	}
+	for _, b := range m.MessagesBuffered {
+		for id := range s.subs[msgKey(b)] {
+			deleted := slices.ContainsFunc(m.SubsDeleted, func(d *engine.Subscription) bool { return d.ID == id })
+			if !deleted {
+				return fmt.Errorf("buffer message %q: subscription %q waits for it: %w", b.Name, id, engine.ErrConflict)
+			}
+		}
 	}
 	return nil
 }
@@ -338,9 +371,7 @@ func Restore(data []byte) (*Store, error) {
 			m.SubsSet = append(m.SubsSet, sub)
 		}
 	}
-	if err := s.Commit(context.Background(), m); err != nil {
-		return nil, fmt.Errorf("restore store: %w", err)
-	}
+	s.apply(m) // a snapshot is consistent: no checks
 	for id, evs := range snap.Journal {
 		s.journal[id] = [][]event{s.keep(evs)}
 	}

@@ -95,11 +95,11 @@ func TestSubscriptionsAndMessages(t *testing.T) {
 	got, _ = s.Subscriptions(ctx, engine.SubMessage, "m", "k")
 	assert.Equal(t, []*engine.Subscription{b}, got)
 
-	msg := &engine.BufferedMessage{ID: "m1", Name: "m", Key: "k", Expires: t0.Add(time.Minute)}
+	msg := &engine.BufferedMessage{ID: "m1", Name: "m", Key: "k2", Expires: t0.Add(time.Minute)}
 	require.NoError(t, s.Commit(ctx, &engine.Mutation{MessagesBuffered: []*engine.BufferedMessage{msg}}))
-	live, _ := s.Messages(ctx, "m", "k", t0)
+	live, _ := s.Messages(ctx, "m", "k2", t0)
 	assert.Len(t, live, 1)
-	live, _ = s.Messages(ctx, "m", "k", t0.Add(time.Hour))
+	live, _ = s.Messages(ctx, "m", "k2", t0.Add(time.Hour))
 	assert.Empty(t, live, "expired")
 	require.NoError(t, s.Commit(ctx, &engine.Mutation{MessagesConsumed: []*engine.BufferedMessage{msg}}))
 	err := s.Commit(ctx, &engine.Mutation{MessagesConsumed: []*engine.BufferedMessage{msg}})
@@ -127,4 +127,39 @@ func TestSnapshotRestore(t *testing.T) {
 	got, err := r.Load(ctx, "a")
 	require.NoError(t, err)
 	assert.Equal(t, in.Timers["t"].Due.UTC(), got.Timers["t"].Due.UTC())
+}
+
+func TestMessagesAndSubscriptionsMeet(t *testing.T) {
+	ctx := context.Background()
+	sub := &engine.Subscription{ID: "s1", Instance: "i1", Kind: engine.SubMessage, Name: "m", Key: "k"}
+	msg := &engine.BufferedMessage{ID: "m1", Name: "m", Key: "k", Expires: t0.Add(time.Minute)}
+	tests := []struct {
+		name    string
+		first   *engine.Mutation
+		then    *engine.Mutation
+		wantErr bool
+	}{
+		{"buffer while a subscription waits", &engine.Mutation{SubsSet: []*engine.Subscription{sub}},
+			&engine.Mutation{Now: t0, MessagesBuffered: []*engine.BufferedMessage{msg}}, true},
+		{"subscribe while a message is buffered", &engine.Mutation{Now: t0, MessagesBuffered: []*engine.BufferedMessage{msg}},
+			&engine.Mutation{Now: t0, SubsSet: []*engine.Subscription{sub}}, true},
+		{"subscribe after the message expired", &engine.Mutation{Now: t0, MessagesBuffered: []*engine.BufferedMessage{msg}},
+			&engine.Mutation{Now: t0.Add(time.Hour), SubsSet: []*engine.Subscription{sub}}, false},
+		{"subscribe consuming the message", &engine.Mutation{Now: t0, MessagesBuffered: []*engine.BufferedMessage{msg}},
+			&engine.Mutation{Now: t0, MessagesConsumed: []*engine.BufferedMessage{msg}, SubsSet: []*engine.Subscription{sub}}, false},
+		{"buffer another key", &engine.Mutation{SubsSet: []*engine.Subscription{sub}},
+			&engine.Mutation{Now: t0, MessagesBuffered: []*engine.BufferedMessage{{ID: "m2", Name: "m", Key: "other", Expires: t0.Add(time.Minute)}}}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := memstore.New()
+			require.NoError(t, s.Commit(ctx, tc.first))
+			err := s.Commit(ctx, tc.then)
+			if tc.wantErr {
+				assert.ErrorIs(t, err, engine.ErrConflict)
+			} else {
+				assert.NoError(t, err)
+			}
+		})
+	}
 }
