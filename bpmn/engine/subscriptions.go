@@ -19,7 +19,10 @@ import (
 //     cycles are not supported (an incident). Due timers fire through FireTimers(now).
 //   - Message: a subscription by message name and correlation key (the key expression evaluated when
 //     the subscription opens; no key expression means the empty key). A message published before
-//     the subscription exists is buffered with a TTL and taken when the subscription opens.
+//     the subscription exists is buffered with a TTL and taken when the subscription opens. The
+//     store refuses a commit that would leave a live buffered message and a matching subscription
+//     apart (the step, or the correlation, runs again and they meet), so a message that races a
+//     subscription is not stranded.
 //   - Signal: a subscription by name; BroadcastSignal reaches every subscription and every process
 //     with a matching signal start event. Signals are not buffered.
 
