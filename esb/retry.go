@@ -47,7 +47,14 @@ func (r retry) middleware(h message.HandlerFunc) message.HandlerFunc {
 			a.n++
 			out, err := h(msg)
 			msg.SetContext(ctx) // inner middleware may have replaced it
-			if err == nil || !r.shouldRetry(ctx, err) {
+			if err == nil {
+				return out, nil
+			}
+			if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+				// Say why there is no retry: the deadline or the shutdown, whatever the handler returned.
+				return out, fmt.Errorf("%w (%w)", err, cerr)
+			}
+			if !r.shouldRetry(ctx, err) {
 				return out, err
 			}
 			if a.n > r.max {

@@ -1,0 +1,182 @@
+package esb_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/esb"
+	"github.com/toscaflow/toscaflow/esb/esbtest"
+)
+
+// The crash test runs a consumer in a child process (this test binary again) and kills it with SIGKILL.
+const (
+	childURLEnv    = "ESB_TEST_CHILD_NATS_URL"
+	childPrefixEnv = "ESB_TEST_CHILD_PREFIX"
+	crashAckWait   = time.Second
+)
+
+func TestMain(m *testing.M) {
+	if url := os.Getenv(childURLEnv); url != "" {
+		os.Exit(runChild(url, os.Getenv(childPrefixEnv)))
+	}
+	os.Exit(m.Run())
+}
+
+// runChild consumes compute commands, says which it got on stdout, and never finishes them.
+func runChild(url, prefix string) int {
+	b, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "crash", AckWait: crashAckWait}, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := b.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
+		fmt.Printf("received %s\n", cmd.ID)
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	go func() {
+		<-b.Running()
+		fmt.Println("ready")
+	}()
+	if err := b.Run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func runBus(t *testing.T, b *esb.Bus) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	select {
+	case <-b.Running():
+	case err := <-done:
+		t.Fatalf("bus did not start: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// TestNATSConsumerKilledBeforeAck: a consumer process dies (SIGKILL) while handling a command; a consumer of the
+// same group started afterwards gets the command again and answers it.
+func TestNATSConsumerKilledBeforeAck(t *testing.T) {
+	url := esbtest.StartNATS(t)
+	const prefix = "crash"
+	observer, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "observer"}, nil)
+	require.NoError(t, err)
+	replies := make(chan esb.Reply, 4)
+	require.NoError(t, observer.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
+		replies <- r
+		return nil
+	}))
+	runBus(t, observer)
+
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), childURLEnv+"="+url, childPrefixEnv+"="+prefix)
+	child.Stderr = os.Stderr
+	stdout, err := child.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, child.Start())
+	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
+	lines := bufio.NewScanner(stdout)
+	expect := func(want string) {
+		t.Helper()
+		require.True(t, lines.Scan(), "child exited before %q: %v", want, lines.Err())
+		require.Equal(t, want, strings.TrimSpace(lines.Text()))
+	}
+	expect("ready")
+	require.NoError(t, observer.PublishCommand(context.Background(),
+		esb.Command{ID: "survivor", Service: "compute", Operation: "create"}))
+	expect("received survivor")
+	require.NoError(t, child.Process.Kill())
+	_ = child.Wait()
+
+	var mu sync.Mutex
+	runs := 0
+	restarted, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "crash", AckWait: crashAckWait}, nil)
+	require.NoError(t, err)
+	require.NoError(t, restarted.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
+		mu.Lock()
+		runs++
+		mu.Unlock()
+		return json.RawMessage(`"recovered"`), nil
+	}))
+	runBus(t, restarted)
+	select {
+	case r := <-replies:
+		require.Equal(t, "survivor", r.CommandID)
+		require.NoError(t, r.Err())
+		require.JSONEq(t, `"recovered"`, string(r.Outputs))
+	case <-time.After(30 * time.Second):
+		t.Fatal("the command of the killed consumer was not redelivered")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, 1, runs)
+}
+
+// TestNATSLongHandlerKeepsItsMessage: a handler that runs for several ack-wait periods keeps its message (the bus
+// tells the server it is in progress), so the other consumer of the group never gets it.
+func TestNATSLongHandlerKeepsItsMessage(t *testing.T) {
+	url := esbtest.StartNATS(t)
+	const ackWait = 200 * time.Millisecond
+	cfg := esb.Config{URL: url, Prefix: "long", Group: "workers", AckWait: ackWait, Concurrency: 1}
+	var mu sync.Mutex
+	runs := map[string]int{}
+	started := make(chan struct{}, 1)
+	slow := func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
+		mu.Lock()
+		runs[cmd.ID]++
+		mu.Unlock()
+		started <- struct{}{}
+		select { // a connector call lasting five ack-wait periods
+		case <-time.After(5 * ackWait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return json.RawMessage(`"done"`), nil
+	}
+	a, err := esb.New(cfg, nil)
+	require.NoError(t, err)
+	require.NoError(t, a.Handle("compute", slow))
+	replies := make(chan esb.Reply, 4)
+	require.NoError(t, a.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
+		replies <- r
+		return nil
+	}))
+	runBus(t, a)
+	require.NoError(t, a.PublishCommand(context.Background(), esb.Command{ID: "long", Service: "compute", Operation: "create"}))
+	<-started
+	b, err := esb.New(cfg, nil)
+	require.NoError(t, err)
+	require.NoError(t, b.Handle("compute", slow))
+	runBus(t, b)
+
+	select {
+	case r := <-replies:
+		require.Equal(t, "long", r.CommandID)
+		require.NoError(t, r.Err())
+	case <-time.After(30 * time.Second):
+		t.Fatal("no reply")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, 1, runs["long"], "the message was redelivered while its handler was still running")
+}
