@@ -10,9 +10,12 @@ import (
 
 // Jobs come back to the engine as completions or failures, applied idempotently by job id: a job
 // that is no longer awaited (completed before, or its activity was interrupted) is reported with
-// ErrNotFound and changes nothing.
+// ErrNotFound and changes nothing. A technical failure with retries left dispatches the job again
+// under a new id (at once, or after a backoff timer that ends with the task); without retries it
+// raises an incident, and ResolveIncident dispatches it again. A failure with a BPMN error code
+// throws the error at the task (throw.go).
 
-// instanceOfJob extracts the instance id from a job id ("<instance>/<n>").
+// instanceOfJob extracts the instance id from a job id ("<instance>/<token>-<n>").
 func instanceOfJob(job string) (string, error) {
 	i := strings.LastIndexByte(job, '/')
 	if i <= 0 {
