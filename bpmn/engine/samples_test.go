@@ -197,3 +197,31 @@ func assertSubsequence(t *testing.T, got, want []string) {
 		t.Errorf("%v does not contain %v in order (missing from %q)", got, want, want[i])
 	}
 }
+
+// TestSampleToscaDeployAcrossRestarts runs the failure path of the deploy plan with a restart (JSON
+// snapshot, new store, new engine) after every operation: multi-instance bodies, timers,
+// compensation records and incidents all survive.
+func TestSampleToscaDeployAcrossRestarts(t *testing.T) {
+	h := enginetest.New(t, sample(t, "own-tosca-deploy.bpmn"))
+	id := h.Start("deploy_topology", map[string]any{"nodes": []any{"n1", "n2"}, "slow": false, "retries": 3})
+	restart(t, h)
+	h.Complete(id, "t_net", nil)
+	restart(t, h)
+	require.NoError(t, h.Engine.FailTask(h.Ctx, h.Job(id, "t_create"), engine.Failure{Message: "flaky"}))
+	restart(t, h)
+	in := h.Instance(id)
+	require.Len(t, in.Incidents, 1)
+	for iid := range in.Incidents {
+		require.NoError(t, h.Engine.ResolveIncident(h.Ctx, id, iid))
+	}
+	restart(t, h)
+	require.NoError(t, h.Engine.FailTask(h.Ctx, h.Job(id, "t_create"), engine.Failure{ErrorCode: "NODE_FAILED"}))
+	restart(t, h)
+	assert.Equal(t, 1, h.Advance(10*time.Second))
+	restart(t, h)
+	assert.Equal(t, []string{"i_comp", "t_teardown"}, h.Waiting(id))
+	h.Complete(id, "t_teardown", nil)
+	assertSubsequence(t, h.Completed(id), []string{"e_fail", "b_fail", "t_teardown", "i_comp", "e_failed"})
+	assert.Equal(t, 2, engine.Statistics(h.Journal(id))["t_create"].Canceled+engine.Statistics(h.Journal(id))["t_create"].Completed,
+		"both creates ended: one by the error, one terminated with the subprocess")
+}
