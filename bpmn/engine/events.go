@@ -144,6 +144,14 @@ func (r *run) boundaryFired(host *Token, b *node, vars map[string]any) {
 	r.leave(scope, b)
 }
 
+// entryIncident stops an activity whose boundary events could not be registered: the activity
+// instance is removed and an incident raised, whose resolution enters the activity again.
+func (r *run) entryIncident(tok *Token, n *node, err error) {
+	scope := tok.Scope
+	r.dropToken(tok)
+	r.incident(scope, n, nil, IncidentExpression, "", err)
+}
+
 // registerBoundaries subscribes the timer, message and signal boundary events of an activity instance.
 func (r *run) registerBoundaries(tok *Token, n *node) error {
 	if s := r.scope(tok.Scope); s != nil && s.Kind == ScopeMIInner {

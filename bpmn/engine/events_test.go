@@ -226,3 +226,19 @@ func TestTimerStartEvents(t *testing.T) {
 	_, err := h.Engine.ScheduleStartTimers(h.Ctx, "loan_process")
 	assert.Error(t, err, "cron cycles are not supported")
 }
+
+func TestBoundaryTimerExpressionIncident(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"/><serviceTask id="t"/><boundaryEvent id="late" attachedToRef="t"><timerEventDefinition><timeDuration>${limit}</timeDuration></timerEventDefinition></boundaryEvent><endEvent id="e1"/><endEvent id="e2"/>`+seq("s", "t", "e1")+seq("late", "e2")))
+	id := h.Start("p", nil)
+	in := h.Instance(id)
+	require.Len(t, in.Incidents, 1)
+	assert.Empty(t, h.Rec.Take(), "no job before the boundary is armed")
+	require.NoError(t, h.Engine.SetVariables(h.Ctx, id, map[string]any{"limit": "PT5M"}))
+	for iid := range in.Incidents {
+		require.NoError(t, h.Engine.ResolveIncident(h.Ctx, id, iid))
+	}
+	assert.Len(t, h.Rec.Take(), 1, "the job leaves once the activity is entered again")
+	assert.Equal(t, 1, h.Advance(5*time.Minute), "with its boundary timer")
+	assert.Contains(t, h.Completed(id), "e2")
+	assert.Equal(t, engine.ElementStats{Canceled: 1}, engine.Statistics(h.Journal(id))["t"])
+}

@@ -35,7 +35,7 @@ func (r *run) multiInstance(scope int64, n *node) {
 	r.emit(EventElementActivated, n.id)
 	tok := r.newToken(scope, n, TokenScope)
 	if err := r.registerBoundaries(tok, n); err != nil {
-		r.incident(scope, n, tok, IncidentExpression, "", err)
+		r.entryIncident(tok, n, err)
 		return
 	}
 	body := r.newScope(scope, ScopeMIBody, n.id, tok.ID, map[string]any{})

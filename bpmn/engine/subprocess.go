@@ -26,7 +26,7 @@ import (
 func (r *run) enterSubProcess(tok *Token, n *node) {
 	tok.State = TokenScope
 	if err := r.registerBoundaries(tok, n); err != nil {
-		r.incident(tok.Scope, n, tok, IncidentExpression, "", err)
+		r.entryIncident(tok, n, err)
 		return
 	}
 	child := r.newScope(tok.Scope, ScopeSubProcess, n.id, tok.ID, nil)
@@ -229,7 +229,7 @@ func (r *run) callActivity(tok *Token, n *node) {
 		return
 	}
 	if err := r.registerBoundaries(tok, n); err != nil {
-		r.incident(tok.Scope, n, tok, IncidentExpression, "", err)
+		r.entryIncident(tok, n, err)
 		return
 	}
 	id := fmt.Sprintf("%s.%d", r.in.ID, r.nextID())

@@ -78,7 +78,7 @@ func (r *run) runActivity(scope int64, n *node, tok *Token) {
 	case taskReceive:
 		tok.State = TokenEvent
 		if err := r.registerBoundaries(tok, n); err != nil {
-			r.incident(tok.Scope, n, tok, IncidentExpression, "", err)
+			r.entryIncident(tok, n, err)
 			return
 		}
 		if err := r.subscribe(tok.ID, false, tok.Scope, n); err != nil {
@@ -107,7 +107,7 @@ func (r *run) job(tok *Token, n *node, kind CommandKind) {
 	tok.Job = r.jobID(tok)
 	if n.isActivity() && tok.Resume == 0 {
 		if err := r.registerBoundaries(tok, n); err != nil {
-			r.incident(tok.Scope, n, tok, IncidentExpression, "", err)
+			r.entryIncident(tok, n, err)
 			return
 		}
 	}
