@@ -1,5 +1,7 @@
 // Package enginetest holds test doubles for the BPMN engine: a fake clock that moves only when told,
-// a dispatcher that records commands, and a harness that runs BPMN XML on an in-memory store.
+// a dispatcher that records commands, a harness that runs BPMN XML on an in-memory store (checking
+// that the engine never changes committed state), and TestStore, the conformance suite every
+// engine.Store implementation passes.
 package enginetest
 
 import (
