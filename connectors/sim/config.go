@@ -1,0 +1,164 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/toscaflow/toscaflow/connectors"
+)
+
+// ErrInvalidConfig wraps every problem Config.Validate finds.
+var ErrInvalidConfig = errors.New("invalid sim configuration")
+
+// Config is one simulated provider.
+type Config struct {
+	// Provider names the provider; resources are filed under it. Default "sim".
+	Provider string
+	// Path is the SQLite file of the ledger; empty keeps the ledger in memory (lost when the Cloud closes).
+	Path string
+	// Seed makes latencies, faults and resource ids reproducible.
+	Seed uint64
+	// Clock defaults to the wall clock.
+	Clock Clock
+	// Default is the behaviour of the operations that Operations does not name.
+	Default Behaviour
+	// Operations sets the behaviour of single operations (connectors.OpCreateDeploymentUnit...).
+	Operations map[connectors.Operation]Behaviour
+	// ReadyAfter is how long after its create a resource or deployment unit becomes ready (its status says
+	// ready); zero means at once.
+	ReadyAfter Latency
+}
+
+// Behaviour is the latency and the faults of an operation.
+type Behaviour struct {
+	Latency Latency
+	// Faults are checked in order on every call; the first that hits decides the call's failure.
+	Faults []Fault
+}
+
+// Distribution is the shape of a latency.
+type Distribution string
+
+// Distributions of latencies.
+const (
+	// None waits nothing (the zero Latency).
+	None Distribution = ""
+	// Fixed waits Mean.
+	Fixed Distribution = "fixed"
+	// Uniform waits a duration drawn uniformly from [Min, Max].
+	Uniform Distribution = "uniform"
+	// Normal waits a duration drawn from a normal distribution of Mean and StdDev, at least Min.
+	Normal Distribution = "normal"
+)
+
+// Latency is a distribution of durations.
+type Latency struct {
+	Dist         Distribution
+	Mean, StdDev time.Duration
+	Min, Max     time.Duration
+}
+
+// FaultKind is what an injected fault does to a call.
+type FaultKind string
+
+// Kinds of faults.
+const (
+	// Transient fails the call with a retryable error.
+	Transient FaultKind = "transient"
+	// Permanent fails the call with a permanent error.
+	Permanent FaultKind = "permanent"
+	// Hang blocks the call until its context ends, then fails it with a timeout (or the cancellation).
+	Hang FaultKind = "hang"
+)
+
+// Fault is an injected failure. It hits a call when the call is among the first FirstN calls of its
+// operation that it applies to (counted since the Cloud was opened), or else with Probability.
+type Fault struct {
+	Kind        FaultKind
+	Probability float64
+	FirstN      int
+	// Units, when not empty, limits the fault to the units with these ids.
+	Units []string
+}
+
+// Validate reports every problem of the configuration, joined, wrapping ErrInvalidConfig.
+func (c Config) Validate() error {
+	var errs []error
+	errs = append(errs, c.Default.validate("default")...)
+	for op, b := range c.Operations {
+		errs = append(errs, b.validate(string(op))...)
+	}
+	if err := c.ReadyAfter.validate(); err != nil {
+		errs = append(errs, fmt.Errorf("ready after: %w", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return nil
+}
+
+func (b Behaviour) validate(name string) []error {
+	var errs []error
+	if err := b.Latency.validate(); err != nil {
+		errs = append(errs, fmt.Errorf("%s: latency: %w", name, err))
+	}
+	for i, f := range b.Faults {
+		if err := f.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: fault %d: %w", name, i+1, err))
+		}
+	}
+	return errs
+}
+
+func (l Latency) validate() error {
+	if l.Mean < 0 || l.StdDev < 0 || l.Min < 0 || l.Max < 0 {
+		return errors.New("durations must not be negative")
+	}
+	switch l.Dist {
+	case None, Fixed, Normal:
+		return nil
+	case Uniform:
+		if l.Max < l.Min {
+			return fmt.Errorf("uniform: max %v is below min %v", l.Max, l.Min)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown distribution %q (want fixed, uniform or normal)", l.Dist)
+}
+
+func (f Fault) validate() error {
+	var errs []error
+	switch f.Kind {
+	case Transient, Permanent, Hang:
+	default:
+		errs = append(errs, fmt.Errorf("unknown kind %q (want transient, permanent or hang)", f.Kind))
+	}
+	if f.Probability < 0 || f.Probability > 1 {
+		errs = append(errs, fmt.Errorf("probability %v is not within [0, 1]", f.Probability))
+	}
+	if f.FirstN < 0 {
+		errs = append(errs, fmt.Errorf("first %d calls: must not be negative", f.FirstN))
+	}
+	if f.Probability == 0 && f.FirstN == 0 {
+		errs = append(errs, errors.New("never hits: set a probability or a number of first calls"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) withDefaults() Config {
+	if c.Provider == "" {
+		c.Provider = "sim"
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	return c
+}
+
+func (c Config) behaviour(op connectors.Operation) Behaviour {
+	if b, ok := c.Operations[op]; ok {
+		return b
+	}
+	return c.Default
+}
