@@ -20,8 +20,9 @@
 // BPMN 2.0.2 and, where it is silent, Camunda and Zeebe. Choices worth knowing: an error nothing
 // catches fails the instance when it comes from an error end event, and raises an incident at the
 // task when it comes from FailTask; an escalation nothing catches is ignored; a message nobody
-// waits for is buffered for its TTL; signals are broadcast after the step commits (not durable:
-// a crash between the commit and the broadcast loses them). Deploy rejects what the engine does
+// waits for is buffered for its TTL; a thrown signal reaches its own instance within the step and
+// the other instances after the step commits (that part is not durable: a crash between the commit
+// and the broadcast loses it). Deploy rejects what the engine does
 // not execute (complex gateways, ad-hoc subprocesses, conditional and cancel events, parallel
 // event-based gateways, events with several definitions) with ErrUnsupported.
 package engine

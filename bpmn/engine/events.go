@@ -7,7 +7,8 @@ package engine
 //     Timer starts at process level are armed by ScheduleStartTimers (starttimers.go).
 //   - End: none ends the path; the scope completes when nothing is left inside. Error end throws the
 //     error (see throw.go); escalation end throws the escalation and ends the path; signal end
-//     broadcasts after commit; message end is a job (CommandSend, like Zeebe) that ends the path when
+//     broadcasts (throwSignal: the catching events of the same instance within the step, other
+//     instances and signal start events after the commit); message end is a job (CommandSend, like Zeebe) that ends the path when
 //     completed; compensation end compensates, then ends; terminate ends every token of its scope and
 //     completes the scope (at process level the instance completes).
 //   - Intermediate catch: message and signal wait on a subscription, timer on a timer; link catch
@@ -32,7 +33,7 @@ func (r *run) endEvent(scope int64, n *node) {
 		r.throwEscalation(scope, n, n.ev.code)
 		r.touch(scope)
 	case trSignal:
-		r.t.signals = append(r.t.signals, signalThrow{name: n.ev.name, vars: r.vars(scope)})
+		r.throwSignal(scope, n)
 		r.emit(EventElementCompleted, n.id)
 		r.touch(scope)
 	case trMessage:
@@ -69,7 +70,7 @@ func (r *run) throwEvent(scope int64, n *node) {
 	r.emit(EventElementActivated, n.id)
 	switch n.ev.trig {
 	case trSignal:
-		r.t.signals = append(r.t.signals, signalThrow{name: n.ev.name, vars: r.vars(scope)})
+		r.throwSignal(scope, n)
 	case trEscalation:
 		r.emit(EventElementCompleted, n.id)
 		if r.throwEscalation(scope, n, n.ev.code) {
@@ -98,6 +99,14 @@ func (r *run) throwEvent(scope int64, n *node) {
 	}
 	r.emit(EventElementCompleted, n.id)
 	r.leave(scope, n)
+}
+
+// throwSignal delivers a thrown signal to the catching events of this instance within the step, and
+// to the other instances (and signal start events) after the step commits.
+func (r *run) throwSignal(scope int64, n *node) {
+	vars := r.vars(scope)
+	r.deliverSignal(n.ev.name, vars)
+	r.t.signals = append(r.t.signals, signalThrow{name: n.ev.name, vars: vars, from: r.in.ID})
 }
 
 // trigger fires event node n for the owner of a timer or subscription (a token, or a scope for an

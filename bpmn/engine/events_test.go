@@ -150,6 +150,13 @@ func TestSignalEvents(t *testing.T) {
 			<intermediateThrowEvent id="throw"><signalEventDefinition signalRef="sig"/></intermediateThrowEvent><endEvent id="e1"/><endEvent id="e2"/>` +
 				seq("s", "fork", "wait", "e1") + seq("fork", "task", "throw", "e2"),
 			steps: []action{expectWaiting("task", "wait"), complete("task", nil)}, completed: []string{"throw", "wait"}},
+		{name: "a thrown signal reaches its own instance once", roots: msgRoots,
+			body: `<startEvent id="s"/><parallelGateway id="fork"/><userTask id="hold"/><boundaryEvent id="b" attachedToRef="hold" cancelActivity="false"><signalEventDefinition signalRef="sig"/></boundaryEvent><endEvent id="eb"/>
+			<userTask id="task"/><intermediateThrowEvent id="throw"><signalEventDefinition signalRef="sig"/></intermediateThrowEvent><endEvent id="e2"/>` +
+				seq("s", "fork", "hold") + seq("b", "eb") + seq("fork", "task", "throw", "e2"),
+			steps: []action{complete("task", nil), expectWaiting("hold"), func(t *testing.T, h *enginetest.Harness, id string) {
+				assert.Equal(t, 1, engine.Statistics(h.Journal(id))["b"].Completed, "delivered within the step, not again after it")
+			}, complete("hold", nil)}},
 		{name: "signal end event broadcasts after commit", roots: msgRoots,
 			body: `<startEvent id="s"/><parallelGateway id="fork"/><intermediateCatchEvent id="wait"><signalEventDefinition signalRef="sig"/></intermediateCatchEvent><userTask id="task"/>
 			<endEvent id="send"><signalEventDefinition signalRef="sig"/></endEvent><endEvent id="e1"/>` +

@@ -161,12 +161,17 @@ func (e *Engine) messageStart(name string) (*program, *node) {
 // starts an instance of every process with a signal start event of that name. It returns the
 // instances reached or started.
 func (e *Engine) BroadcastSignal(ctx context.Context, name string, vars map[string]any) ([]string, error) {
+	return e.broadcast(ctx, name, vars, "")
+}
+
+// broadcast delivers a signal to every instance but except (which the throwing step reached itself).
+func (e *Engine) broadcast(ctx context.Context, name string, vars map[string]any, except string) ([]string, error) {
 	subs, err := e.store.Subscriptions(ctx, SubSignal, name, "")
 	if err != nil {
 		return nil, fmt.Errorf("broadcast %q: %w", name, err)
 	}
 	var reached []string
-	seen := map[string]bool{}
+	seen := map[string]bool{except: true}
 	var errs []error
 	for _, s := range subs {
 		if seen[s.Instance] {
@@ -175,17 +180,7 @@ func (e *Engine) BroadcastSignal(ctx context.Context, name string, vars map[stri
 		seen[s.Instance] = true
 		hit := false
 		err := e.onInstance(ctx, s.Instance, func(r *run) error {
-			for _, cur := range r.in.Subs {
-				if cur.Kind != SubSignal || cur.Name != name {
-					continue
-				}
-				hit = true
-				r.push(work{kind: wTrigger, owner: cur.Owner, onScope: cur.OnScope, node: r.p.nodes[cur.Element], vars: vars})
-				if !r.keepsSubscription(cur) {
-					delete(r.in.Subs, cur.ID)
-					r.t.m.SubsDeleted = append(r.t.m.SubsDeleted, cur)
-				}
-			}
+			hit = r.deliverSignal(name, vars)
 			return nil
 		})
 		if err != nil && !errors.Is(err, ErrInstanceEnded) {
@@ -224,4 +219,22 @@ func (r *run) keepsSubscription(s *Subscription) bool {
 		return !n.scope.owner.interrupting
 	}
 	return n.kind == kBoundary && !n.interrupting
+}
+
+// deliverSignal triggers every subscription of the instance to the signal name; it reports whether
+// there was one.
+func (r *run) deliverSignal(name string, vars map[string]any) bool {
+	hit := false
+	for _, cur := range r.in.Subs {
+		if cur.Kind != SubSignal || cur.Name != name {
+			continue
+		}
+		hit = true
+		r.push(work{kind: wTrigger, owner: cur.Owner, onScope: cur.OnScope, node: r.p.nodes[cur.Element], vars: vars})
+		if !r.keepsSubscription(cur) {
+			delete(r.in.Subs, cur.ID)
+			r.t.m.SubsDeleted = append(r.t.m.SubsDeleted, cur)
+		}
+	}
+	return hit
 }

@@ -34,6 +34,7 @@ type tx struct {
 type signalThrow struct {
 	name string
 	vars map[string]any
+	from string // the throwing instance, reached within the step
 }
 
 // txPool recycles step structures (with their inline buffers) between steps.
@@ -107,7 +108,7 @@ func (t *tx) afterCommit(ctx context.Context) error {
 		}
 	}
 	for _, s := range t.signals {
-		if _, err := t.e.BroadcastSignal(ctx, s.name, s.vars); err != nil {
+		if _, err := t.e.broadcast(ctx, s.name, s.vars, s.from); err != nil {
 			errs = append(errs, fmt.Errorf("%w: signal %q: %w", ErrDispatch, s.name, err))
 		}
 	}
