@@ -19,7 +19,8 @@ import (
 // camunda:elementVariable, zeebe inputElement) bound to its item. Parallel bodies start every
 // instance at once, sequential ones one after the other. After each instance completes, the
 // completionCondition (evaluated in that instance's scope) may end the body early, terminating the
-// instances still running; a condition that fails to evaluate counts as false. An outputElement is
+// instances still running; a condition that fails to evaluate raises an incident on the activity
+// (the other instances go on; the condition is evaluated again at the next completion). An outputElement is
 // collected per loopCounter into outputCollection (a variable name, or an expression whose failure
 // yields nil), set when the body completes. A collection or
 // cardinality that cannot be evaluated raises an incident at the activity; zero instances complete
@@ -168,7 +169,14 @@ func (r *run) innerDone(inner *Scope) {
 	}
 	done := false
 	if n.mi.completion != "" {
-		done, _ = r.evalBool(inner.ID, n.mi.completion)
+		var err error
+		if done, err = r.evalBool(inner.ID, n.mi.completion); err != nil {
+			// An incident on the activity; the other instances go on, and the condition is
+			// evaluated again when the next one completes.
+			if tok := r.token(body.Token); tok != nil && tok.State != TokenIncident {
+				r.incident(body.Parent, n, tok, IncidentExpression, "", nodeErr(n, "completion condition: %v", err))
+			}
+		}
 	}
 	if outer := r.scope(body.Parent); outer != nil {
 		outer.Comp = append(outer.Comp, inner.Comp...)

@@ -92,3 +92,17 @@ func TestMultiInstance(t *testing.T) {
 			}},
 	})
 }
+
+func TestCompletionConditionIncident(t *testing.T) {
+	h := enginetest.New(t, enginetest.Process("p", "", miTask(`<multiInstanceLoopCharacteristics><loopCardinality>2</loopCardinality><completionCondition>${stop &gt; 1}</completionCondition></multiInstanceLoopCharacteristics>`)))
+	id := h.Start("p", nil)
+	h.Complete(id, "t", nil)
+	in := h.Instance(id)
+	require.Len(t, in.Incidents, 1)
+	st := engine.Statistics(h.Journal(id))["t"]
+	assert.Equal(t, 1, st.Incidents)
+	h.Complete(id, "t", nil)
+	assert.Equal(t, engine.StatusCompleted, h.Status(id), "the last instance completes the body")
+	assert.Empty(t, h.Instance(id).Incidents)
+	assert.Equal(t, 0, engine.Statistics(h.Journal(id))["t"].Incidents, "the incident ended with the activity")
+}

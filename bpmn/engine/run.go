@@ -200,6 +200,13 @@ func (r *run) newToken(scope int64, n *node, state TokenState) *Token {
 
 // dropToken removes a token with everything it owns (timers, subscriptions).
 func (r *run) dropToken(tok *Token) {
+	if tok.Incident != 0 {
+		// An open incident ends with its token (terminated, or its element completed meanwhile).
+		delete(r.in.Incidents, tok.Incident)
+		r.t.event(Event{Type: EventIncidentResolved, Instance: r.in.ID, Element: tok.Element, Time: r.t.now,
+			Incident: tok.Incident, Detail: "ended with its element"})
+		tok.Incident = 0
+	}
 	r.unsubscribe(tok.ID, false)
 	r.in.removeToken(tok.ID)
 	if s := r.scope(tok.Scope); s != nil {

@@ -199,11 +199,6 @@ func (r *run) terminateToken(tok *Token) {
 			child.cancel(StatusCanceled, EventInstanceCanceled)
 		}
 	}
-	if tok.Incident != 0 {
-		delete(r.in.Incidents, tok.Incident)
-		r.t.event(Event{Type: EventIncidentResolved, Instance: r.in.ID,
-			Element: tok.Element, Time: r.t.now, Incident: tok.Incident, Detail: "terminated"})
-	}
 	r.dropToken(tok)
 	r.emit(EventElementTerminated, tok.Element)
 }
