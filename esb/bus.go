@@ -27,11 +27,13 @@ type Bus struct {
 
 	closing   atomic.Bool // set when Close starts: a canceled handler then means shutdown, not a canceled command
 	closingCh chan struct{}
+	runDone   chan struct{} // closed when the router's Run returns
 
 	mu       sync.Mutex
 	running  bool
 	closed   bool
-	handlers map[string]bool // topics with a handler
+	handlers map[string]bool      // topics with a handler
+	subs     []message.Subscriber // their subscribers, which the router closes once it has run
 }
 
 // New makes a bus: in-process when cfg.URL is empty, else on the NATS JetStream server at cfg.URL (its stream is
@@ -75,6 +77,7 @@ func New(cfg Config, logger *slog.Logger) (*Bus, error) {
 	return &Bus{
 		cfg: cfg, topics: Topics{Prefix: cfg.Prefix}, logger: logger, tr: tr, router: router,
 		handlers: map[string]bool{}, closingCh: make(chan struct{}),
+		runDone: make(chan struct{}),
 	}, nil
 }
 
@@ -101,7 +104,10 @@ func (b *Bus) Run(ctx context.Context) error {
 
 	done := make(chan error, 1)
 	// The router gets its own context: only Close stops it, so that shutdown always drains in order.
-	go func() { done <- b.router.Run(context.WithoutCancel(ctx)) }()
+	go func() {
+		defer close(b.runDone)
+		done <- b.router.Run(context.WithoutCancel(ctx))
+	}()
 	select {
 	case <-ctx.Done():
 		err := b.Close()
@@ -127,13 +133,23 @@ func (b *Bus) Close() error {
 		return nil
 	}
 	b.closed = true
+	ran := b.running
 	b.mu.Unlock()
 	b.closing.Store(true)
 	close(b.closingCh)
 
 	var errs []error
-	if err := b.router.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("close bus router: %w", err))
+	if ran {
+		if err := b.router.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close bus router: %w", err))
+		}
+	} else {
+		// A router that never ran would wait for its handlers to stop; there are none running, only subscribers.
+		for _, s := range b.subs {
+			if err := s.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close subscriber: %w", err))
+			}
+		}
 	}
 	if err := b.tr.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close bus transport: %w", err))

@@ -22,7 +22,8 @@ type CommandHandler func(ctx context.Context, cmd Command) (json.RawMessage, err
 // reply to the poison topic. It may see the same reply more than once: apply replies once per command id.
 type ReplyHandler func(ctx context.Context, r Reply) error
 
-// PoisonHandler receives poisoned messages; an error nacks the message (it comes back).
+// PoisonHandler receives poisoned messages. A retryable error is retried; after that, or after any other error,
+// the failure is logged and the message dropped (poisoning the poison topic would go round in circles).
 type PoisonHandler func(ctx context.Context, p Poisoned) error
 
 // Handle registers the handler of a service type's commands. Every outcome is answered on the command's reply
@@ -54,7 +55,19 @@ func (b *Bus) HandleReplies(topic string, h ReplyHandler) error {
 func (b *Bus) HandlePoisoned(h PoisonHandler) error {
 	return b.addHandler(b.topics.Poison(), func(msg *message.Message) ([]*message.Message, error) {
 		return nil, h(msg.Context(), poisonedOf(msg))
-	}, b.correlation(), b.timeout(), b.recoverer())
+	}, b.correlation(), b.dropFailures, b.timeout(), b.retry(), b.recoverer())
+}
+
+// dropFailures logs and acks a poisoned message its handler failed on; a shutdown leaves it unacked instead.
+func (b *Bus) dropFailures(h message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		out, err := h(msg)
+		if err == nil || b.closing.Load() && errors.Is(err, context.Canceled) {
+			return out, err
+		}
+		b.logger.Error("poison handler failed; message dropped", "message_uuid", msg.UUID, "err", err)
+		return out, nil
+	}
 }
 
 func (b *Bus) addHandler(topic string, f message.HandlerFunc, mws ...message.HandlerMiddleware) error {
@@ -77,7 +90,14 @@ func (b *Bus) addHandler(topic string, f message.HandlerFunc, mws ...message.Han
 	h := b.router.AddHandler(topic, topic, sub, "", noPublisher{}, f)
 	h.AddMiddleware(mws...)
 	b.handlers[topic] = true
+	b.subs = append(b.subs, sub)
 	if b.running {
+		// Once the router runs, new handlers must be started explicitly; before that, Run starts them all.
+		select {
+		case <-b.router.Running():
+		case <-b.runDone:
+			return fmt.Errorf("start handler for %q: %w", topic, ErrClosed)
+		}
 		if err := b.router.RunHandlers(context.Background()); err != nil {
 			return fmt.Errorf("start handler for %q: %w", topic, err)
 		}

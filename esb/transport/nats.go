@@ -185,7 +185,7 @@ func (n *NATS) Subscriber(o SubscriberOptions) (message.Subscriber, error) {
 			// Acks are plain publishes, which a draining connection still sends (see stopDelivery).
 			AckAsync: true,
 		},
-	}, n.logger)
+	}, quietOnClose{n.logger})
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("nats subscriber: %w", err)
@@ -271,4 +271,21 @@ func (r rawTracker) Unmarshal(raw *nats.Msg) (*message.Message, error) {
 	}
 	r.n.raw.Store(m, raw)
 	return m, nil
+}
+
+// quietOnClose demotes the errors watermill-nats logs when it unsubscribes from a connection that the drain on
+// Close has already closed: that is how every graceful shutdown ends, not a failure.
+type quietOnClose struct{ watermill.LoggerAdapter }
+
+func (q quietOnClose) Error(msg string, err error, fields watermill.LogFields) {
+	if errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrBadSubscription) ||
+		errors.Is(err, nats.ErrConnectionDraining) {
+		q.Debug(msg, fields.Add(watermill.LogFields{"err": err}))
+		return
+	}
+	q.LoggerAdapter.Error(msg, err, fields)
+}
+
+func (q quietOnClose) With(fields watermill.LogFields) watermill.LoggerAdapter {
+	return quietOnClose{q.LoggerAdapter.With(fields)}
 }
