@@ -30,6 +30,9 @@ var (
 	// ErrDispatch means the step was committed but handing its commands to the Dispatcher (or
 	// broadcasting its signals) failed; a durable store's outbox still holds the commands.
 	ErrDispatch = errors.New("dispatch after commit")
+	// ErrCalledInstance means an operation applies to the calling instance, not to an instance a
+	// call activity started.
+	ErrCalledInstance = errors.New("instance started by a call activity")
 	// ErrRunaway means a step executed more elements than Config.MaxStepWork: the model loops
 	// without reaching a wait state. Nothing of the step is committed.
 	ErrRunaway = errors.New("step does not reach a wait state")
@@ -252,8 +255,13 @@ func (e *Engine) onInstance(ctx context.Context, id string, op func(r *run) erro
 }
 
 // Cancel ends an instance (and the instances its call activities started) with StatusCanceled.
+// An instance started by a call activity is not cancelled on its own (its caller would wait
+// forever): cancel the calling instance (Zeebe's rule).
 func (e *Engine) Cancel(ctx context.Context, id string) error {
 	err := e.onInstance(ctx, id, func(r *run) error {
+		if p := r.in.Parent; p != nil {
+			return fmt.Errorf("%w: started by instance %q, cancel that one", ErrCalledInstance, p.Instance)
+		}
 		r.cancel(StatusCanceled, EventInstanceCanceled)
 		return nil
 	})

@@ -91,6 +91,7 @@ func TestCancelCancelsCalledInstances(t *testing.T) {
 	}
 	require.NotEmpty(t, called)
 	assert.Equal(t, []string{"ct"}, h.Waiting(called))
+	assert.ErrorIs(t, h.Engine.Cancel(h.Ctx, called), engine.ErrCalledInstance)
 	require.NoError(t, h.Engine.Cancel(h.Ctx, id))
 	assert.Equal(t, engine.StatusCanceled, h.Status(id))
 	assert.Equal(t, engine.StatusCanceled, h.Status(called))
