@@ -22,7 +22,7 @@ const (
 var vendorNS = []string{nsToscaflow, nsCamunda, nsZeebe, nsFlowable, nsActiviti}
 
 // ErrUnsupported is wrapped by Deploy errors for model constructs this engine does not execute
-// (complex and ad-hoc constructs, conditional and cancel events, ...).
+// (complex gateways, ad-hoc subprocesses, cancel events, ...).
 var ErrUnsupported = errors.New("unsupported element")
 
 // ErrModel is wrapped by Deploy errors for models that cannot execute (dangling references, flows

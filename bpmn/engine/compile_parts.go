@@ -76,6 +76,14 @@ func (c *compiler) eventDef(id string, defs []bpmn.EventDefinition) eventDef {
 		ev.activityRef = d.ActivityRef
 	case *bpmn.TerminateEventDefinition:
 		ev.trig = trTerminate
+	case *bpmn.ConditionalEventDefinition:
+		ev.trig = trConditional
+		if d.Condition != nil {
+			ev.condition = strings.TrimSpace(d.Condition.Body)
+		}
+		if ev.condition == "" {
+			c.fail(id, ErrModel, "conditional event without condition")
+		}
 	case *bpmn.LinkEventDefinition:
 		ev.trig = trLink
 		ev.name = d.Name

@@ -23,6 +23,6 @@
 // waits for is buffered for its TTL; a thrown signal reaches its own instance within the step and
 // the other instances after the step commits (that part is not durable: a crash between the commit
 // and the broadcast loses it). Deploy rejects what the engine does
-// not execute (complex gateways, ad-hoc subprocesses, conditional and cancel events, parallel
-// event-based gateways, events with several definitions) with ErrUnsupported.
+// not execute (complex gateways, ad-hoc subprocesses, cancel events, parallel event-based
+// gateways, events with several definitions) with ErrUnsupported.
 package engine

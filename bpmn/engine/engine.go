@@ -280,6 +280,7 @@ func (e *Engine) SetVariables(ctx context.Context, id string, vars map[string]an
 			setLocal(root, k, v)
 		}
 		r.dirty = true
+		r.condDirty = true
 		return nil
 	})
 	if err != nil {

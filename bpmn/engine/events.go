@@ -11,7 +11,8 @@ package engine
 //     instances and signal start events after the commit); message end is a job (CommandSend, like Zeebe) that ends the path when
 //     completed; compensation end compensates, then ends; terminate ends every token of its scope and
 //     completes the scope (at process level the instance completes).
-//   - Intermediate catch: message and signal wait on a subscription, timer on a timer; link catch
+//   - Intermediate catch: message, signal and conditional wait on a subscription, timer on a timer
+//     (a conditional catch whose condition already holds passes at once); link catch
 //     is the target of a link throw; none passes through.
 //   - Intermediate throw: none passes through; signal broadcasts and continues; escalation throws and
 //     continues unless an interrupting handler caught it; message is a job; compensation waits for its
@@ -55,7 +56,7 @@ func (r *run) endEvent(scope int64, n *node) {
 func (r *run) catchEvent(scope int64, n *node) {
 	r.emit(EventElementActivated, n.id)
 	switch n.ev.trig {
-	case trMessage, trSignal, trTimer:
+	case trMessage, trSignal, trTimer, trConditional:
 		tok := r.newToken(scope, n, TokenEvent)
 		if err := r.subscribe(tok.ID, false, scope, n); err != nil {
 			r.incident(scope, n, tok, IncidentExpression, "", err)
@@ -168,7 +169,7 @@ func (r *run) registerBoundaries(tok *Token, n *node) error {
 	}
 	for _, b := range n.boundaries {
 		switch b.ev.trig {
-		case trTimer, trMessage, trSignal:
+		case trTimer, trMessage, trSignal, trConditional:
 			if err := r.subscribe(tok.ID, false, tok.Scope, b); err != nil {
 				return err
 			}

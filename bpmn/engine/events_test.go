@@ -249,3 +249,31 @@ func TestBoundaryTimerExpressionIncident(t *testing.T) {
 	assert.Contains(t, h.Completed(id), "e2")
 	assert.Equal(t, engine.ElementStats{Canceled: 1}, engine.Statistics(h.Journal(id))["t"])
 }
+
+func TestConditionalEvents(t *testing.T) {
+	cond := func(c string) string {
+		return `<conditionalEventDefinition><condition xsi:type="tFormalExpression">` + c + `</condition></conditionalEventDefinition>`
+	}
+	run(t, []scenario{
+		{name: "catch waits until the condition holds",
+			body:      `<startEvent id="s"/><intermediateCatchEvent id="w">` + cond("${ready}") + `</intermediateCatchEvent><endEvent id="e"/>` + seq("s", "w", "e"),
+			vars:      map[string]any{"ready": false},
+			steps:     []action{expectWaiting("w"), setVars(map[string]any{"other": 1}), expectWaiting("w"), setVars(map[string]any{"ready": true})},
+			completed: []string{"w", "e"}},
+		{name: "catch passes when the condition already holds",
+			body: `<startEvent id="s"/><intermediateCatchEvent id="w">` + cond("${ready}") + `</intermediateCatchEvent><endEvent id="e"/>` + seq("s", "w", "e"),
+			vars: map[string]any{"ready": true}, completed: []string{"w", "e"}},
+		{name: "interrupting boundary fires on a task's output",
+			body: `<startEvent id="s"/><parallelGateway id="fork"/><userTask id="watch"/><boundaryEvent id="b" attachedToRef="watch">` + cond("${status == 'failed'}") + `</boundaryEvent><serviceTask id="work"/><endEvent id="e1"/><endEvent id="e2"/><endEvent id="e3"/>` +
+				seq("s", "fork", "watch", "e1") + seq("b", "e2") + seq("fork", "work", "e3"),
+			vars:      map[string]any{"status": "ok"},
+			steps:     []action{expectWaiting("watch", "work"), complete("work", map[string]any{"status": "failed"})},
+			completed: []string{"work", "b", "e2"}, terminated: []string{"watch"}},
+		{name: "non-interrupting conditional event subprocess",
+			body: `<startEvent id="s"/><userTask id="task"/><endEvent id="e"/>` + seq("s", "task", "e") +
+				`<subProcess id="es" triggeredByEvent="true"><startEvent id="es_s" isInterrupting="false">` + cond("${n &gt; 1}") + `</startEvent><endEvent id="es_e"/>` + seq("es_s", "es_e") + `</subProcess>`,
+			vars:      map[string]any{"n": 0},
+			steps:     []action{setVars(map[string]any{"n": 2}), expectWaiting("task"), complete("task", nil)},
+			completed: []string{"es_e", "es", "task", "e"}},
+	})
+}

@@ -71,6 +71,7 @@ const (
 	trCompensate
 	trTerminate
 	trLink
+	trConditional
 )
 
 // eventDef is a resolved event definition.
@@ -87,6 +88,8 @@ type eventDef struct {
 	timeDate, timeDuration, timeCycle string
 	// compensation
 	activityRef string
+	// condition of a conditional event
+	condition string
 }
 
 // node is one compiled flow node.
@@ -196,6 +199,7 @@ func (p *program) compileCheck(c *expression.Cache) []error {
 		if n.inlineScript {
 			check(n.script)
 		}
+		check(n.ev.condition)
 	}
 	return errs
 }

@@ -23,6 +23,8 @@ type run struct {
 	touched []int64
 	// reexecute names a node executed again after an incident: its activation is journaled once.
 	reexecute string
+	// condDirty asks for the conditional subscriptions to be evaluated when the queue is empty.
+	condDirty bool
 	// inline backing arrays: most steps need no more, so they cost no allocation.
 	qbuf [8]work
 	tbuf [4]int64
@@ -57,7 +59,7 @@ type work struct {
 	vars    map[string]any
 }
 
-func (r *run) pending() bool { return len(r.queue) > 0 || len(r.touched) > 0 }
+func (r *run) pending() bool { return len(r.queue) > 0 || len(r.touched) > 0 || r.condDirty }
 
 func (r *run) push(w work) {
 	r.dirty = true
@@ -96,6 +98,12 @@ func (r *run) settle() error {
 			if err := r.do(w); err != nil {
 				return err
 			}
+		}
+		if r.condDirty {
+			if len(r.in.Subs) > 0 && r.fireConditions() {
+				continue
+			}
+			r.condDirty = false
 		}
 		if len(r.touched) == 0 {
 			break
@@ -268,13 +276,15 @@ func (r *run) vars(scope int64) map[string]any {
 // setVar writes a variable where it is already defined along the scope chain, else at the process
 // scope (Camunda's setVariable; Zeebe propagates the same way).
 func (r *run) setVar(scope int64, name string, v any) {
-	for s := r.scope(scope); s != nil; s = r.scope(s.Parent) {
+	for s := r.in.Scope(scope); s != nil; s = r.in.Scope(s.Parent) { // read only until found
 		if _, ok := s.Vars[name]; ok {
-			s.mutableVars()[name] = v
+			r.scope(s.ID).mutableVars()[name] = v
+			r.condDirty = true
 			return
 		}
 	}
 	r.scope(rootScope).mutableVars()[name] = v
+	r.condDirty = true
 }
 
 func (r *run) setVars(scope int64, vars map[string]any) {

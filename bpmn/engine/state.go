@@ -265,6 +265,9 @@ type SubKind uint8
 const (
 	SubMessage SubKind = iota + 1
 	SubSignal
+	// SubConditional waits for a condition on variables; Name is the event's element id. The engine
+	// evaluates it itself (stores need no index for it).
+	SubConditional
 )
 
 // Subscription waits for a message (by name and correlation key) or a signal (by name).

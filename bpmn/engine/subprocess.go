@@ -57,7 +57,7 @@ func (r *run) subscribeEventSubs(s *Scope, sd *scopeDef) {
 	for _, es := range sd.eventSubs {
 		st := es.inner.starts[0]
 		switch st.ev.trig {
-		case trTimer, trMessage, trSignal:
+		case trTimer, trMessage, trSignal, trConditional:
 			if err := r.subscribe(s.ID, true, s.ID, st); err != nil {
 				r.incident(s.ID, st, nil, IncidentExpression, "", err)
 			}

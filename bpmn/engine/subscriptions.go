@@ -23,6 +23,9 @@ import (
 //     store refuses a commit that would leave a live buffered message and a matching subscription
 //     apart (the step, or the correlation, runs again and they meet), so a message that races a
 //     subscription is not stranded.
+//   - Conditional: a subscription of the instance whose condition is evaluated when it opens and
+//     again whenever a step changes variables of the instance; it fires when the condition holds
+//     (a non-interrupting one fires again at each such change while it holds).
 //   - Signal: a subscription by name; BroadcastSignal reaches every subscription and every process
 //     with a matching signal start event. Signals are not buffered.
 
@@ -42,8 +45,12 @@ func (r *run) subscribe(owner int64, onScope bool, scope int64, n *node) error {
 		}
 		r.in.Timers[t.ID] = t
 		r.t.m.TimersSet = append(r.t.m.TimersSet, t)
-	case trMessage, trSignal:
+	case trMessage, trSignal, trConditional:
 		kind, key := SubSignal, ""
+		if ev.trig == trConditional {
+			kind = SubConditional
+			r.condDirty = true // evaluated when the step rests
+		}
 		if ev.trig == trMessage {
 			kind = SubMessage
 			if ev.corrKey != "" {
@@ -173,4 +180,36 @@ func nextCycle(t *Timer) bool {
 		t.Remaining--
 	}
 	return true
+}
+
+// fireConditions fires the conditional subscriptions whose condition holds; it reports whether one
+// fired.
+func (r *run) fireConditions() bool {
+	r.condDirty = false
+	fired := false
+	for _, sub := range r.in.Subs {
+		if sub.Kind != SubConditional {
+			continue
+		}
+		n := r.p.nodes[sub.Element]
+		scope := sub.Owner
+		if !sub.OnScope {
+			tok := r.in.Token(sub.Owner)
+			if tok == nil {
+				continue
+			}
+			scope = tok.Scope
+		}
+		ok, err := r.evalBool(scope, n.ev.condition)
+		if err != nil || !ok {
+			continue // a condition that cannot be evaluated yet does not hold
+		}
+		fired = true
+		r.push(work{kind: wTrigger, owner: sub.Owner, onScope: sub.OnScope, node: n})
+		if !r.keepsSubscription(sub) {
+			delete(r.in.Subs, sub.ID)
+			r.t.m.SubsDeleted = append(r.t.m.SubsDeleted, sub)
+		}
+	}
+	return fired
 }
