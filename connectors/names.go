@@ -88,3 +88,20 @@ const (
 // unit it created, as map[node name]map[attribute]value (state, private_address, volume_id...), for
 // get_attribute.
 const AttributesOutput = "attributes"
+
+// Operations are every operation the plans name, by capability.
+var Operations = []Operation{
+	OpCreateDeploymentUnit, OpDeploymentUnitStatus, OpConfigureDeploymentUnit, OpDisposeDeploymentUnit, OpUpdateDeploymentUnit,
+	OpCreateResource, OpResourceStatus, OpConfigureResource, OpDeleteResource, OpUpdateResource,
+	OpCreatePackage, OpConfigurePackage, OpStartPackage, OpStopPackage, OpDeletePackage,
+}
+
+// Known reports whether o is one of Operations.
+func (o Operation) Known() bool {
+	for _, k := range Operations {
+		if o == k {
+			return true
+		}
+	}
+	return false
+}

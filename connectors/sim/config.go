@@ -11,30 +11,40 @@ import (
 // ErrInvalidConfig wraps every problem Config.Validate finds.
 var ErrInvalidConfig = errors.New("invalid sim configuration")
 
-// Config is one simulated provider.
+// Config is one simulated provider. It reads from YAML (durations as "2s", "1m30s"), as a provider
+// catalogue writes it:
+//
+//	provider: sim-eu
+//	seed: 42
+//	ready_after: { dist: uniform, min: 1s, max: 5s }
+//	default: { latency: { dist: fixed, mean: 200ms } }
+//	operations:
+//	  create-deployment-unit:
+//	    latency: { dist: normal, mean: 3s, stddev: 1s, min: 500ms }
+//	    faults: [ { kind: transient, probability: 0.1 }, { kind: permanent, first_n: 1, units: [ mysql_runtime ] } ]
 type Config struct {
 	// Provider names the provider; resources are filed under it. Default "sim".
-	Provider string
+	Provider string `yaml:"provider"`
 	// Path is the SQLite file of the ledger; empty keeps the ledger in memory (lost when the Cloud closes).
-	Path string
+	Path string `yaml:"path"`
 	// Seed makes latencies, faults and resource ids reproducible.
-	Seed uint64
+	Seed uint64 `yaml:"seed"`
 	// Clock defaults to the wall clock.
-	Clock Clock
+	Clock Clock `yaml:"-"`
 	// Default is the behaviour of the operations that Operations does not name.
-	Default Behaviour
+	Default Behaviour `yaml:"default"`
 	// Operations sets the behaviour of single operations (connectors.OpCreateDeploymentUnit...).
-	Operations map[connectors.Operation]Behaviour
+	Operations map[connectors.Operation]Behaviour `yaml:"operations"`
 	// ReadyAfter is how long after its create a resource or deployment unit becomes ready (its status says
 	// ready); zero means at once.
-	ReadyAfter Latency
+	ReadyAfter Latency `yaml:"ready_after"`
 }
 
 // Behaviour is the latency and the faults of an operation.
 type Behaviour struct {
-	Latency Latency
+	Latency Latency `yaml:"latency"`
 	// Faults are checked in order on every call; the first that hits decides the call's failure.
-	Faults []Fault
+	Faults []Fault `yaml:"faults"`
 }
 
 // Distribution is the shape of a latency.
@@ -54,9 +64,11 @@ const (
 
 // Latency is a distribution of durations.
 type Latency struct {
-	Dist         Distribution
-	Mean, StdDev time.Duration
-	Min, Max     time.Duration
+	Dist   Distribution  `yaml:"dist"`
+	Mean   time.Duration `yaml:"mean"`
+	StdDev time.Duration `yaml:"stddev"`
+	Min    time.Duration `yaml:"min"`
+	Max    time.Duration `yaml:"max"`
 }
 
 // FaultKind is what an injected fault does to a call.
@@ -75,11 +87,11 @@ const (
 // Fault is an injected failure. It hits a call when the call is among the first FirstN calls of its
 // operation that it applies to (counted since the Cloud was opened), or else with Probability.
 type Fault struct {
-	Kind        FaultKind
-	Probability float64
-	FirstN      int
+	Kind        FaultKind `yaml:"kind"`
+	Probability float64   `yaml:"probability"`
+	FirstN      int       `yaml:"first_n"`
 	// Units, when not empty, limits the fault to the units with these ids.
-	Units []string
+	Units []string `yaml:"units"`
 }
 
 // Validate reports every problem of the configuration, joined, wrapping ErrInvalidConfig.
@@ -87,6 +99,9 @@ func (c Config) Validate() error {
 	var errs []error
 	errs = append(errs, c.Default.validate("default")...)
 	for op, b := range c.Operations {
+		if !op.Known() {
+			errs = append(errs, fmt.Errorf("unknown operation %q", op))
+		}
 		errs = append(errs, b.validate(string(op))...)
 	}
 	if err := c.ReadyAfter.validate(); err != nil {

@@ -135,12 +135,14 @@ func TestConfigValidate(t *testing.T) {
 				Latency: sim.Latency{Dist: sim.Uniform, Min: 2 * time.Second, Max: time.Second},
 				Faults:  []sim.Fault{{Kind: "gremlin", Probability: 2}, {Kind: sim.Transient}},
 			},
+			"create-deployment-units": {},
 		},
 	}
 	err := cfg.Validate()
 	require.ErrorIs(t, err, sim.ErrInvalidConfig)
 	for _, want := range []string{`unknown distribution "poisson"`, "max 1s is below min 2s", `unknown kind "gremlin"`,
-		"probability 2 is not within", "never hits"} {
+		"probability 2 is not within", "never hits",
+		`unknown operation "create-deployment-units"`} {
 		assert.Contains(t, err.Error(), want)
 	}
 	_, err = sim.New(context.Background(), cfg)
