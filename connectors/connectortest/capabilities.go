@@ -10,6 +10,9 @@ type capability struct {
 	create, status, remove connectors.Operation
 	// steps follow a create, in order (configure, start...).
 	steps []connectors.Operation
+	// update is the optional update operation, run after the steps when the connector implements it.
+	update    connectors.Operation
+	canUpdate func(connectors.Connector) bool
 	// absentOK are operations that succeed on a unit that does not exist (besides remove).
 	absentOK []connectors.Operation
 	// needsExisting is an operation that must fail with NotFound on a unit that does not exist.
@@ -18,10 +21,15 @@ type capability struct {
 
 func clusterCapability() capability {
 	return capability{
-		unit:          deploymentUnit,
-		create:        connectors.OpCreateDeploymentUnit,
-		status:        connectors.OpDeploymentUnitStatus,
-		steps:         []connectors.Operation{connectors.OpConfigureDeploymentUnit},
+		unit:   deploymentUnit,
+		create: connectors.OpCreateDeploymentUnit,
+		status: connectors.OpDeploymentUnitStatus,
+		steps:  []connectors.Operation{connectors.OpConfigureDeploymentUnit},
+		update: connectors.OpUpdateDeploymentUnit,
+		canUpdate: func(c connectors.Connector) bool {
+			_, ok := c.(connectors.DeploymentUnitUpdater)
+			return ok
+		},
 		remove:        connectors.OpDisposeDeploymentUnit,
 		needsExisting: connectors.OpDeploymentUnitStatus,
 	}
@@ -40,10 +48,15 @@ func packageCapability() capability {
 
 func resourceCapability(kind connectors.Service) capability {
 	return capability{
-		unit:          func(id string) connectors.Unit { return cloudResource(id, kind) },
-		create:        connectors.OpCreateResource,
-		status:        connectors.OpResourceStatus,
-		steps:         []connectors.Operation{connectors.OpConfigureResource},
+		unit:   func(id string) connectors.Unit { return cloudResource(id, kind) },
+		create: connectors.OpCreateResource,
+		status: connectors.OpResourceStatus,
+		steps:  []connectors.Operation{connectors.OpConfigureResource},
+		update: connectors.OpUpdateResource,
+		canUpdate: func(c connectors.Connector) bool {
+			_, ok := c.(connectors.ResourceUpdater)
+			return ok
+		},
 		remove:        connectors.OpDeleteResource,
 		needsExisting: connectors.OpResourceStatus,
 	}

@@ -84,12 +84,24 @@ func testLifecycle(e *env, c capability) {
 		require.NoError(t, err, "status after %v", c.steps)
 		assert.Equal(t, true, out["ready"], "still ready after %v", c.steps)
 	}
+	if c.canUpdate != nil && c.canUpdate(e.s.Connector) {
+		changed := u
+		changed.Node.Properties = map[string]any{"changed": true}
+		updated, err := e.invoke(c.update, e.request(changed))
+		require.NoError(t, err, "update")
+		assert.Equal(t, out["id"], updated["id"], "an update in place keeps the resource")
+		e.count(1, "an update creates nothing new")
+	}
 
 	_, err = e.invoke(c.remove, e.request(u))
 	require.NoError(t, err, "remove")
 	e.count(0, "no resource left after remove")
 	_, err = e.invoke(c.needsExisting, e.request(u))
 	require.Error(t, err, "%s of a removed unit", c.needsExisting)
+	if c.update != "" && c.canUpdate(e.s.Connector) {
+		_, err := e.invoke(c.update, e.request(u))
+		assert.True(t, connectors.IsNotFound(err), "%s of a removed unit is NotFound, got %v", c.update, err)
+	}
 	assert.True(t, connectors.IsNotFound(err), "%s of a removed unit is NotFound, got %v", c.needsExisting, err)
 	_, err = e.invoke(c.remove, e.request(u))
 	require.NoError(t, err, "remove again")

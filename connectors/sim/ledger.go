@@ -21,20 +21,20 @@ var migrations embed.FS
 
 // Resource is one row of the ledger: a unit of a deployment as the simulated provider holds it.
 type Resource struct {
-	Provider   string
-	Deployment string
+	Provider   string `json:"provider"`
+	Deployment string `json:"deployment"`
 	// Name is the unit's id (its main node's name).
-	Name    string
-	Service connectors.Service
+	Name    string             `json:"name"`
+	Service connectors.Service `json:"service"`
 	// ID is the simulated cloud's id of the resource.
-	ID    string
-	Type  string
-	State string
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	State string `json:"state"`
 	// Outputs are what its last operation answered.
-	Outputs   connectors.Outputs
-	CreatedAt time.Time
-	ReadyAt   time.Time
-	UpdatedAt time.Time
+	Outputs   connectors.Outputs `json:"outputs"`
+	CreatedAt time.Time          `json:"created_at"`
+	ReadyAt   time.Time          `json:"ready_at"`
+	UpdatedAt time.Time          `json:"updated_at"`
 }
 
 // ledger is the SQLite store of the resources of one provider and of the operations done, by key.
