@@ -92,6 +92,9 @@ type Fault struct {
 	FirstN      int       `yaml:"first_n"`
 	// Units, when not empty, limits the fault to the units with these ids.
 	Units []string `yaml:"units"`
+	// AfterEffect makes the call fail (or hang) after it has done its work, as when a reply is lost: the
+	// resource exists, and a retry with the same key must not create another.
+	AfterEffect bool `yaml:"after_effect"`
 }
 
 // Validate reports every problem of the configuration, joined, wrapping ErrInvalidConfig.

@@ -6,7 +6,8 @@
 // orchestrator: a create repeated with the same idempotency key, before or after a restart, returns what the
 // first call created. Every call waits a latency drawn from its operation's distribution (fixed, uniform,
 // normal with a floor) on the injected clock, so tests with a fake clock never sleep, then may hit an
-// injected fault (transient, permanent, hang until the deadline, fail the first N calls). Random draws are a
+// injected fault (transient, permanent, hang until the deadline; with a probability or on the first N calls; for
+// some units only; before the call's effect, or after it, as when a reply is lost). Random draws are a
 // function of the seed, the operation, the idempotency key and how many times that key was called, so runs
 // with the same seed draw the same latencies and faults whatever order concurrent calls come in.
 //

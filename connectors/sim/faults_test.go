@@ -149,3 +149,33 @@ func TestConfigValidate(t *testing.T) {
 	assert.ErrorIs(t, err, sim.ErrInvalidConfig)
 	assert.NoError(t, sim.Config{}.Validate())
 }
+
+func TestFaultAfterEffect(t *testing.T) {
+	ctx := context.Background()
+	c := open(t, sim.Config{Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpCreateDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Transient, FirstN: 1, AfterEffect: true}}},
+		connectors.OpDisposeDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Hang, FirstN: 1, AfterEffect: true}}},
+	}})
+	_, err := c.CreateDeploymentUnit(ctx, request("k1", "web"))
+	require.True(t, connectors.IsRetryable(err), "the reply is lost, got %v", err)
+	assert.Contains(t, err.Error(), "after its effect")
+	rs, err := c.List(ctx)
+	require.NoError(t, err)
+	require.Len(t, rs, 1, "the create took effect")
+
+	out, err := c.CreateDeploymentUnit(ctx, request("k1", "web"))
+	require.NoError(t, err, "the retry with the same key")
+	assert.Equal(t, rs[0].ID, out["id"], "returns the unit the lost reply was about")
+	rs, err = c.List(ctx)
+	require.NoError(t, err)
+	assert.Len(t, rs, 1, "and creates no other")
+
+	// A dispose that hangs after its effect times out, and the unit is gone all the same.
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	err = c.DisposeDeploymentUnit(tctx, request("k2", "web"))
+	assert.True(t, connectors.IsTimeout(err), "got %v", err)
+	rs, err = c.List(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, rs)
+}

@@ -23,11 +23,12 @@ const (
 // operation removed, if a stale command were delivered again); a unit that already has a resource keeps it
 // (a create with a new key, after a crash between the cloud's create and its reply, adopts it).
 func (c *Cloud) create(ctx context.Context, op connectors.Operation, svc connectors.Service, req connectors.Request) (connectors.Outputs, error) {
-	if err := c.call(ctx, op, req); err != nil {
+	after, err := c.call(ctx, op, req)
+	if err != nil {
 		return nil, err
 	}
 	var out connectors.Outputs
-	err := c.ledger.tx(ctx, func(tx *sql.Tx) error {
+	err = c.ledger.tx(ctx, func(tx *sql.Tx) error {
 		prev, ok, err := c.ledger.done(ctx, tx, req.Key, op)
 		if err != nil || ok {
 			out = prev
@@ -54,12 +55,16 @@ func (c *Cloud) create(ctx context.Context, op connectors.Operation, svc connect
 	if err != nil {
 		return nil, c.storeError(ctx, op, req, err)
 	}
+	if err := after(ctx); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
 // status tells whether the unit's resource is ready: once the clock reaches its ready time.
 func (c *Cloud) status(ctx context.Context, op connectors.Operation, req connectors.Request) (connectors.Status, error) {
-	if err := c.call(ctx, op, req); err != nil {
+	after, err := c.call(ctx, op, req)
+	if err != nil {
 		return connectors.Status{}, err
 	}
 	r, ok, err := c.ledger.get(ctx, c.ledger.db, req.Deployment, req.Unit.ID)
@@ -68,6 +73,9 @@ func (c *Cloud) status(ctx context.Context, op connectors.Operation, req connect
 	}
 	if !ok {
 		return connectors.Status{}, c.notFound(req)
+	}
+	if err := after(ctx); err != nil {
+		return connectors.Status{}, err
 	}
 	if c.cfg.Clock.Now().Before(r.ReadyAt) {
 		return connectors.Status{State: StateCreating, Reason: "not ready yet", Outputs: r.Outputs}, nil
@@ -78,11 +86,12 @@ func (c *Cloud) status(ctx context.Context, op connectors.Operation, req connect
 // transition moves the unit's resource to state (and, when update is set, to the request's unit), once per
 // key. A resource that does not exist is NotFound, unless absentOK, when the call succeeds with no outputs.
 func (c *Cloud) transition(ctx context.Context, op connectors.Operation, req connectors.Request, state string, update, absentOK bool) (connectors.Outputs, error) {
-	if err := c.call(ctx, op, req); err != nil {
+	after, err := c.call(ctx, op, req)
+	if err != nil {
 		return nil, err
 	}
 	var out connectors.Outputs
-	err := c.ledger.tx(ctx, func(tx *sql.Tx) error {
+	err = c.ledger.tx(ctx, func(tx *sql.Tx) error {
 		prev, ok, err := c.ledger.done(ctx, tx, req.Key, op)
 		if err != nil || ok {
 			out = prev
@@ -120,22 +129,26 @@ func (c *Cloud) transition(ctx context.Context, op connectors.Operation, req con
 	if err != nil {
 		return nil, c.storeError(ctx, op, req, err)
 	}
+	if err := after(ctx); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
 // remove deletes the unit's resource; removing what does not exist succeeds.
 func (c *Cloud) remove(ctx context.Context, op connectors.Operation, req connectors.Request) error {
-	if err := c.call(ctx, op, req); err != nil {
+	after, err := c.call(ctx, op, req)
+	if err != nil {
 		return err
 	}
-	err := c.ledger.tx(ctx, func(tx *sql.Tx) error {
+	err = c.ledger.tx(ctx, func(tx *sql.Tx) error {
 		_, err := c.ledger.remove(ctx, tx, req.Deployment, req.Unit.ID)
 		return err
 	})
 	if err != nil {
 		return c.storeError(ctx, op, req, err)
 	}
-	return nil
+	return after(ctx)
 }
 
 func (c *Cloud) notFound(req connectors.Request) error {

@@ -96,14 +96,15 @@ func (c *Cloud) Resources(ctx context.Context, deployment string) ([]Resource, e
 }
 
 // call is the simulated part of every call: it checks the request, waits the operation's latency on the
-// clock and applies the first injected fault that hits.
-func (c *Cloud) call(ctx context.Context, op connectors.Operation, req connectors.Request) error {
+// clock and applies the first injected fault that hits. A fault with AfterEffect is left to after: the
+// operation calls it once its work is done (after always returns nil when there is no such fault).
+func (c *Cloud) call(ctx context.Context, op connectors.Operation, req connectors.Request) (after func(context.Context) error, err error) {
 	what := fmt.Sprintf("%s %q of deployment %q on %s", op, req.Unit.ID, req.Deployment, c.cfg.Provider)
 	if err := connectors.ContextError(ctx, what); err != nil {
-		return err
+		return nil, err
 	}
 	if req.Key == "" || req.Deployment == "" || req.Unit.ID == "" {
-		return connectors.Permanent(fmt.Errorf("%s: key, deployment and unit id are required: %w", what, ErrInvalidRequest))
+		return nil, connectors.Permanent(fmt.Errorf("%s: key, deployment and unit id are required: %w", what, ErrInvalidRequest))
 	}
 	c.mu.Lock()
 	b := c.cfg.behaviour(op)
@@ -126,25 +127,35 @@ func (c *Cloud) call(ctx context.Context, op connectors.Operation, req connector
 		}
 	}
 	c.mu.Unlock()
-	if fault != nil && fault.Kind == Hang {
-		<-ctx.Done()
-		return connectors.ContextError(ctx, what+": injected hang")
+	if fault != nil && fault.Kind == Hang && !fault.AfterEffect {
+		return nil, fault.fail(ctx, what)
 	}
 	if wait > 0 {
 		select {
 		case <-c.cfg.Clock.After(wait):
 		case <-ctx.Done():
-			return connectors.ContextError(ctx, what)
+			return nil, connectors.ContextError(ctx, what)
 		}
 	}
-	if fault == nil {
-		return nil
+	switch {
+	case fault == nil:
+		return func(context.Context) error { return nil }, nil
+	case fault.AfterEffect:
+		return func(ctx context.Context) error { return fault.fail(ctx, what+" (after its effect)") }, nil
 	}
-	err := fmt.Errorf("%s: injected %s fault", what, fault.Kind)
-	if fault.Kind == Transient {
-		return connectors.WithCode(connectors.ClassRetryable, "injected", err)
+	return nil, fault.fail(ctx, what)
+}
+
+// fail is the failure of a call the fault hit: a hang until ctx ends, or a classified error.
+func (f *Fault) fail(ctx context.Context, what string) error {
+	switch f.Kind {
+	case Hang:
+		<-ctx.Done()
+		return connectors.ContextError(ctx, what+": injected hang")
+	case Transient:
+		return connectors.WithCode(connectors.ClassRetryable, "injected", fmt.Errorf("%s: injected %s fault", what, f.Kind))
 	}
-	return connectors.WithCode(connectors.ClassPermanent, "injected", err)
+	return connectors.WithCode(connectors.ClassPermanent, "injected", fmt.Errorf("%s: injected %s fault", what, f.Kind))
 }
 
 type faultKey struct {
