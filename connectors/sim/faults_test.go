@@ -153,7 +153,7 @@ func TestConfigValidate(t *testing.T) {
 func TestFaultAfterEffect(t *testing.T) {
 	ctx := context.Background()
 	c := open(t, sim.Config{Operations: map[connectors.Operation]sim.Behaviour{
-		connectors.OpCreateDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Transient, FirstN: 1, AfterEffect: true}}},
+		connectors.OpCreateDeploymentUnit:  {Faults: []sim.Fault{{Kind: sim.Transient, FirstN: 1, AfterEffect: true}}},
 		connectors.OpDisposeDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Hang, FirstN: 1, AfterEffect: true}}},
 	}})
 	_, err := c.CreateDeploymentUnit(ctx, request("k1", "web"))
