@@ -68,7 +68,7 @@ func TestCorpusCSARs(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, path+"!/"+tc.entry, doc.Name)
-			assert.Equal(t, "zip://"+path+"!/"+tc.entry, doc.Location)
+			assert.Equal(t, "zip://"+realPath(t, path)+"!/"+tc.entry, doc.Location)
 			assert.Contains(t, string(doc.Data), "tosca_definitions_version")
 		})
 	}
@@ -107,7 +107,7 @@ func TestCorpusCSARImports(t *testing.T) {
 			require.Len(t, errs, 1)
 			assert.ErrorIs(t, errs[0], tc.wantErr)
 			for loc := range seen {
-				assert.True(t, strings.HasPrefix(loc, "zip://"+filepath.Join(dir, tc.file)+"!/"), loc)
+				assert.True(t, strings.HasPrefix(loc, "zip://"+realPath(t, filepath.Join(dir, tc.file))+"!/"), loc)
 			}
 		})
 	}

@@ -128,7 +128,7 @@ func TestFetch(t *testing.T) {
 func TestFetchCache(t *testing.T) {
 	srv := newFakeServer(t)
 	ctx := context.Background()
-	cache := t.TempDir()
+	cache := realTempDir(t)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	opts := Options{Client: srv.Client(), CacheDir: cache, CacheMaxAge: time.Hour, Now: clock}
@@ -205,7 +205,7 @@ func TestFetchedRelative(t *testing.T) {
 // TestFetchConcurrent: one Resolver used from many goroutines (run with -race) gives every caller the body.
 func TestFetchConcurrent(t *testing.T) {
 	srv := newFakeServer(t)
-	r := newResolver(t, Options{Client: srv.Client(), CacheDir: t.TempDir()})
+	r := newResolver(t, Options{Client: srv.Client(), CacheDir: realTempDir(t)})
 	from := Document{Location: "file:///main.yaml"}
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)

@@ -45,6 +45,22 @@ func sharedLookup() string {
 	}
 }
 
+// realTempDir is t.TempDir with symbolic links resolved: Locations name real paths, and $TMPDIR may be a link.
+func realTempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	require.NoError(t, err)
+	return dir
+}
+
+// realPath resolves the symbolic links of an existing path (the shared corpus may be reached through one).
+func realPath(t *testing.T, p string) string {
+	t.Helper()
+	r, err := filepath.EvalSymlinks(p)
+	require.NoError(t, err)
+	return r
+}
+
 // corpusCSAR is the directory of the tosca-parser CSAR test archives.
 func corpusCSAR(t *testing.T) string {
 	t.Helper()

@@ -13,7 +13,7 @@ import (
 )
 
 func TestLocalFiles(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	root := writeFile(t, dir, "app/main.yaml", "tosca_definitions_version: tosca_simple_yaml_1_3\n")
 	types := writeFile(t, dir, "app/types/t.yaml", "types")
 	shared := writeFile(t, dir, "lib/shared.yaml", "shared")
@@ -68,7 +68,7 @@ func TestLocalFiles(t *testing.T) {
 
 // TestRelativeNames keeps Names as the user would write them: relative to where the root was named from.
 func TestRelativeNames(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	writeFile(t, dir, "main.yaml", "main")
 	writeFile(t, dir, "sub/t.yaml", "t")
 	t.Chdir(dir)
@@ -87,7 +87,7 @@ func TestRelativeNames(t *testing.T) {
 // TestLoopLocations: a file reached by two spellings (a symbolic link, dot segments) has one Location, so
 // that the parser sees the loop.
 func TestLoopLocations(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	a := writeFile(t, dir, "a.yaml", "imports: [b/../a.yaml]")
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "b"), 0o755))
 	require.NoError(t, os.Symlink(a, filepath.Join(dir, "link.yaml")))
@@ -106,7 +106,7 @@ func TestLoopLocations(t *testing.T) {
 }
 
 func TestLocalLimits(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	big := writeFile(t, dir, "big.yaml", strings.Repeat("x", 2048))
 	small := writeFile(t, dir, "small.yaml", strings.Repeat("x", 1024))
 	r := newResolver(t, Options{MaxSize: 1024})
@@ -129,7 +129,7 @@ func TestLocalLimits(t *testing.T) {
 }
 
 func TestExistsLocal(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	root := writeFile(t, dir, "main.yaml", "main")
 	writeFile(t, dir, "scripts/install.sh", "#!/bin/sh")
 	r := newResolver(t, Options{})
@@ -148,7 +148,7 @@ func TestExistsLocal(t *testing.T) {
 }
 
 func TestCanceledContext(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	root := writeFile(t, dir, "main.yaml", "main")
 	r := newResolver(t, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -160,7 +160,7 @@ func TestCanceledContext(t *testing.T) {
 }
 
 func TestFileDocument(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	real, err := filepath.EvalSymlinks(dir)
 	require.NoError(t, err)
 	odd := filepath.Join(real, "a %41#b?.yaml")

@@ -124,7 +124,7 @@ func TestIndigoMirror(t *testing.T) {
 }
 
 func TestMirrorDirMissing(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "none")
+	missing := filepath.Join(realTempDir(t), "none")
 	_, err := New(Options{Mirrors: map[string]string{"https://h/": missing}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), missing)

@@ -21,7 +21,7 @@ const (
 
 // TestBuiltCSARs covers the archive rules on archives built by the test.
 func TestBuiltCSARs(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	main := zipEntry{"Definitions/main.yaml", tosca13}
 	tests := []struct {
 		name    string
@@ -94,7 +94,7 @@ func TestBuiltCSARs(t *testing.T) {
 }
 
 func TestNotZipByName(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	r := newResolver(t, Options{})
 	for _, name := range []string{"app.csar", "app.ZIP"} {
 		p := writeFile(t, dir, name, "This is an invalid CSAR file.")
@@ -126,7 +126,7 @@ func TestLyingEntrySize(t *testing.T) {
 	cd := bytes.LastIndex(data, []byte("PK\x01\x02"))
 	require.Positive(t, cd)
 	binary.LittleEndian.PutUint32(data[cd+24:], 100)
-	p := filepath.Join(t.TempDir(), "lie.csar")
+	p := filepath.Join(realTempDir(t), "lie.csar")
 	require.NoError(t, os.WriteFile(p, data, 0o644))
 
 	r := newResolver(t, Options{})
@@ -139,7 +139,7 @@ func TestLyingEntrySize(t *testing.T) {
 // TestArchiveImports: relative imports from a file in an archive resolve inside the same archive, and may not
 // leave it.
 func TestArchiveImports(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	path := buildZip(t, dir, "app.csar",
 		zipEntry{metaPath, goodMeta},
 		zipEntry{"Definitions/main.yaml", tosca13},
@@ -198,7 +198,7 @@ func TestArchiveImports(t *testing.T) {
 
 // TestLocationSpelling: file names with "!", spaces and "%" survive the round trip through a Location.
 func TestLocationSpelling(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "odd !/ dir%20")
+	dir := filepath.Join(realTempDir(t), "odd !/ dir%20")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	path := buildZip(t, dir, "a!b.csar", zipEntry{"x!/main.yaml", tosca13}, zipEntry{"main.yaml", tosca13}, zipEntry{"x!/t y.yaml", "t"})
 	r := newResolver(t, Options{})
@@ -214,7 +214,7 @@ func TestLocationSpelling(t *testing.T) {
 
 // TestArchiveKept: a Resolver reads an archive once, and again when the file changes.
 func TestArchiveKept(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	path := buildZip(t, dir, "app.csar", zipEntry{"main.yaml", tosca13 + "# one\n"})
 	r := newResolver(t, Options{})
 	ctx := context.Background()
@@ -240,7 +240,7 @@ func TestArchiveKept(t *testing.T) {
 
 // TestArchiveInPlace: an archive above the in-memory size is read from the file, with the same checks.
 func TestArchiveInPlace(t *testing.T) {
-	dir := t.TempDir()
+	dir := realTempDir(t)
 	path := buildZip(t, dir, "app.csar", zipEntry{metaPath, goodMeta}, zipEntry{"Definitions/main.yaml", tosca13})
 	a, err := openArchive(path, "app.csar", 10, 1<<20, 0)
 	require.NoError(t, err)
