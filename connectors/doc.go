@@ -29,5 +29,16 @@
 // retryable; a context whose deadline passed is a Timeout. Deleting or disposing of what does not exist
 // succeeds; the status of an unknown unit is NotFound.
 //
+// # Calling a connector (what the broker does)
+//
+//	u, err := connectors.DecodeUnit(vars["unit"].(map[string]any))      // the task's unit descriptor
+//	svc := connectors.ServiceOf(cmd.Service, u)                           // cloud → compute, block-storage...
+//	c, err := services.Lookup(svc, platform)                              // registry.Services
+//	out, err := connectors.Invoke(ctx, c, connectors.Operation(cmd.Operation),
+//		connectors.Request{Key: cmd.ID, Deployment: deployment, Unit: u})
+//
+// Status operations answer ready (bool), state and reason, as the plans' wait loops expect; outputs may carry
+// the TOSCA attributes of every node of the unit under AttributesOutput, for get_attribute.
+//
 // The conformance suite every connector passes is in connectors/connectortest.
 package connectors

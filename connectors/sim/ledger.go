@@ -243,3 +243,30 @@ func (l *ledger) list(ctx context.Context, deployment string) ([]Resource, error
 	}
 	return out, rows.Err()
 }
+
+// ReadLedger lists the resources of every provider in the ledger file at path, by provider, deployment and
+// name, reading it only (for `toscaflow sim ls`, while a server may be writing it).
+func ReadLedger(ctx context.Context, path string) ([]Resource, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		return nil, fmt.Errorf("read ledger %q: %w", path, err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SELECT "+resourceColumns+" FROM resources ORDER BY provider, deployment, name")
+	if err != nil {
+		return nil, fmt.Errorf("read ledger %q: %w", path, err)
+	}
+	defer rows.Close()
+	out := []Resource{}
+	for rows.Next() {
+		r, err := scanResource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read ledger %q: %w", path, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read ledger %q: %w", path, err)
+	}
+	return out, nil
+}

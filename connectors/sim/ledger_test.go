@@ -70,6 +70,19 @@ func TestProvidersShareALedgerFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rs, 1)
 	assert.Equal(t, "sim-a", rs[0].Provider)
+
+	_, err = b.CreateDeploymentUnit(ctx, request("k", "db"))
+	require.NoError(t, err)
+	all, err := sim.ReadLedger(ctx, path)
+	require.NoError(t, err, "read while both providers have it open")
+	var names []string
+	for _, r := range all {
+		names = append(names, r.Provider+"/"+r.Name)
+	}
+	assert.Equal(t, []string{"sim-a/web", "sim-b/db"}, names)
+
+	_, err = sim.ReadLedger(ctx, filepath.Join(t.TempDir(), "missing.db"))
+	assert.Error(t, err, "a ledger that does not exist is not created")
 }
 
 func TestCreateWithANewKeyAdoptsTheUnit(t *testing.T) {
