@@ -1,0 +1,44 @@
+// Package store persists toscaflow in SQLite (github.com/mattn/go-sqlite3, WAL, a busy timeout,
+// foreign keys on): the BPMN engine's instances and indexes, the journal, the outbox and inbox that
+// link the engine to the service bus, and the deployments layer (deployments, templates, process
+// definitions, resources, log lines). Migrations are embedded and applied in order at Open.
+//
+// # Engine steps
+//
+// Store implements engine.Store. An instance is a JSON document with a version column: Commit
+// writes it only if the version is still the one the step loaded, else ErrConflict and the engine
+// runs the step again. One Commit is one SQLite transaction holding the instance states, the
+// journal events, the timer, subscription and buffered-message changes and one outbox row per
+// command the step emitted, so a crash never separates a state from the commands it waits for.
+//
+// # Outbox and relay
+//
+// A Relay publishes the pending outbox rows, oldest first, and marks a row sent only after its
+// publish succeeded: delivery is at least once, and the command id (the engine's job id) is the
+// idempotency key connectors deduplicate on.
+//
+// # Inbox: a reply applied once
+//
+// The engine applies a reply through CompleteTask or FailTask, which call the store's Load and
+// Commit; the engine has no notion of an outer transaction. The store gives it one through the
+// context: InTx (and ApplyOnce, built on it) begins a transaction and puts it in the context it
+// passes on; every Store method called with that context joins the transaction, a write as a
+// savepoint. So
+//
+//	applied, err := st.ApplyOnce(ctx, reply.CommandID, func(ctx context.Context) error {
+//		return eng.CompleteTask(ctx, reply.CommandID, reply.Outputs)
+//	})
+//
+// records the command id in the inbox and commits the engine step in one transaction: a duplicate
+// delivery finds the id and changes nothing. An engine step that loses an optimistic race inside
+// the transaction rolls back its savepoint only, and the engine's retry runs in the same
+// transaction. The engine hands commands to its Dispatcher right after Commit returns, which inside
+// InTx is before the transaction is durable: an engine working inside InTx should have no
+// Dispatcher, or one that only wakes the Relay (Relay.Wake), which reads committed rows only.
+//
+// # Concurrency
+//
+// Writes run on one writer connection, in BEGIN IMMEDIATE transactions (retried when another
+// process holds the lock past the busy timeout); reads run on a pool of read-only connections in
+// parallel with the writer, or on the caller's transaction inside InTx.
+package store

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+)
+
+// DueTimers returns up to limit timers due at or before now, earliest first (index timers_due).
+func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]*engine.Timer, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, "SELECT timer FROM timers WHERE due <= ? ORDER BY due, id LIMIT ?",
+		nanos(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due timers: %w", err)
+	}
+	return scanJSON[engine.Timer](rows, "due timers")
+}
+
+// Subscriptions returns the subscriptions of kind with name and key, oldest first (index subscriptions_match).
+func (s *Store) Subscriptions(ctx context.Context, kind engine.SubKind, name, key string) ([]*engine.Subscription, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, `SELECT sub FROM subscriptions WHERE kind = ? AND name = ? AND key = ?
+		ORDER BY seq`, int(kind), name, key)
+	if err != nil {
+		return nil, fmt.Errorf("subscriptions %q: %w", name, err)
+	}
+	return scanJSON[engine.Subscription](rows, "subscriptions")
+}
+
+// Messages returns the buffered messages with name and key alive at now, oldest first (index messages_match).
+func (s *Store) Messages(ctx context.Context, name, key string, now time.Time) ([]*engine.BufferedMessage, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, `SELECT message FROM messages WHERE name = ? AND key = ? AND expires > ?
+		ORDER BY seq`, name, key, nanos(now))
+	if err != nil {
+		return nil, fmt.Errorf("messages %q: %w", name, err)
+	}
+	return scanJSON[engine.BufferedMessage](rows, "messages")
+}
+
+// Journal returns the events of an instance in commit order (index journal_instance).
+func (s *Store) Journal(ctx context.Context, instance string) ([]engine.Event, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, `SELECT type, element, at, incident, detail FROM journal
+		WHERE instance = ? ORDER BY seq`, instance)
+	if err != nil {
+		return nil, fmt.Errorf("journal of %q: %w", instance, err)
+	}
+	defer rows.Close()
+	var out []engine.Event
+	for rows.Next() {
+		var e engine.Event
+		var at int64
+		if err := rows.Scan(&e.Type, &e.Element, &at, &e.Incident, &e.Detail); err != nil {
+			return nil, fmt.Errorf("journal of %q: %w", instance, err)
+		}
+		e.Instance, e.Time = instance, fromNanos(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("journal of %q: %w", instance, err)
+	}
+	return out, nil
+}
+
+// journalBatch is the number of events one INSERT writes (7 parameters each).
+const journalBatch = 64
+
+// writeJournal appends events in a few multi-row INSERTs.
+func writeJournal(ctx context.Context, tx *sql.Tx, events []engine.Event) error {
+	for len(events) > 0 {
+		n := min(len(events), journalBatch)
+		var b strings.Builder
+		b.WriteString("INSERT INTO journal (instance, type, element, at, incident, detail) VALUES ")
+		args := make([]any, 0, 6*n)
+		for i, e := range events[:n] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?,?,?,?,?,?)")
+			args = append(args, e.Instance, string(e.Type), e.Element, nanos(e.Time), e.Incident, e.Detail)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("append journal: %w", err)
+		}
+		events = events[n:]
+	}
+	return nil
+}
+
+// scanJSON decodes a one-column result of JSON documents.
+func scanJSON[T any](rows *sql.Rows, what string) ([]*T, error) {
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		v := new(T)
+		if err := json.Unmarshal(data, v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+)
+
+// Load returns the committed state of an instance.
+func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
+	var state []byte
+	err := s.read(ctx).QueryRowContext(ctx, "SELECT state FROM instances WHERE id = ?", id).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("instance %q: %w", id, engine.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load instance %q: %w", id, err)
+	}
+	in := new(engine.Instance)
+	if err := json.Unmarshal(state, in); err != nil {
+		return nil, fmt.Errorf("load instance %q: %w", id, err)
+	}
+	return in, nil
+}
+
+// Commit applies one engine step in one transaction (or one savepoint of the caller's, see InTx):
+// the instance states at their new versions, the buffered messages consumed and created, the
+// subscription and timer index changes, the journal events and one outbox row per command.
+func (s *Store) Commit(ctx context.Context, m *engine.Mutation) error {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := writeInstances(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := s.writeMessagesAndSubs(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := writeTimers(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := writeJournal(ctx, tx, m.Events); err != nil {
+			return err
+		}
+		return s.writeOutbox(ctx, tx, m.Commands)
+	})
+}
+
+// writeInstances writes each instance at its new version, refusing a version that moved.
+func writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
+	for _, w := range m.Instances {
+		in := w.Instance
+		state, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encode instance %q: %w", in.ID, err)
+		}
+		var res sql.Result
+		if w.Expected == 0 {
+			res, err = tx.ExecContext(ctx, `INSERT INTO instances (id, process_id, status, version, state)
+				VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`, in.ID, in.ProcessID, string(in.Status), in.Version, state)
+		} else {
+			res, err = tx.ExecContext(ctx, `UPDATE instances SET status = ?, version = ?, state = ?
+				WHERE id = ? AND version = ?`, string(in.Status), in.Version, state, in.ID, w.Expected)
+		}
+		if err != nil {
+			return fmt.Errorf("write instance %q: %w", in.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if w.Expected == 0 {
+				return fmt.Errorf("create instance %q: exists: %w", in.ID, engine.ErrConflict)
+			}
+			return fmt.Errorf("write instance %q at version %d: %w", in.ID, w.Expected, engine.ErrConflict)
+		}
+	}
+	return nil
+}
+
+// expiredSweep bounds the expired buffered messages one commit deletes.
+const expiredSweep = 64
+
+// writeMessagesAndSubs consumes and buffers messages and changes subscriptions, refusing a commit
+// that would leave a live message beside a matching message subscription (engine.Store.Commit):
+// the checks run after the deletions of the mutation and before its insertions, so they see what
+// was there before the step minus what the step removed.
+func (s *Store) writeMessagesAndSubs(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
+	for _, c := range m.MessagesConsumed {
+		res, err := tx.ExecContext(ctx, "DELETE FROM messages WHERE id = ?", c.ID)
+		if err != nil {
+			return fmt.Errorf("consume message %q: %w", c.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("consume message %q: %w", c.ID, engine.ErrConflict)
+		}
+	}
+	for _, sub := range m.SubsDeleted {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM subscriptions WHERE id = ?", sub.ID); err != nil {
+			return fmt.Errorf("delete subscription %q: %w", sub.ID, err)
+		}
+	}
+	now := nanos(m.Now)
+	if len(m.MessagesBuffered) > 0 || len(m.SubsSet) > 0 {
+		// Expired messages are dead weight: drop a few with each commit that touches messages.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE seq IN
+			(SELECT seq FROM messages WHERE expires <= ? ORDER BY expires LIMIT ?)`, now, expiredSweep); err != nil {
+			return fmt.Errorf("sweep expired messages: %w", err)
+		}
+	}
+	for _, sub := range m.SubsSet {
+		if sub.Kind != engine.SubMessage {
+			continue
+		}
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE name = ? AND key = ? AND expires > ? LIMIT 1`,
+			sub.Name, sub.Key, now).Scan(&id)
+		if err == nil {
+			return fmt.Errorf("subscribe to %q: message %q is buffered: %w", sub.Name, id, engine.ErrConflict)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("subscribe to %q: %w", sub.Name, err)
+		}
+	}
+	for _, b := range m.MessagesBuffered {
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM subscriptions WHERE kind = ? AND name = ? AND key = ? LIMIT 1`,
+			int(engine.SubMessage), b.Name, b.Key).Scan(&id)
+		if err == nil {
+			return fmt.Errorf("buffer message %q: subscription %q waits for it: %w", b.Name, id, engine.ErrConflict)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("buffer message %q: %w", b.Name, err)
+		}
+	}
+	for _, sub := range m.SubsSet {
+		data, err := json.Marshal(sub)
+		if err != nil {
+			return fmt.Errorf("encode subscription %q: %w", sub.ID, err)
+		}
+		// REPLACE gives a re-set subscription a new seq, as if created now.
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO subscriptions (id, instance, kind, name, key, sub)
+			VALUES (?, ?, ?, ?, ?, ?)`, sub.ID, sub.Instance, int(sub.Kind), sub.Name, sub.Key, data); err != nil {
+			return fmt.Errorf("set subscription %q: %w", sub.ID, err)
+		}
+	}
+	for _, b := range m.MessagesBuffered {
+		data, err := json.Marshal(b)
+		if err != nil {
+			return fmt.Errorf("encode message %q: %w", b.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, name, key, expires, message) VALUES (?, ?, ?, ?, ?)`,
+			b.ID, b.Name, b.Key, nanos(b.Expires), data); err != nil {
+			return fmt.Errorf("buffer message %q: %w", b.ID, err)
+		}
+	}
+	return nil
+}
+
+func writeTimers(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
+	for _, t := range m.TimersSet {
+		data, err := json.Marshal(t)
+		if err != nil {
+			return fmt.Errorf("encode timer %q: %w", t.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO timers (id, instance, due, timer) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET instance = excluded.instance, due = excluded.due, timer = excluded.timer`,
+			t.ID, t.Instance, nanos(t.Due), data); err != nil {
+			return fmt.Errorf("set timer %q: %w", t.ID, err)
+		}
+	}
+	for _, t := range m.TimersDeleted {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM timers WHERE id = ?", t.ID); err != nil {
+			return fmt.Errorf("delete timer %q: %w", t.ID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+)
+
+// OutboxRow is a command an engine step committed, waiting to be published on the bus.
+type OutboxRow struct {
+	// ID orders the rows (commit order) and names the row for MarkSent.
+	ID int64
+	// Topic is the command's task type (engine.Command.Type).
+	Topic   string
+	Command engine.Command
+	Created time.Time
+}
+
+// writeOutbox adds one row per command in the step's transaction.
+func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Command) error {
+	now := nanos(s.clock.Now())
+	for i := range cmds {
+		c := &cmds[i]
+		data, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode command %q: %w", c.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (command_id, instance, topic, command, created)
+			VALUES (?, ?, ?, ?, ?)`, c.ID, c.Instance, c.Type, data, now); err != nil {
+			return fmt.Errorf("outbox command %q: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+// PendingOutbox returns up to limit rows not yet sent, oldest first (partial index outbox_pending).
+func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, `SELECT seq, topic, command, created FROM outbox
+		WHERE sent IS NULL ORDER BY seq LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []OutboxRow
+	for rows.Next() {
+		var r OutboxRow
+		var data []byte
+		var created int64
+		if err := rows.Scan(&r.ID, &r.Topic, &data, &created); err != nil {
+			return nil, fmt.Errorf("pending outbox: %w", err)
+		}
+		if err := json.Unmarshal(data, &r.Command); err != nil {
+			return nil, fmt.Errorf("pending outbox row %d: %w", r.ID, err)
+		}
+		r.Created = fromNanos(created)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pending outbox: %w", err)
+	}
+	return out, nil
+}
+
+// MarkSent records that the rows were published. Marking a row twice is harmless.
+func (s *Store) MarkSent(ctx context.Context, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		now := nanos(s.clock.Now())
+		for len(ids) > 0 {
+			n := min(len(ids), 500)
+			args := make([]any, 0, n+1)
+			args = append(args, now)
+			for _, id := range ids[:n] {
+				args = append(args, id)
+			}
+			q := "UPDATE outbox SET sent = ? WHERE sent IS NULL AND seq IN (?" + strings.Repeat(",?", n-1) + ")"
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return fmt.Errorf("mark outbox sent: %w", err)
+			}
+			ids = ids[n:]
+		}
+		return nil
+	})
+}
+
+// PruneOutbox deletes the rows sent before t, and returns how many.
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?", nanos(before))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune outbox: %w", err)
+	}
+	return n, nil
+}

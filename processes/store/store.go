@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+
+	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+)
+
+// Store is the SQLite store. Open makes one; Close releases it.
+type Store struct {
+	// writer holds the single connection every write transaction runs on, so that writers of this
+	// process queue in the pool instead of failing with SQLITE_BUSY.
+	writer *sql.DB
+	// reader is a pool of connections that read in parallel with the writer (WAL).
+	reader *sql.DB
+	clock  engine.Clock
+}
+
+var _ engine.Store = (*Store)(nil)
+
+// Options configures Open.
+type Options struct {
+	// Clock stamps rows (created and updated times, outbox and inbox times); default engine.SystemClock.
+	Clock engine.Clock
+	// Readers bounds the connections that read in parallel (default 4).
+	Readers int
+}
+
+// Open opens (creating it if needed) the database file at path, in WAL mode with a busy timeout
+// and foreign keys on, and applies the embedded migrations it lacks.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open store: %w", ErrNoPath)
+	}
+	if opts.Clock == nil {
+		opts.Clock = engine.SystemClock{}
+	}
+	if opts.Readers <= 0 {
+		opts.Readers = 4
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	// BEGIN IMMEDIATE takes the write lock at once: a transaction that reads then writes cannot
+	// fail half-way on a lock upgrade, and another process's writer waits in the busy handler.
+	q.Set("_txlock", "immediate")
+	writer, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	s := &Store{writer: writer, clock: opts.Clock}
+	if err := s.migrate(ctx, migrations, "migrations"); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
+	q.Set("_query_only", "true")
+	q.Del("_txlock")
+	reader, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
+	reader.SetMaxOpenConns(opts.Readers)
+	s.reader = reader
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// Store errors.
+var (
+	// ErrNoPath means Open was given no file name.
+	ErrNoPath = errors.New("no database path")
+	// ErrDuplicate means ApplyOnce met a command id that was applied before.
+	ErrDuplicate = errors.New("reply already applied")
+	// ErrNotFound means no row has the key asked for; it is engine.ErrNotFound, so one errors.Is
+	// check serves both layers.
+	ErrNotFound = engine.ErrNotFound
+	// ErrConflict means a row changed since it was read (its version moved); it is engine.ErrConflict.
+	ErrConflict = engine.ErrConflict
+)

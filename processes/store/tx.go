@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Transactions. Every write runs on the single writer connection inside BEGIN IMMEDIATE. A caller
+// that needs several store operations to be one transaction (an engine step and the inbox mark of
+// the reply it applies; a deployment row and the process instance it starts) calls InTx: the
+// context InTx hands to its function carries the transaction, and every Store method called with
+// that context (Commit and Load from the engine included) joins it instead of opening its own.
+// A write that joins runs inside a SAVEPOINT, so one that fails (an engine commit refused with
+// ErrConflict, say) leaves nothing behind while the enclosing transaction goes on.
+
+type txKey struct{}
+
+// ambient is the transaction a context carries.
+type ambient struct {
+	tx    *sql.Tx
+	depth int
+}
+
+func ambientOf(ctx context.Context) *ambient {
+	a, _ := ctx.Value(txKey{}).(*ambient)
+	return a
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// read returns what a read runs on: the caller's transaction (to see its own writes), else the
+// reader pool.
+func (s *Store) read(ctx context.Context) querier {
+	if a := ambientOf(ctx); a != nil {
+		return a.tx
+	}
+	return s.reader
+}
+
+// InTx runs fn in one write transaction: it commits when fn returns nil and rolls back otherwise.
+// Store methods called with the context fn receives join the transaction; called inside another
+// InTx, it nests as a savepoint. fn must not use a context without the transaction for writes:
+// the writer connection is busy with this one, so such a write would wait forever.
+//
+// Engine commands committed inside fn are in the outbox but must not be dispatched from memory
+// before the transaction commits: run the engine with no Dispatcher (or one that only wakes the
+// relay) when it works inside InTx.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.write(ctx, func(ctx context.Context, _ *sql.Tx) error { return fn(ctx) })
+}
+
+// write runs fn in the caller's transaction (as a savepoint) or in a new one.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if a := ambientOf(ctx); a != nil {
+		a.depth++
+		defer func() { a.depth-- }()
+		name := fmt.Sprintf("sp%d", a.depth)
+		if _, err := a.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+			return fmt.Errorf("savepoint: %w", err)
+		}
+		if err := fn(ctx, a.tx); err != nil {
+			_, rerr := a.tx.ExecContext(ctx, "ROLLBACK TO "+name)
+			_, xerr := a.tx.ExecContext(ctx, "RELEASE "+name)
+			return errors.Join(err, rerr, xerr)
+		}
+		if _, err := a.tx.ExecContext(ctx, "RELEASE "+name); err != nil {
+			return fmt.Errorf("release savepoint: %w", err)
+		}
+		return nil
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(context.WithValue(ctx, txKey{}, &ambient{tx: tx}), tx); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// beginRetries bounds the retries of a BEGIN IMMEDIATE that met SQLITE_BUSY after the busy
+// timeout: another process (a second orchestrator, the sqlite3 shell) held the write lock.
+const beginRetries = 5
+
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	wait := 10 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		tx, err := s.writer.BeginTx(ctx, nil)
+		if err == nil {
+			return tx, nil
+		}
+		var se sqlite3.Error
+		if !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || attempt == beginRetries {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+func ignoreDone(err error) error {
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return err
+}
+
+// nanos encodes a time as Unix nanoseconds, the zero time as 0.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// fromNanos decodes nanos.
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
