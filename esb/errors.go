@@ -86,17 +86,24 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// retryabler is how errors from packages that do not import esb (connectors) say whether they are transient.
-type retryabler interface{ Retryable() bool }
+// retryabler and timeouter are how errors from packages that do not import esb (connectors, net) say what they are.
+type (
+	retryabler interface{ Retryable() bool }
+	timeouter  interface{ Timeout() bool }
+)
 
-// Classify returns the classification of err, found by type, never by message:
-// an *Error in err's chain; else an error with a Retryable() bool method (connectors' typed errors);
-// else context.DeadlineExceeded as Timeout and context.Canceled as Canceled; anything else is Permanent,
-// because retrying an unknown failure may repeat a side effect the first attempt already had.
-// Classify(nil) is nil.
+// Classify returns the classification of err, found by type, never by message, in this order:
+// context.Canceled anywhere in the chain is Canceled (the work was called off, whatever else was said about it);
+// else an *Error in the chain keeps its class; else context.DeadlineExceeded, or an error whose Timeout() reports
+// true, is a Timeout; else an error with a Retryable() bool method (connectors' typed errors) is Retryable or
+// Permanent as it says; anything else is Permanent, because retrying an unknown failure may
+// repeat a side effect the first attempt already had. Classify(nil) is nil.
 func Classify(err error) *Error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return NewError(Canceled, "canceled", err)
 	}
 	var e *Error
 	if errors.As(err, &e) {
@@ -107,18 +114,19 @@ func Classify(err error) *Error {
 		}
 		return e
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return NewError(Timeout, "deadline_exceeded", err)
+	}
+	var t timeouter
+	if errors.As(err, &t) && t.Timeout() {
+		return NewError(Timeout, "timeout", err)
+	}
 	var r retryabler
 	if errors.As(err, &r) {
 		if r.Retryable() {
 			return NewError(Retryable, "", err)
 		}
 		return NewError(Permanent, "", err)
-	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return NewError(Timeout, "deadline_exceeded", err)
-	case errors.Is(err, context.Canceled):
-		return NewError(Canceled, "canceled", err)
 	}
 	return NewError(Permanent, "", err)
 }

@@ -11,10 +11,11 @@ import (
 	"github.com/toscaflow/toscaflow/esb"
 )
 
-type cloudErr struct{ transient bool }
+type cloudErr struct{ transient, timeout bool }
 
 func (e cloudErr) Error() string   { return "cloud said no" }
 func (e cloudErr) Retryable() bool { return e.transient }
+func (e cloudErr) Timeout() bool   { return e.timeout }
 
 func TestClassify(t *testing.T) {
 	for _, tc := range []struct {
@@ -29,6 +30,9 @@ func TestClassify(t *testing.T) {
 		{"typed permanent", cloudErr{}, esb.Permanent, ""},
 		{"deadline", fmt.Errorf("call: %w", context.DeadlineExceeded), esb.Timeout, "deadline_exceeded"},
 		{"canceled", context.Canceled, esb.Canceled, "canceled"},
+		{"retryable but canceled", esb.RetryableError("x", fmt.Errorf("call: %w", context.Canceled)), esb.Canceled, "canceled"},
+		{"typed timeout", fmt.Errorf("create: %w", cloudErr{transient: true, timeout: true}), esb.Timeout, "timeout"},
+		{"retryable call timeout", esb.RetryableError("slow_api", context.DeadlineExceeded), esb.Retryable, "slow_api"},
 		{"unknown", errors.New("retryable, honest"), esb.Permanent, ""}, // never by the message
 		{"invalid class", &esb.Error{Class: "maybe"}, esb.Permanent, ""},
 	} {

@@ -46,7 +46,8 @@ func TestRetryBackoff(t *testing.T) {
 			wantWaits: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}},
 		{name: "permanent", fail: 100, err: PermanentError("bad", errors.New("bad")), wantRuns: 1},
 		{name: "canceled", fail: 100, err: RetryableError("x", context.Canceled), wantRuns: 1},
-		{name: "deadline", fail: 100, err: RetryableError("x", context.DeadlineExceeded), wantRuns: 1},
+		{name: "call deadline", fail: 1, err: RetryableError("x", context.DeadlineExceeded), wantRuns: 2,
+			wantWaits: []time.Duration{100 * time.Millisecond}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := &fakeClock{}

@@ -72,8 +72,7 @@ func (r retry) middleware(h message.HandlerFunc) message.HandlerFunc {
 }
 
 func (r retry) shouldRetry(ctx context.Context, err error) bool {
-	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	return IsRetryable(err)
+	// Classify says Canceled for any cancellation in the chain; a deadline is final only when it is the handler's
+	// own (ctx's), not that of a call the handler made and chose to call retryable.
+	return ctx.Err() == nil && IsRetryable(err)
 }

@@ -62,7 +62,9 @@ func testNoRetryOfPermanent(t *testing.T, s suite) {
 		"unknown":   errors.New("something odd"),
 		// Cancellation is never retried, even when the handler calls it retryable.
 		"canceled": esb.RetryableError("gave_up", context.Canceled),
-		"typed":    typedPermanent{},
+		// An error type with Timeout() (connectors', net's) is a Timeout, not retried.
+		"timeout": typedTimeout{},
+		"typed":   typedPermanent{},
 	}
 	require.NoError(t, b.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
 		runs.add(cmd.ID)
@@ -74,7 +76,7 @@ func testNoRetryOfPermanent(t *testing.T, s suite) {
 		require.NoError(t, b.PublishCommand(context.Background(), esb.Command{ID: id, Service: "compute", Operation: "create"}))
 	}
 	wantClass := map[string]esb.ErrorClass{"permanent": esb.Permanent, "unknown": esb.Permanent,
-		"canceled": esb.Retryable, "typed": esb.Permanent}
+		"canceled": esb.Canceled, "typed": esb.Permanent, "timeout": esb.Timeout}
 	for range errs {
 		got := replies.next(t)
 		require.NotNil(t, got.Error, got.CommandID)
@@ -90,6 +92,12 @@ func testNoRetryOfPermanent(t *testing.T, s suite) {
 		}
 	}
 }
+
+type typedTimeout struct{}
+
+func (typedTimeout) Error() string   { return "cloud API timed out" }
+func (typedTimeout) Retryable() bool { return true }
+func (typedTimeout) Timeout() bool   { return true }
 
 type typedPermanent struct{}
 

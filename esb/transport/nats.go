@@ -164,7 +164,12 @@ func (n *NATS) Publish(topic string, msgs ...*message.Message) error {
 // Subscriber returns a draining subscriber with its own connection and o.Concurrency queue subscriptions.
 func (n *NATS) Subscriber(o SubscriberOptions) (message.Subscriber, error) {
 	drained := make(chan struct{})
-	conn, err := n.cfg.connect(nats.DrainTimeout(o.CloseTimeout), nats.ClosedHandler(func(*nats.Conn) { close(drained) }))
+	conn, err := n.cfg.connect(nats.DrainTimeout(o.CloseTimeout), nats.ClosedHandler(func(*nats.Conn) { close(drained) }),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			// Asynchronous errors (a drain that timed out on a stuck handler, a slow consumer) go to the log,
+			// not to stderr.
+			n.logger.Error("nats subscriber connection", err, nil)
+		}))
 	if err != nil {
 		return nil, err
 	}
