@@ -43,7 +43,7 @@ type ledger struct {
 	provider string
 }
 
-func openLedger(ctx context.Context, path, provider string) (*ledger, error) {
+func openLedger(ctx context.Context, path, provider string, clock Clock) (*ledger, error) {
 	dsn := ":memory:"
 	if path != "" {
 		dsn = path + "?_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate"
@@ -55,38 +55,42 @@ func openLedger(ctx context.Context, path, provider string) (*ledger, error) {
 	// One connection: the in-memory database lives in it, and writers never wait on each other in here.
 	db.SetMaxOpenConns(1)
 	l := &ledger{db: db, provider: provider}
-	if err := l.migrate(ctx); err != nil {
+	if err := l.migrate(ctx, clock); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open ledger %q: %w", path, err)
 	}
 	return l, nil
 }
 
-// migrate applies the embedded migrations newer than the database's user_version, each in a transaction.
-func (l *ledger) migrate(ctx context.Context) error {
+// migrate applies the embedded migrations not yet recorded in sim_migrations, each in a transaction with its
+// record. (Not PRAGMA user_version: the file may be shared with the store, which has its own migrations.)
+func (l *ledger) migrate(ctx context.Context, clock Clock) error {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return err
 	}
 	slices.Sort(names)
-	var version int
-	if err := l.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	if _, err := l.db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS sim_migrations (name TEXT PRIMARY KEY, at INTEGER NOT NULL)"); err != nil {
+		return fmt.Errorf("create sim_migrations: %w", err)
 	}
-	for i := version; i < len(names); i++ {
-		src, err := migrations.ReadFile(names[i])
+	for _, name := range names {
+		src, err := migrations.ReadFile(name)
 		if err != nil {
 			return err
 		}
 		err = l.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sim_migrations WHERE name = ?", name).Scan(&n); err != nil || n > 0 {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, string(src)); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			_, err := tx.ExecContext(ctx, "INSERT INTO sim_migrations (name, at) VALUES (?, ?)", name, clock.Now().UnixNano())
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("migration %s: %w", names[i], err)
+			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
@@ -126,7 +130,7 @@ func scanResource(row interface{ Scan(...any) error }) (Resource, error) {
 // get returns the resource of a unit, and whether it exists.
 func (l *ledger) get(ctx context.Context, q queryer, deployment, name string) (Resource, bool, error) {
 	r, err := scanResource(q.QueryRowContext(ctx, "SELECT "+resourceColumns+
-		" FROM resources WHERE provider = ? AND deployment = ? AND name = ?", l.provider, deployment, name))
+		" FROM sim_resources WHERE provider = ? AND deployment = ? AND name = ?", l.provider, deployment, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Resource{}, false, nil
 	}
@@ -143,7 +147,7 @@ type queryer interface {
 // done returns the outputs of the operation done with key, and whether it was done.
 func (l *ledger) done(ctx context.Context, tx *sql.Tx, key string, op connectors.Operation) (connectors.Outputs, bool, error) {
 	var raw string
-	err := tx.QueryRowContext(ctx, "SELECT outputs FROM operations WHERE provider = ? AND key = ? AND operation = ?",
+	err := tx.QueryRowContext(ctx, "SELECT outputs FROM sim_operations WHERE provider = ? AND key = ? AND operation = ?",
 		l.provider, key, string(op)).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -163,7 +167,7 @@ func (l *ledger) recordDone(ctx context.Context, tx *sql.Tx, key string, op conn
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT OR REPLACE INTO operations (provider, key, operation, outputs, at) VALUES (?, ?, ?, ?, ?)",
+	_, err = tx.ExecContext(ctx, "INSERT OR REPLACE INTO sim_operations (provider, key, operation, outputs, at) VALUES (?, ?, ?, ?, ?)",
 		l.provider, key, string(op), string(raw), at.UnixNano())
 	return err
 }
@@ -177,7 +181,7 @@ func (l *ledger) insert(ctx context.Context, tx *sql.Tx, r Resource, unit connec
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO resources ("+resourceColumns+", unit, created_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err = tx.ExecContext(ctx, "INSERT INTO sim_resources ("+resourceColumns+", unit, created_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		l.provider, r.Deployment, r.Name, string(r.Service), r.ID, r.Type, r.State, string(outputs),
 		r.CreatedAt.UnixNano(), r.ReadyAt.UnixNano(), r.UpdatedAt.UnixNano(), string(spec), key)
 	return err
@@ -193,13 +197,13 @@ func (l *ledger) update(ctx context.Context, tx *sql.Tx, r Resource, unit connec
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE resources SET state = ?, outputs = ?, unit = ?, type = ?, updated_at = ? WHERE provider = ? AND deployment = ? AND name = ?",
+	_, err = tx.ExecContext(ctx, "UPDATE sim_resources SET state = ?, outputs = ?, unit = ?, type = ?, updated_at = ? WHERE provider = ? AND deployment = ? AND name = ?",
 		r.State, string(outputs), string(spec), r.Type, r.UpdatedAt.UnixNano(), l.provider, r.Deployment, r.Name)
 	return err
 }
 
 func (l *ledger) remove(ctx context.Context, tx *sql.Tx, deployment, name string) (bool, error) {
-	res, err := tx.ExecContext(ctx, "DELETE FROM resources WHERE provider = ? AND deployment = ? AND name = ?", l.provider, deployment, name)
+	res, err := tx.ExecContext(ctx, "DELETE FROM sim_resources WHERE provider = ? AND deployment = ? AND name = ?", l.provider, deployment, name)
 	if err != nil {
 		return false, err
 	}
@@ -210,7 +214,7 @@ func (l *ledger) remove(ctx context.Context, tx *sql.Tx, deployment, name string
 // unit returns the unit a resource was last created or updated with.
 func (l *ledger) unit(ctx context.Context, q queryer, deployment, name string) (connectors.Unit, error) {
 	var raw string
-	if err := q.QueryRowContext(ctx, "SELECT unit FROM resources WHERE provider = ? AND deployment = ? AND name = ?",
+	if err := q.QueryRowContext(ctx, "SELECT unit FROM sim_resources WHERE provider = ? AND deployment = ? AND name = ?",
 		l.provider, deployment, name).Scan(&raw); err != nil {
 		return connectors.Unit{}, err
 	}
@@ -222,7 +226,7 @@ func (l *ledger) unit(ctx context.Context, q queryer, deployment, name string) (
 // list returns the resources of the provider (of one deployment when deployment is not empty), by
 // deployment then name.
 func (l *ledger) list(ctx context.Context, deployment string) ([]Resource, error) {
-	q := "SELECT " + resourceColumns + " FROM resources WHERE provider = ?"
+	q := "SELECT " + resourceColumns + " FROM sim_resources WHERE provider = ?"
 	args := []any{l.provider}
 	if deployment != "" {
 		q += " AND deployment = ?"
@@ -252,7 +256,7 @@ func ReadLedger(ctx context.Context, path string) ([]Resource, error) {
 		return nil, fmt.Errorf("read ledger %q: %w", path, err)
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT "+resourceColumns+" FROM resources ORDER BY provider, deployment, name")
+	rows, err := db.QueryContext(ctx, "SELECT "+resourceColumns+" FROM sim_resources ORDER BY provider, deployment, name")
 	if err != nil {
 		return nil, fmt.Errorf("read ledger %q: %w", path, err)
 	}

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -52,6 +53,28 @@ func TestLedgerOutlivesARestart(t *testing.T) {
 	rs, err = c.List(ctx)
 	require.NoError(t, err)
 	assert.Len(t, rs, 2)
+}
+
+func TestLedgerSharesAFileWithOtherTables(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "toscaflow.db")
+	db, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	// What the orchestrator's store might hold in the same file.
+	_, err = db.Exec("CREATE TABLE resources (id TEXT); PRAGMA user_version = 7")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	for range 2 { // the second opening applies no migration again
+		c, err := sim.New(ctx, sim.Config{Path: path})
+		require.NoError(t, err)
+		_, err = c.CreateDeploymentUnit(ctx, request("k", "web"))
+		require.NoError(t, err)
+		require.NoError(t, c.Close())
+	}
+	rs, err := sim.ReadLedger(ctx, path)
+	require.NoError(t, err)
+	assert.Len(t, rs, 1)
 }
 
 func TestProvidersShareALedgerFile(t *testing.T) {

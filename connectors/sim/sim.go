@@ -41,7 +41,7 @@ func New(ctx context.Context, cfg Config) (*Cloud, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	l, err := openLedger(ctx, cfg.Path, cfg.Provider)
+	l, err := openLedger(ctx, cfg.Path, cfg.Provider, cfg.Clock)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,6 @@
+-- Tables are prefixed sim_ so that the ledger may share a database file with the orchestrator's store.
 -- The resources of every simulated provider, one row per unit of a deployment.
-CREATE TABLE resources (
+CREATE TABLE sim_resources (
     provider    TEXT NOT NULL,
     deployment  TEXT NOT NULL,
     name        TEXT NOT NULL,
@@ -17,7 +18,7 @@ CREATE TABLE resources (
 );
 
 -- The operations done, by idempotency key: a call repeated with its key answers from here.
-CREATE TABLE operations (
+CREATE TABLE sim_operations (
     provider  TEXT NOT NULL,
     key       TEXT NOT NULL,
     operation TEXT NOT NULL,
