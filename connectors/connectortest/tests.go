@@ -98,11 +98,11 @@ func testLifecycle(e *env, c capability) {
 	e.count(0, "no resource left after remove")
 	_, err = e.invoke(c.needsExisting, e.request(u))
 	require.Error(t, err, "%s of a removed unit", c.needsExisting)
-	if c.update != "" && c.canUpdate(e.s.Connector) {
+	assert.True(t, connectors.IsNotFound(err), "%s of a removed unit is NotFound, got %v", c.needsExisting, err)
+	if c.canUpdate != nil && c.canUpdate(e.s.Connector) {
 		_, err := e.invoke(c.update, e.request(u))
 		assert.True(t, connectors.IsNotFound(err), "%s of a removed unit is NotFound, got %v", c.update, err)
 	}
-	assert.True(t, connectors.IsNotFound(err), "%s of a removed unit is NotFound, got %v", c.needsExisting, err)
 	_, err = e.invoke(c.remove, e.request(u))
 	require.NoError(t, err, "remove again")
 }
