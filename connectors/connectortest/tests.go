@@ -3,6 +3,7 @@ package connectortest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ func runCapability(t *testing.T, factory Factory, c capability) {
 	}{
 		{"Lifecycle", testLifecycle},
 		{"IdempotentCreate", testIdempotentCreate},
+		{"ConcurrentCreatesWithOneKey", testConcurrentCreates},
 		{"RemoveUnknown", testRemoveUnknown},
 		{"UnknownUnitIsNotFound", testUnknownIsNotFound},
 		{"HungCallTimesOut", testHungCallTimesOut},
@@ -185,4 +187,30 @@ func testCanceled(e *env, c capability) {
 	assert.Equal(t, connectors.ClassCanceled, connectors.ClassOf(err))
 	assert.False(t, connectors.IsRetryable(err), "a canceled call is never retryable")
 	e.count(0, "a canceled create creates nothing")
+}
+
+// testConcurrentCreates sends one create several times at once, as a redelivery while the first is still
+// running does: every call answers the same resource, and one exists.
+func testConcurrentCreates(e *env, c capability) {
+	t := e.t
+	u := e.unit(c, "app")
+	req := e.request(u)
+	const n = 4
+	outs := make([]connectors.Outputs, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = connectors.Invoke(e.ctx(), e.s.Connector, c.create, req)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		require.NoError(t, errs[i], "concurrent create %d", i)
+		assert.Equal(t, outs[0]["id"], outs[i]["id"], "concurrent creates with one key answer one resource")
+	}
+	e.count(1, "concurrent creates with one key create one resource")
+	t.Cleanup(func() { _, _ = connectors.Invoke(context.Background(), e.s.Connector, c.remove, e.request(u)) })
 }
