@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -122,10 +123,22 @@ func ignoreDone(err error) error {
 	return err
 }
 
-// nanos encodes a time as Unix nanoseconds, the zero time as 0.
+// Bounds of the times Unix nanoseconds hold (years 1678 to 2262).
+var (
+	minNanos = time.Unix(0, math.MinInt64)
+	maxNanos = time.Unix(0, math.MaxInt64)
+)
+
+// nanos encodes a time as Unix nanoseconds, the zero time as 0; times out of range saturate (the
+// engine asks for timers due before year 9999 to find the next one).
 func nanos(t time.Time) int64 {
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		return 0
+	case t.Before(minNanos):
+		return math.MinInt64
+	case t.After(maxNanos):
+		return math.MaxInt64
 	}
 	return t.UnixNano()
 }

@@ -11,7 +11,7 @@ CREATE TABLE deployments (
     user_group        TEXT NOT NULL DEFAULT '',
     callback          TEXT NOT NULL DEFAULT '',
     provider_name     TEXT NOT NULL DEFAULT '',
-    provider_endpoint TEXT NOT NULL DEFAULT '',
+    provider_endpoint TEXT NOT NULL DEFAULT '{}', -- JSON object
     parameters        TEXT NOT NULL DEFAULT '{}', -- JSON object
     outputs           TEXT NOT NULL DEFAULT '{}', -- JSON object
     created           INTEGER NOT NULL, -- Unix nanoseconds
@@ -60,3 +60,4 @@ CREATE TABLE deployment_log (
     line       TEXT NOT NULL
 );
 CREATE INDEX deployment_log_deployment ON deployment_log (deployment, seq);
+CREATE INDEX process_definitions_instance ON process_definitions (instance) WHERE instance <> '';

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// The artifacts of a deployment: the TOSCA template it was submitted with, and the BPMN process
+// definitions translated from it, each bound to the engine instance that runs it.
+
+// PutTemplate stores (or replaces) the YAML template of a deployment.
+func (s *Store) PutTemplate(ctx context.Context, deployment, yaml string) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO templates (deployment, yaml, updated) VALUES (?, ?, ?)
+			ON CONFLICT (deployment) DO UPDATE SET yaml = excluded.yaml, updated = excluded.updated`,
+			deployment, yaml, nanos(s.clock.Now()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put template of %q: %w", deployment, err)
+	}
+	return nil
+}
+
+// Template returns the YAML template of a deployment, or an error wrapping ErrNotFound.
+func (s *Store) Template(ctx context.Context, deployment string) (string, error) {
+	var yaml string
+	err := s.read(ctx).QueryRowContext(ctx, "SELECT yaml FROM templates WHERE deployment = ?", deployment).Scan(&yaml)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("template of %q: %w", deployment, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("template of %q: %w", deployment, err)
+	}
+	return yaml, nil
+}
+
+// DefinitionKind says which plan of a deployment a process definition is.
+type DefinitionKind string
+
+// The plans of a deployment.
+const (
+	KindDeploy   DefinitionKind = "deploy"
+	KindUndeploy DefinitionKind = "undeploy"
+	KindUpdate   DefinitionKind = "update"
+)
+
+// Definition is a BPMN process definition of a deployment (one per kind).
+type Definition struct {
+	Deployment string
+	Kind       DefinitionKind
+	XML        string
+	// Instance is the engine instance running the plan ("" until it starts).
+	Instance string
+	Updated  time.Time
+}
+
+// PutDefinition stores (or replaces) the definition of d.Deployment and d.Kind.
+func (s *Store) PutDefinition(ctx context.Context, d Definition) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO process_definitions (deployment, kind, xml, instance, updated)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (deployment, kind) DO UPDATE SET xml = excluded.xml,
+			instance = excluded.instance, updated = excluded.updated`,
+			d.Deployment, string(d.Kind), d.XML, d.Instance, nanos(s.clock.Now()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put %s definition of %q: %w", d.Kind, d.Deployment, err)
+	}
+	return nil
+}
+
+// BindInstance records the engine instance that runs a definition.
+func (s *Store) BindInstance(ctx context.Context, deployment string, kind DefinitionKind, instance string) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE process_definitions SET instance = ?, updated = ?
+			WHERE deployment = ? AND kind = ?`, instance, nanos(s.clock.Now()), deployment, string(kind))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return errors.Join(err, ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bind %s definition of %q: %w", kind, deployment, err)
+	}
+	return nil
+}
+
+const definitionColumns = "deployment, kind, xml, instance, updated"
+
+// Definition returns the definition of a deployment of kind, or an error wrapping ErrNotFound.
+func (s *Store) Definition(ctx context.Context, deployment string, kind DefinitionKind) (Definition, error) {
+	row := s.read(ctx).QueryRowContext(ctx, "SELECT "+definitionColumns+
+		" FROM process_definitions WHERE deployment = ? AND kind = ?", deployment, string(kind))
+	d, err := scanDefinition(row)
+	if err != nil {
+		return d, fmt.Errorf("%s definition of %q: %w", kind, deployment, err)
+	}
+	return d, nil
+}
+
+// DefinitionOfInstance returns the definition an engine instance runs (how a finished instance
+// finds its deployment), or an error wrapping ErrNotFound.
+func (s *Store) DefinitionOfInstance(ctx context.Context, instance string) (Definition, error) {
+	row := s.read(ctx).QueryRowContext(ctx, "SELECT "+definitionColumns+
+		" FROM process_definitions WHERE instance = ? AND instance <> ''", instance)
+	d, err := scanDefinition(row)
+	if err != nil {
+		return d, fmt.Errorf("definition of instance %q: %w", instance, err)
+	}
+	return d, nil
+}
+
+// Definitions returns every definition of a deployment, by kind.
+func (s *Store) Definitions(ctx context.Context, deployment string) ([]Definition, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, "SELECT "+definitionColumns+
+		" FROM process_definitions WHERE deployment = ? ORDER BY kind", deployment)
+	if err != nil {
+		return nil, fmt.Errorf("definitions of %q: %w", deployment, err)
+	}
+	defer rows.Close()
+	var out []Definition
+	for rows.Next() {
+		d, err := scanDefinition(rows)
+		if err != nil {
+			return nil, fmt.Errorf("definitions of %q: %w", deployment, err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("definitions of %q: %w", deployment, err)
+	}
+	return out, nil
+}
+
+func scanDefinition(r scanner) (Definition, error) {
+	var d Definition
+	var updated int64
+	err := r.Scan(&d.Deployment, &d.Kind, &d.XML, &d.Instance, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	d.Updated = fromNanos(updated)
+	return d, err
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// PublishFunc publishes one outbox row on the bus; it returns nil only once the bus has the message.
+type PublishFunc func(ctx context.Context, row OutboxRow) error
+
+// RelayConfig configures a Relay.
+type RelayConfig struct {
+	// Publish is required.
+	Publish PublishFunc
+	// Poll is how long the relay sleeps when the outbox is empty or a publish failed (default 1s);
+	// Wake cuts the sleep short.
+	Poll time.Duration
+	// Batch bounds the rows read per pass (default 100).
+	Batch int
+	// After makes the poll timer (default time.After); tests inject one they fire by hand.
+	After func(time.Duration) <-chan time.Time
+}
+
+// Validate reports every problem of the configuration.
+func (c RelayConfig) Validate() error {
+	var errs []error
+	if c.Publish == nil {
+		errs = append(errs, errors.New("relay: Publish is required"))
+	}
+	if c.Poll < 0 {
+		errs = append(errs, errors.New("relay: Poll must not be negative"))
+	}
+	if c.Batch < 0 {
+		errs = append(errs, errors.New("relay: Batch must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Relay moves outbox rows to the bus, at least once: a row is marked sent only after its publish
+// succeeded, so a crash in between publishes it again (connectors deduplicate by command id).
+// Rows go out in commit order; a failed publish stops the pass, and the relay tries again from that
+// row after Poll.
+type Relay struct {
+	store *Store
+	cfg   RelayConfig
+	wake  chan struct{}
+}
+
+// NewRelay makes a relay over s.
+func NewRelay(s *Store, cfg RelayConfig) (*Relay, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Poll == 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = 100
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
+	}
+	return &Relay{store: s, cfg: cfg, wake: make(chan struct{}, 1)}, nil
+}
+
+// Wake makes a waiting Run look at the outbox at once (call it after a commit that added rows,
+// e.g. from the engine's Dispatcher). It never blocks.
+func (r *Relay) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run relays until ctx ends, then returns ctx's error.
+func (r *Relay) Run(ctx context.Context) error {
+	for {
+		n, err := r.Flush(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err == nil && n > 0 {
+			continue // more may be waiting
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-r.wake:
+		case <-r.cfg.After(r.cfg.Poll):
+		}
+	}
+}
+
+// Flush makes one pass: it publishes up to Batch pending rows in order, marks the published ones
+// sent, and returns how many it published. It stops at the first publish that fails and returns
+// that error.
+func (r *Relay) Flush(ctx context.Context) (int, error) {
+	rows, err := r.store.PendingOutbox(ctx, r.cfg.Batch)
+	if err != nil {
+		return 0, fmt.Errorf("relay: %w", err)
+	}
+	sent := make([]int64, 0, len(rows))
+	var perr error
+	for _, row := range rows {
+		if perr = r.cfg.Publish(ctx, row); perr != nil {
+			perr = fmt.Errorf("relay: publish command %q: %w", row.Command.ID, perr)
+			break
+		}
+		sent = append(sent, row.ID)
+	}
+	if err := r.store.MarkSent(ctx, sent...); err != nil {
+		return 0, errors.Join(perr, fmt.Errorf("relay: %w", err))
+	}
+	return len(sent), perr
+}
