@@ -136,7 +136,7 @@ func TestNATSConsumerKilledBeforeAck(t *testing.T) {
 // tells the server it is in progress), so the other consumer of the group never gets it.
 func TestNATSLongHandlerKeepsItsMessage(t *testing.T) {
 	url := esbtest.StartNATS(t)
-	const ackWait = 200 * time.Millisecond
+	const ackWait = time.Second
 	cfg := esb.Config{URL: url, Prefix: "long", Group: "workers", AckWait: ackWait, Concurrency: 1}
 	var mu sync.Mutex
 	runs := map[string]int{}
@@ -146,8 +146,8 @@ func TestNATSLongHandlerKeepsItsMessage(t *testing.T) {
 		runs[cmd.ID]++
 		mu.Unlock()
 		started <- struct{}{}
-		select { // a connector call lasting five ack-wait periods
-		case <-time.After(5 * ackWait):
+		select { // a connector call lasting three ack-wait periods
+		case <-time.After(3 * ackWait):
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

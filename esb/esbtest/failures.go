@@ -215,7 +215,7 @@ func testTimeout(t *testing.T, s suite) {
 	start(t, b)
 	now := time.Now()
 	require.NoError(t, b.PublishCommand(context.Background(), esb.Command{ID: "hang", Service: "container-cluster",
-		Operation: "create", Deadline: now.Add(300 * time.Millisecond)}))
+		Operation: "create", Deadline: now.Add(2 * time.Second)})) // room for a loaded machine to start the handler
 	require.NoError(t, b.PublishCommand(context.Background(), esb.Command{ID: "late", Service: "container-cluster",
 		Operation: "create", Deadline: now.Add(-time.Second)}))
 	for range 2 {
