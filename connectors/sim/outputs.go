@@ -24,6 +24,9 @@ func address(seed uint64, parts ...string) string {
 // connectors.AttributesOutput.
 func (c *Cloud) outputs(svc connectors.Service, id string, req connectors.Request, state string) connectors.Outputs {
 	u := req.Unit
+	if u.Node.Name == "" { // the main node is named after the unit
+		u.Node.Name = u.ID
+	}
 	attrs := map[string]any{}
 	node := func(name string, extra map[string]any) {
 		a := map[string]any{"tosca_id": id + "/" + name, "tosca_name": name, "state": state}
