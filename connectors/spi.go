@@ -19,6 +19,9 @@ type Request struct {
 	Key string
 	// Deployment is the id of the deployment the unit belongs to; resources are named within it.
 	Deployment string
+	// Provider names the provider (catalogue entry) the deployment is placed on: a connector that serves
+	// several providers of its platform picks endpoint and credentials by it. Empty means its default.
+	Provider string
 	// Unit is what the call is about.
 	Unit Unit
 }

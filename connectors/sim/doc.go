@@ -11,5 +11,6 @@
 // function of the seed, the operation, the idempotency key and how many times that key was called, so runs
 // with the same seed draw the same latencies and faults whatever order concurrent calls come in.
 //
-// One Cloud is one provider; several may share a ledger file, each seeing its own resources.
+// One Cloud is one provider; several may share a ledger file, each seeing its own resources. Providers is the
+// connector of several simulated providers, routing each request by Request.Provider.
 package sim
