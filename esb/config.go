@@ -35,6 +35,9 @@ type Config struct {
 	// AckWait (NATS) is how long the server waits for an ack before redelivering a message to another consumer;
 	// the bus extends it while a handler runs, so it only needs to cover a dead consumer's detection. Default 30s.
 	AckWait time.Duration
+	// MaxDeliveries (NATS) is how many times a message may be delivered (redelivered after a consumer died or
+	// gave it back) before it is poisoned instead of handled; default 10.
+	MaxDeliveries int
 	// MaxAckPending (NATS) bounds the messages of a topic delivered to a group and not yet acked; messages
 	// waiting in a busy consumer's buffer count, and are redelivered elsewhere if they wait longer than AckWait.
 	// Default 256.
@@ -59,6 +62,7 @@ const (
 	DefaultCloseTimeout      = 30 * time.Second
 	DefaultAckWait           = 30 * time.Second
 	DefaultMaxAckPending     = 256
+	DefaultMaxDeliveries     = 10
 	DefaultStreamMaxAge      = 7 * 24 * time.Hour
 	DefaultDuplicateWindow   = 2 * time.Minute
 )
@@ -97,6 +101,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.AckWait == 0 {
 		c.AckWait = DefaultAckWait
+	}
+	if c.MaxDeliveries == 0 {
+		c.MaxDeliveries = DefaultMaxDeliveries
 	}
 	if c.MaxAckPending == 0 {
 		c.MaxAckPending = DefaultMaxAckPending
@@ -138,6 +145,9 @@ func (c Config) Validate() error {
 	}
 	if c.Concurrency < 1 {
 		bad("concurrency %d: must be at least 1", c.Concurrency)
+	}
+	if c.MaxDeliveries < 1 {
+		bad("max deliveries %d: must be at least 1", c.MaxDeliveries)
 	}
 	if c.MaxAckPending < 1 {
 		bad("max ack pending %d: must be at least 1", c.MaxAckPending)

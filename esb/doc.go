@@ -33,8 +33,9 @@
 // dropped and nothing survives the process; durability comes from the sender's outbox. The NATS JetStream back-end
 // (Config.URL) keeps every topic in one stream, with one durable consumer per group and topic: buses of one group
 // share the topic (each message to one of them), a message not acked by a consumer that dies is redelivered
-// after Config.AckWait (the bus keeps the messages it is handling alive meanwhile), and messages wait for
-// consumers that are not running yet.
+// after Config.AckWait (the bus keeps the messages it is handling alive meanwhile), messages wait for
+// consumers that are not running yet, and a message delivered more than Config.MaxDeliveries times (its
+// consumers keep dying on it) is poisoned and answered with a Permanent "too_many_deliveries" error.
 //
 // Order: the bus promises no order between commands. The NATS back-end delivers a topic in publish order to a
 // group with Concurrency 1 and no failures (the conformance suite checks this); the in-process back-end promises

@@ -18,6 +18,9 @@ var (
 	ErrUndecodable = errors.New("undecodable message")
 	// ErrRetriesExhausted reports a handler that kept failing with retryable errors; the message goes to the poison topic.
 	ErrRetriesExhausted = errors.New("retries exhausted")
+	// ErrTooManyDeliveries reports a message delivered more than Config.MaxDeliveries times (its consumers kept
+	// dying or failing on it); it goes to the poison topic.
+	ErrTooManyDeliveries = errors.New("too many deliveries")
 	// ErrClosed reports a call on a closed bus.
 	ErrClosed = errors.New("bus closed")
 	// ErrDuplicateHandler reports a second handler for the same topic on one bus.

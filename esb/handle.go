@@ -36,8 +36,8 @@ func (b *Bus) Handle(service string, h CommandHandler) error {
 	if err != nil {
 		return err
 	}
-	return b.addHandler(topic, commandFunc(h), b.correlation(), b.poisonQueue(topic), b.replier, b.timeout(),
-		b.retry(), b.recoverer())
+	return b.addHandler(topic, commandFunc(h), b.correlation(), b.poisonQueue(topic), b.replier, b.deliveryLimit,
+		b.timeout(), b.retry(), b.recoverer())
 }
 
 // HandleReplies registers the handler of a reply topic ("" for the default one).
@@ -47,8 +47,8 @@ func (b *Bus) HandleReplies(topic string, h ReplyHandler) error {
 	} else if err := b.topics.validReplyTopic(topic); err != nil {
 		return err
 	}
-	return b.addHandler(topic, replyFunc(h), b.correlation(), b.poisonQueue(topic), b.poisonFailures, b.timeout(),
-		b.retry(), b.recoverer())
+	return b.addHandler(topic, replyFunc(h), b.correlation(), b.poisonQueue(topic), b.poisonFailures,
+		b.deliveryLimit, b.timeout(), b.retry(), b.recoverer())
 }
 
 // HandlePoisoned registers a handler of the poison topic (to alert, or to show operators what was given up on).
@@ -162,8 +162,11 @@ func (b *Bus) replier(h message.HandlerFunc) message.HandlerFunc {
 			return nil, poison(err) // nothing to answer
 		}
 		cause := err
-		if errors.Is(err, ErrUndecodable) {
+		switch {
+		case errors.Is(err, ErrUndecodable):
 			cause = NewError(Permanent, "undecodable", err)
+		case errors.Is(err, ErrTooManyDeliveries):
+			cause = NewError(Permanent, "too_many_deliveries", err)
 		}
 		m, merr := replyMessage(cmd.reply(nil, cause, a.n), CorrelationID(ctx))
 		if merr == nil {
@@ -177,6 +180,19 @@ func (b *Bus) replier(h message.HandlerFunc) message.HandlerFunc {
 			return nil, err // answered, and also poisoned
 		}
 		return nil, nil
+	}
+}
+
+// deliveryLimit poisons a message the back-end has delivered more than Config.MaxDeliveries times without an ack:
+// a command whose handler kills its process, or that is nacked over and over, stops going round (and its sender
+// gets a Permanent "too_many_deliveries" reply).
+func (b *Bus) deliveryLimit(h message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		if n, err := strconv.Atoi(msg.Metadata.Get(transport.MetaDeliveries)); err == nil && n > b.cfg.MaxDeliveries {
+			return nil, poison(fmt.Errorf("%w: message %q delivered %d times (limit %d)", ErrTooManyDeliveries,
+				msg.UUID, n, b.cfg.MaxDeliveries))
+		}
+		return h(msg)
 	}
 }
 

@@ -75,61 +75,93 @@ func runBus(t *testing.T, b *esb.Bus) {
 }
 
 // TestNATSConsumerKilledBeforeAck: a consumer process dies (SIGKILL) while handling a command; a consumer of the
-// same group started afterwards gets the command again and answers it.
+// same group started afterwards gets the command again and answers it, unless the command has been delivered
+// more than MaxDeliveries times: then it is poisoned and answered with a Permanent error, unhandled.
 func TestNATSConsumerKilledBeforeAck(t *testing.T) {
-	url := esbtest.StartNATS(t)
-	const prefix = "crash"
-	observer, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "observer"}, nil)
-	require.NoError(t, err)
-	replies := make(chan esb.Reply, 4)
-	require.NoError(t, observer.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
-		replies <- r
-		return nil
-	}))
-	runBus(t, observer)
+	for _, tc := range []struct {
+		name          string
+		maxDeliveries int
+		wantRuns      int
+	}{
+		{name: "redelivered", wantRuns: 1},
+		{name: "poisoned after too many deliveries", maxDeliveries: 1, wantRuns: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url := esbtest.StartNATS(t)
+			const prefix = "crash"
+			observer, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "observer"}, nil)
+			require.NoError(t, err)
+			replies := make(chan esb.Reply, 4)
+			require.NoError(t, observer.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
+				replies <- r
+				return nil
+			}))
+			poisoned := make(chan esb.Poisoned, 4)
+			require.NoError(t, observer.HandlePoisoned(func(ctx context.Context, p esb.Poisoned) error {
+				poisoned <- p
+				return nil
+			}))
+			runBus(t, observer)
 
-	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), childURLEnv+"="+url, childPrefixEnv+"="+prefix)
-	child.Stderr = os.Stderr
-	stdout, err := child.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, child.Start())
-	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
-	lines := bufio.NewScanner(stdout)
-	expect := func(want string) {
-		t.Helper()
-		require.True(t, lines.Scan(), "child exited before %q: %v", want, lines.Err())
-		require.Equal(t, want, strings.TrimSpace(lines.Text()))
-	}
-	expect("ready")
-	require.NoError(t, observer.PublishCommand(context.Background(),
-		esb.Command{ID: "survivor", Service: "compute", Operation: "create"}))
-	expect("received survivor")
-	require.NoError(t, child.Process.Kill())
-	_ = child.Wait()
+			child := exec.Command(os.Args[0], "-test.run=^$")
+			child.Env = append(os.Environ(), childURLEnv+"="+url, childPrefixEnv+"="+prefix)
+			child.Stderr = os.Stderr
+			stdout, err := child.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, child.Start())
+			t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
+			lines := bufio.NewScanner(stdout)
+			expect := func(want string) {
+				t.Helper()
+				require.True(t, lines.Scan(), "child exited before %q: %v", want, lines.Err())
+				require.Equal(t, want, strings.TrimSpace(lines.Text()))
+			}
+			expect("ready")
+			require.NoError(t, observer.PublishCommand(context.Background(),
+				esb.Command{ID: "survivor", Service: "compute", Operation: "create"}))
+			expect("received survivor")
+			require.NoError(t, child.Process.Kill())
+			_ = child.Wait()
 
-	var mu sync.Mutex
-	runs := 0
-	restarted, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "crash", AckWait: crashAckWait}, nil)
-	require.NoError(t, err)
-	require.NoError(t, restarted.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
-		mu.Lock()
-		runs++
-		mu.Unlock()
-		return json.RawMessage(`"recovered"`), nil
-	}))
-	runBus(t, restarted)
-	select {
-	case r := <-replies:
-		require.Equal(t, "survivor", r.CommandID)
-		require.NoError(t, r.Err())
-		require.JSONEq(t, `"recovered"`, string(r.Outputs))
-	case <-time.After(30 * time.Second):
-		t.Fatal("the command of the killed consumer was not redelivered")
+			var mu sync.Mutex
+			runs := 0
+			restarted, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "crash", AckWait: crashAckWait,
+				MaxDeliveries: tc.maxDeliveries}, nil)
+			require.NoError(t, err)
+			require.NoError(t, restarted.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
+				mu.Lock()
+				runs++
+				mu.Unlock()
+				return json.RawMessage(`"recovered"`), nil
+			}))
+			runBus(t, restarted)
+			var r esb.Reply
+			select {
+			case r = <-replies:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the command of the killed consumer was not redelivered")
+			}
+			require.Equal(t, "survivor", r.CommandID)
+			if tc.wantRuns == 0 {
+				require.NotNil(t, r.Error)
+				require.Equal(t, esb.Permanent, r.Error.Class)
+				require.Equal(t, "too_many_deliveries", r.Error.Code)
+				select {
+				case p := <-poisoned:
+					require.Equal(t, "survivor", p.UUID)
+					require.Contains(t, p.Reason, esb.ErrTooManyDeliveries.Error())
+				case <-time.After(30 * time.Second):
+					t.Fatal("not poisoned")
+				}
+			} else {
+				require.NoError(t, r.Err())
+				require.JSONEq(t, `"recovered"`, string(r.Outputs))
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			require.Equal(t, tc.wantRuns, runs)
+		})
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	require.Equal(t, 1, runs)
 }
 
 // TestNATSLongHandlerKeepsItsMessage: a handler that runs for several ack-wait periods keeps its message (the bus

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,10 @@ type NATSConfig struct {
 	// Name is the client name shown by the server.
 	Name string
 }
+
+// MetaDeliveries is the metadata key of how many times a message has been delivered (1 the first time), set by
+// back-ends that count deliveries (NATS).
+const MetaDeliveries = "esb_deliveries"
 
 // handlerAckWait is Watermill's own wait for a handler's ack; the bus's deadlines bound handlers instead, so it
 // only has to be longer than any of them.
@@ -273,6 +278,9 @@ func (r rawTracker) Unmarshal(raw *nats.Msg) (*message.Message, error) {
 		// Watermill would leave a message it cannot unmarshal unacked forever; hand it on without its headers
 		// instead, so that the bus poisons it.
 		m = message.NewMessage(raw.Header.Get(wmnats.WatermillUUIDHdr), raw.Data)
+	}
+	if md, err := raw.Metadata(); err == nil {
+		m.Metadata.Set(MetaDeliveries, strconv.FormatUint(md.NumDelivered, 10))
 	}
 	r.n.raw.Store(m, raw)
 	return m, nil
