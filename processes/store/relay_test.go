@@ -1,0 +1,155 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/bpmn/engine/enginetest"
+	"github.com/toscaflow/toscaflow/processes/store"
+)
+
+// bus is a publish function whose failures the test switches on and off.
+type bus struct {
+	mu   sync.Mutex
+	down bool
+	got  []string
+}
+
+func (b *bus) publish(_ context.Context, r store.OutboxRow) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down {
+		return assert.AnError
+	}
+	b.got = append(b.got, r.Command.ID)
+	return nil
+}
+
+func (b *bus) set(down bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.down = down
+}
+
+func (b *bus) published() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.got...)
+}
+
+// commands commits one outbox row per id.
+func commands(t *testing.T, s *store.Store, ids ...string) {
+	t.Helper()
+	m := &engine.Mutation{}
+	for _, id := range ids {
+		m.Commands = append(m.Commands, engine.Command{ID: id, Kind: engine.CommandService, Instance: "i", Type: "compute"})
+	}
+	require.NoError(t, s.Commit(context.Background(), m))
+}
+
+func TestRelay(t *testing.T) {
+	clock := enginetest.NewFakeClock(enginetest.Epoch)
+	s, _ := open(t, clock)
+	b := &bus{down: true}
+	ticks := make(chan time.Time)
+	var polls []time.Duration
+	var pollsMu sync.Mutex
+	r, err := store.NewRelay(s, store.RelayConfig{Publish: b.publish, Poll: time.Minute, Batch: 2,
+		After: func(d time.Duration) <-chan time.Time {
+			pollsMu.Lock()
+			defer pollsMu.Unlock()
+			polls = append(polls, d)
+			return ticks
+		}})
+	require.NoError(t, err)
+	commands(t, s, "i/1-1", "i/2-1", "i/3-1")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error)
+	go func() { stopped <- r.Run(ctx) }()
+
+	// The bus is down: nothing is marked sent, the relay waits for its poll timer.
+	require.Eventually(t, func() bool { pollsMu.Lock(); defer pollsMu.Unlock(); return len(polls) > 0 }, 5*time.Second, time.Millisecond)
+	pending, err := s.PendingOutbox(context.Background(), 10)
+	require.NoError(t, err)
+	assert.Len(t, pending, 3)
+
+	// Up again: the next tick sends everything, in commit order, over two batches.
+	b.set(false)
+	ticks <- clock.Now()
+	require.Eventually(t, func() bool { return len(b.published()) == 3 }, 5*time.Second, time.Millisecond)
+	assert.Equal(t, []string{"i/1-1", "i/2-1", "i/3-1"}, b.published())
+	require.Eventually(t, func() bool {
+		pending, err := s.PendingOutbox(context.Background(), 10)
+		return err == nil && len(pending) == 0
+	}, 5*time.Second, time.Millisecond)
+
+	// Wake sends a new row without waiting for the timer.
+	commands(t, s, "i/4-1")
+	r.Wake()
+	require.Eventually(t, func() bool { return len(b.published()) == 4 }, 5*time.Second, time.Millisecond)
+
+	cancel()
+	assert.ErrorIs(t, <-stopped, context.Canceled)
+	pollsMu.Lock()
+	assert.Equal(t, time.Minute, polls[0], "the injected poll interval")
+	pollsMu.Unlock()
+}
+
+func TestRelayPartialFailure(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t, enginetest.NewFakeClock(enginetest.Epoch))
+	commands(t, s, "i/1-1", "i/2-1", "i/3-1")
+	calls := 0
+	r, err := store.NewRelay(s, store.RelayConfig{Publish: func(_ context.Context, row store.OutboxRow) error {
+		calls++
+		if row.Command.ID == "i/2-1" && calls == 2 {
+			return assert.AnError
+		}
+		return nil
+	}})
+	require.NoError(t, err)
+	n, err := r.Flush(ctx)
+	require.ErrorIs(t, err, assert.AnError)
+	assert.Equal(t, 1, n, "the rows before the failure are sent")
+	pending, err := s.PendingOutbox(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, pending, 2, "the failed row and those after it wait")
+	assert.Equal(t, "i/2-1", pending[0].Command.ID)
+	n, err = r.Flush(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+}
+
+func TestRelayConfig(t *testing.T) {
+	_, err := store.NewRelay(nil, store.RelayConfig{Poll: -1, Batch: -1})
+	require.Error(t, err)
+	for _, want := range []string{"Publish", "Poll", "Batch"} {
+		assert.ErrorContains(t, err, want)
+	}
+}
+
+func TestPruneOutbox(t *testing.T) {
+	ctx := context.Background()
+	clock := enginetest.NewFakeClock(enginetest.Epoch)
+	s, _ := open(t, clock)
+	commands(t, s, "i/1-1", "i/2-1")
+	pending, err := s.PendingOutbox(ctx, 10)
+	require.NoError(t, err)
+	require.NoError(t, s.MarkSent(ctx, pending[0].ID))
+	require.NoError(t, s.MarkSent(ctx, pending[0].ID), "marking twice is harmless")
+	n, err := s.PruneOutbox(ctx, clock.Advance(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n, "only the sent row goes")
+	pending, err = s.PendingOutbox(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	assert.Equal(t, "i/2-1", pending[0].Command.ID)
+	assert.Equal(t, enginetest.Epoch, pending[0].Created, "stamped by the injected clock")
+}
