@@ -18,6 +18,10 @@ type Command struct {
 	Element    string `json:"element,omitempty"`  // task (BPMN element) id
 	Service    string `json:"service"`            // service type; selects the topic
 	Operation  string `json:"operation"`
+	// Provider is the catalogue entry (cloud) the deployment is placed on and Platform its kind (openstack,
+	// kubernetes, sim...): the broker looks the connector up by service type and platform and passes it the provider.
+	Provider string `json:"provider,omitempty"`
+	Platform string `json:"platform,omitempty"`
 	// Attempt is the sender's attempt number for this task (1 for the first); the bus's own retries do not change it.
 	Attempt int `json:"attempt,omitempty"`
 	// Deadline bounds the handler: its context is canceled then and a late failure is reported as Timeout.
@@ -57,6 +61,7 @@ type Reply struct {
 	Element    string `json:"element,omitempty"`
 	Service    string `json:"service,omitempty"`
 	Operation  string `json:"operation,omitempty"`
+	Provider   string `json:"provider,omitempty"`
 	// Outputs are the operation's results as JSON (set only on success).
 	Outputs json.RawMessage `json:"outputs,omitempty"`
 	Error   *ReplyError     `json:"error,omitempty"`
@@ -85,7 +90,7 @@ func (c Command) Reply(outputs json.RawMessage, err error) Reply { return c.repl
 func (c Command) reply(outputs json.RawMessage, err error, attempts int) Reply {
 	r := Reply{
 		CommandID: c.ID, Deployment: c.Deployment, Instance: c.Instance, Element: c.Element,
-		Service: c.Service, Operation: c.Operation, Attempts: attempts,
+		Service: c.Service, Operation: c.Operation, Provider: c.Provider, Attempts: attempts,
 	}
 	if err != nil {
 		e := Classify(err)

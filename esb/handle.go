@@ -202,7 +202,8 @@ func commandOf(msg *message.Message) Command {
 	attempt, _ := strconv.Atoi(md.Get(MetaAttempt))
 	return Command{
 		ID: md.Get(MetaCommandID), Deployment: md.Get(MetaDeployment), Instance: md.Get(MetaInstance),
-		Element: md.Get(MetaElement), Service: md.Get(MetaService), Operation: md.Get(MetaOperation), Attempt: attempt,
+		Element: md.Get(MetaElement), Service: md.Get(MetaService), Operation: md.Get(MetaOperation),
+		Provider: md.Get(MetaProvider), Platform: md.Get(MetaPlatform), Attempt: attempt,
 	}
 }
 

@@ -20,6 +20,8 @@ const (
 	MetaDeployment    = "esb_deployment"
 	MetaInstance      = "esb_instance"
 	MetaElement       = "esb_element"
+	MetaProvider      = "esb_provider"
+	MetaPlatform      = "esb_platform"
 	MetaReplyTo       = "esb_reply_to"
 	MetaDeadline      = "esb_deadline" // RFC 3339 with nanoseconds
 	MetaAttempt       = "esb_attempt"
@@ -55,6 +57,8 @@ func commandMessage(c Command, correlation string) (*message.Message, error) {
 	setIf(m, MetaDeployment, c.Deployment)
 	setIf(m, MetaInstance, c.Instance)
 	setIf(m, MetaElement, c.Element)
+	setIf(m, MetaProvider, c.Provider)
+	setIf(m, MetaPlatform, c.Platform)
 	setIf(m, MetaReplyTo, c.ReplyTo)
 	if !c.Deadline.IsZero() {
 		m.Metadata.Set(MetaDeadline, c.Deadline.UTC().Format(time.RFC3339Nano))
@@ -82,6 +86,7 @@ func replyMessage(r Reply, correlation string) (*message.Message, error) {
 	setIf(m, MetaDeployment, r.Deployment)
 	setIf(m, MetaInstance, r.Instance)
 	setIf(m, MetaElement, r.Element)
+	setIf(m, MetaProvider, r.Provider)
 	if correlation == "" {
 		correlation = r.CommandID
 	}

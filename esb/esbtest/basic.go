@@ -30,7 +30,7 @@ func testRoundTrip(t *testing.T, s suite) {
 
 	sent := esb.Command{
 		ID: "cmd-1", Deployment: "dep-1", Instance: "pi-1", Element: "Task_create_vm", Service: "compute",
-		Operation: "create", Attempt: 2, Deadline: time.Now().Add(time.Hour).UTC(), Payload: json.RawMessage(`"small"`),
+		Operation: "create", Provider: "sim-a", Platform: "sim", Attempt: 2, Deadline: time.Now().Add(time.Hour).UTC(), Payload: json.RawMessage(`"small"`),
 	}
 	require.NoError(t, b.PublishCommand(esb.WithCorrelationID(context.Background(), "corr-1"), sent))
 
@@ -41,8 +41,8 @@ func testRoundTrip(t *testing.T, s suite) {
 	require.JSONEq(t, `{"ip":"10.0.0.7","flavor":"small"}`, string(got.Outputs))
 	require.Equal(t, 1, got.Attempts)
 	require.Equal(t, "corr-1", got.correlation, "the reply carries the command's correlation id")
-	require.Equal(t, []string{"dep-1", "pi-1", "Task_create_vm", "compute", "create"},
-		[]string{got.Deployment, got.Instance, got.Element, got.Service, got.Operation})
+	require.Equal(t, []string{"dep-1", "pi-1", "Task_create_vm", "compute", "create", "sim-a"},
+		[]string{got.Deployment, got.Instance, got.Element, got.Service, got.Operation, got.Provider})
 
 	h := <-handled
 	require.Equal(t, "corr-1", h.correlation)
