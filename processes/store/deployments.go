@@ -48,6 +48,8 @@ type Provider struct {
 type DeploymentFilter struct {
 	Owner     Owner
 	UserGroup string
+	// Statuses keeps the deployments in one of these statuses (how a restart finds the unfinished ones).
+	Statuses []string
 }
 
 const deploymentColumns = `uuid, status, status_reason, task, owner_issuer, owner_subject, user_group, callback,
@@ -171,6 +173,12 @@ func (s *Store) Deployments(ctx context.Context, f DeploymentFilter, p Page) (Pa
 	if f.UserGroup != "" {
 		where = append(where, "user_group = ?")
 		args = append(args, f.UserGroup)
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "status IN (?"+strings.Repeat(",?", len(f.Statuses)-1)+")")
+		for _, st := range f.Statuses {
+			args = append(args, st)
+		}
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // ApplyOnce applies the reply to the command commandID at most once: in one transaction it records
@@ -44,4 +45,23 @@ func (s *Store) Applied(ctx context.Context, commandID string) (bool, error) {
 		return false, fmt.Errorf("inbox %q: %w", commandID, err)
 	}
 	return n > 0, nil
+}
+
+// PruneInbox forgets the replies applied before t, and returns how many. Keep them longer than a
+// reply can be redelivered (the bus's redelivery window): a pruned id would be applied again,
+// which the engine itself still refuses for a job it no longer awaits (engine.ErrNotFound).
+func (s *Store) PruneInbox(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM inbox WHERE applied < ?", nanos(before))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune inbox: %w", err)
+	}
+	return n, nil
 }
