@@ -21,6 +21,8 @@ type RelayConfig struct {
 	Batch int
 	// After makes the poll timer (default time.After); tests inject one they fire by hand.
 	After func(time.Duration) <-chan time.Time
+	// OnError, when set, is told of every failed pass of Run (for logging); Run goes on regardless.
+	OnError func(error)
 }
 
 // Validate reports every problem of the configuration.
@@ -80,6 +82,9 @@ func (r *Relay) Run(ctx context.Context) error {
 		n, err := r.Flush(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if err != nil && r.cfg.OnError != nil {
+			r.cfg.OnError(err)
 		}
 		if err == nil && n > 0 {
 			continue // more may be waiting

@@ -60,7 +60,9 @@ func TestRelay(t *testing.T) {
 	ticks := make(chan time.Time)
 	var polls []time.Duration
 	var pollsMu sync.Mutex
+	failures := make(chan error, 10)
 	r, err := store.NewRelay(s, store.RelayConfig{Publish: b.publish, Poll: time.Minute, Batch: 2,
+		OnError: func(err error) { failures <- err },
 		After: func(d time.Duration) <-chan time.Time {
 			pollsMu.Lock()
 			defer pollsMu.Unlock()
@@ -79,6 +81,7 @@ func TestRelay(t *testing.T) {
 	pending, err := s.PendingOutbox(context.Background(), 10)
 	require.NoError(t, err)
 	assert.Len(t, pending, 3)
+	assert.ErrorIs(t, <-failures, assert.AnError, "the failure is reported")
 
 	// Up again: the next tick sends everything, in commit order, over two batches.
 	b.set(false)

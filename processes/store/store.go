@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
 
@@ -35,8 +36,9 @@ type Options struct {
 // Open opens (creating it if needed) the database file at path, in WAL mode with a busy timeout
 // and foreign keys on, and applies the embedded migrations it lacks.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	if path == "" {
-		return nil, fmt.Errorf("open store: %w", ErrNoPath)
+	if path == "" || path == ":memory:" {
+		// An in-memory database lives in one connection; the writer and the readers need a file.
+		return nil, fmt.Errorf("open store %q: %w", path, ErrNoPath)
 	}
 	if opts.Clock == nil {
 		opts.Clock = engine.SystemClock{}
@@ -52,7 +54,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// BEGIN IMMEDIATE takes the write lock at once: a transaction that reads then writes cannot
 	// fail half-way on a lock upgrade, and another process's writer waits in the busy handler.
 	q.Set("_txlock", "immediate")
-	writer, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	file := "file:" + escapePath(path)
+	writer, err := sql.Open("sqlite3", file+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
@@ -65,7 +68,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	q.Set("_query_only", "true")
 	q.Del("_txlock")
-	reader, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	reader, err := sql.Open("sqlite3", file+"?"+q.Encode())
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open store %q: %w", path, err)
@@ -75,6 +78,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// escapePath escapes the characters that end the path of an SQLite URI filename.
+func escapePath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
 // Close closes the database.
 func (s *Store) Close() error {
 	return errors.Join(s.reader.Close(), s.writer.Close())
@@ -82,7 +90,7 @@ func (s *Store) Close() error {
 
 // Store errors.
 var (
-	// ErrNoPath means Open was given no file name.
+	// ErrNoPath means Open was given no file name (or ":memory:").
 	ErrNoPath = errors.New("no database path")
 	// ErrDuplicate means ApplyOnce met a command id that was applied before.
 	ErrDuplicate = errors.New("reply already applied")
