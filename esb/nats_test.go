@@ -12,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/toscaflow/toscaflow/esb"
 	"github.com/toscaflow/toscaflow/esb/esbtest"
+	"github.com/toscaflow/toscaflow/esb/transport"
 )
 
 // The crash test runs a consumer in a child process (this test binary again) and kills it with SIGKILL.
@@ -211,4 +213,40 @@ func TestNATSLongHandlerKeepsItsMessage(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Equal(t, 1, runs["long"], "the message was redelivered while its handler was still running")
+}
+
+// TestNATSCloseAcksDrainedMessages: a handler that finishes while the bus drains has its message acked on the
+// server (nothing pending, nothing to redeliver).
+func TestNATSCloseAcksDrainedMessages(t *testing.T) {
+	url := esbtest.StartNATS(t)
+	cfg := esb.Config{URL: url, Prefix: "drain", Group: "workers"}
+	b, err := esb.New(cfg, nil)
+	require.NoError(t, err)
+	started, release := make(chan struct{}), make(chan struct{})
+	require.NoError(t, b.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
+		close(started)
+		<-release
+		return nil, nil
+	}))
+	runBus(t, b)
+	require.NoError(t, b.PublishCommand(t.Context(), esb.Command{ID: "c", Service: "compute", Operation: "create"}))
+	<-started
+	closed := make(chan error, 1)
+	go func() { closed <- b.Close() }()
+	<-b.Closing()
+	close(release)
+	require.NoError(t, <-closed)
+
+	nc, err := nats.Connect(url)
+	require.NoError(t, err)
+	defer nc.Close()
+	js, err := nc.JetStream()
+	require.NoError(t, err)
+	topic, err := b.Topics().Command("compute")
+	require.NoError(t, err)
+	info, err := js.ConsumerInfo(esb.StreamName(cfg.Prefix), transport.ConsumerName(cfg.Group, topic))
+	require.NoError(t, err, "the durable consumer outlives the bus")
+	require.Zero(t, info.NumAckPending, "the drained message was acked")
+	require.Zero(t, info.NumRedelivered)
+	require.Equal(t, uint64(1), info.AckFloor.Consumer)
 }
