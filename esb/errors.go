@@ -75,6 +75,7 @@ func RetryableError(code string, err error) *Error { return NewError(Retryable, 
 // PermanentError marks err as final.
 func PermanentError(code string, err error) *Error { return NewError(Permanent, code, err) }
 
+// Error says the class, the code and the message.
 func (e *Error) Error() string {
 	msg := e.Message
 	if msg == "" && e.Err != nil {
