@@ -51,7 +51,8 @@ func (s *Store) read(ctx context.Context) querier {
 // InTx runs fn in one write transaction: it commits when fn returns nil and rolls back otherwise.
 // Store methods called with the context fn receives join the transaction; called inside another
 // InTx, it nests as a savepoint. fn must not use a context without the transaction for writes:
-// the writer connection is busy with this one, so such a write would wait forever.
+// the writer connection is busy with this one, so such a write would wait forever. Nor may it
+// share its context with goroutines that use the store concurrently: a transaction is sequential.
 //
 // Engine commands committed inside fn are in the outbox but must not be dispatched from memory
 // before the transaction commits: run the engine with no Dispatcher (or one that only wakes the

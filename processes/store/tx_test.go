@@ -148,6 +148,32 @@ func TestApplyOnceEngine(t *testing.T) {
 	assert.Equal(t, engine.ElementStats{Active: 1}, stats["wait"])
 }
 
+// TestDeployAtomically creates a deployment and starts its instance in one transaction that fails
+// at the end: neither the deployment, nor the instance, nor its command is left.
+func TestDeployAtomically(t *testing.T) {
+	ctx := context.Background()
+	clock := enginetest.NewFakeClock(enginetest.Epoch)
+	s, _ := open(t, clock)
+	eng, err := engine.New(engine.Config{Store: s, Clock: clock})
+	require.NoError(t, err)
+	_, err = eng.Deploy(enginetest.Parse(t, []byte(enginetest.Process("p", "", provision))))
+	require.NoError(t, err)
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, s.CreateDeployment(ctx, &store.Deployment{UUID: "d", Status: "CREATE_IN_PROGRESS"}))
+		_, err := eng.Start(ctx, engine.StartRequest{ProcessID: "p", InstanceID: "d-deploy"})
+		require.NoError(t, err)
+		return assert.AnError // e.g. the definition could not be stored
+	})
+	require.ErrorIs(t, err, assert.AnError)
+	_, err = s.Deployment(ctx, "d")
+	assert.ErrorIs(t, err, store.ErrNotFound)
+	_, err = s.Load(ctx, "d-deploy")
+	assert.ErrorIs(t, err, engine.ErrNotFound)
+	rows, err := s.PendingOutbox(ctx, 10)
+	require.NoError(t, err)
+	assert.Empty(t, rows)
+}
+
 func count(bs []bool) int {
 	n := 0
 	for _, b := range bs {
