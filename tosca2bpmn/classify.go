@@ -60,6 +60,9 @@ type Unit struct {
 	Requires, Dependents []*Unit
 	// Provisioning is the check period, timeout and retries of the unit, options and policies applied.
 	Provisioning Provisioning
+	// Repositories are the template's repositories by name, so that an artifact's repository resolves to
+	// its URL (a connector cannot resolve the name alone).
+	Repositories map[string]*tosca.Repository
 }
 
 // Volume is a block storage attached to a container with tosca.relationships.AttachesTo.
@@ -127,7 +130,7 @@ func Classify(st *tosca.ServiceTemplate, opts Options) (*Topology, error) {
 	unitOf := func(main *tosca.NodeTemplate, kind Kind) *Unit {
 		u := units[main.Name]
 		if u == nil {
-			u = &Unit{ID: main.Name, Kind: kind, Node: main}
+			u = &Unit{ID: main.Name, Kind: kind, Node: main, Repositories: st.Repositories}
 			units[main.Name] = u
 		}
 		t.ByNode[main.Name] = u

@@ -20,11 +20,14 @@ import (
 //	host                      packages: the name of the host node ("" when the orchestrator chooses)
 //	service                   cloud resources: compute, block-storage, object-storage, network...
 //
-// A node is {name, type, properties, attributes, artifacts, requirements, operations}: properties and
-// attributes with their evaluated values (scalar units, versions and timestamps as written; intrinsic
-// functions left for deployment time as {function, args, node}), artifacts {type, file, repository,
-// deploy_path}, requirements [{name, node, relationship, properties}] and the implementations of the Standard
-// lifecycle operations {create, configure, start, stop, delete} as {implementation, inputs}.
+// A node is {name, type, properties, attributes, capabilities, artifacts, requirements, operations}:
+// properties and attributes with their evaluated values (scalar units, versions and timestamps as written;
+// intrinsic functions left for deployment time as {function, args, node}), capabilities by name as {type,
+// properties} (a container's ports come from its endpoints), artifacts {type, file, repository,
+// repository_url, deploy_path} (repository_url is the URL of the template's repository of that name),
+// requirements [{name, node, relationship, properties}] and the implementations of the Standard lifecycle
+// operations {create, configure, start, stop, delete} as {implementation, inputs}. This is what
+// connectors.DecodeUnit reads.
 func Descriptor(u *Unit) map[string]any {
 	d := map[string]any{
 		"id":          u.ID,
@@ -35,17 +38,17 @@ func Descriptor(u *Unit) map[string]any {
 		"checkPeriod": isoDuration(u.Provisioning.CheckPeriod),
 		"timeout":     isoDuration(u.Provisioning.Timeout),
 		"retries":     u.Provisioning.Retries,
-		"node":        nodeData(u.Node),
+		"node":        nodeData(u.Node, u.Repositories),
 	}
 	switch u.Kind {
 	case DeploymentUnit:
 		cs := make([]any, 0, len(u.Containers))
 		for _, c := range u.Containers {
-			cs = append(cs, nodeData(c))
+			cs = append(cs, nodeData(c, u.Repositories))
 		}
 		vs := make([]any, 0, len(u.Volumes))
 		for _, v := range u.Volumes {
-			vs = append(vs, map[string]any{"node": nodeData(v.Node), "container": v.Container.Name, "location": v.Location})
+			vs = append(vs, map[string]any{"node": nodeData(v.Node, u.Repositories), "container": v.Container.Name, "location": v.Location})
 		}
 		d["containers"], d["volumes"] = cs, vs
 	case Package:
@@ -70,12 +73,14 @@ func unitIDs(us []*Unit) []any {
 // lifecycle are the Standard interface operations a plan runs or may run.
 var lifecycle = []string{"create", "configure", "start", "stop", "delete"}
 
-func nodeData(n *tosca.NodeTemplate) map[string]any {
+// nodeData is the descriptor of one node; repos resolve its artifacts' repositories to their URLs.
+func nodeData(n *tosca.NodeTemplate, repos map[string]*tosca.Repository) map[string]any {
 	d := map[string]any{
-		"name":       n.Name,
-		"type":       n.Type.Name,
-		"properties": values(n.Properties),
-		"attributes": values(n.Attributes),
+		"name":         n.Name,
+		"type":         n.Type.Name,
+		"properties":   values(n.Properties),
+		"attributes":   values(n.Attributes),
+		"capabilities": capabilities(n),
 	}
 	arts := map[string]any{}
 	for name, a := range n.Artifacts {
@@ -88,6 +93,9 @@ func nodeData(n *tosca.NodeTemplate) map[string]any {
 		}
 		if a.Repository != "" {
 			m["repository"] = a.Repository
+			if r := repos[a.Repository]; r != nil && r.URL != "" {
+				m["repository_url"] = r.URL
+			}
 		}
 		if a.DeployPath != "" {
 			m["deploy_path"] = a.DeployPath
@@ -126,6 +134,19 @@ func nodeData(n *tosca.NodeTemplate) map[string]any {
 	}
 	d["operations"] = ops
 	return d
+}
+
+// capabilities are a node's capabilities by name as {type, properties}, the properties evaluated.
+func capabilities(n *tosca.NodeTemplate) map[string]any {
+	out := make(map[string]any, len(n.Capabilities))
+	for name, c := range n.Capabilities {
+		m := map[string]any{"properties": values(c.Properties)}
+		if c.Type != nil {
+			m["type"] = c.Type.Name
+		}
+		out[name] = m
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

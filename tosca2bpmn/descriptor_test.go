@@ -1,12 +1,14 @@
 package tosca2bpmn_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/toscaflow/toscaflow/bpmn"
+	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 )
 
@@ -54,12 +56,76 @@ topology_template:
 		{name: "a function left for deployment time", got: ops["configure"].(map[string]any)["inputs"].(map[string]any)["address"],
 			want: map[string]any{"function": "get_attribute", "args": []any{"server", "private_address"}, "node": "server"}},
 		{name: "requirements", got: node["requirements"], want: []any{map[string]any{"name": "host", "node": "server", "relationship": "tosca.relationships.HostedOn"}}},
+		{name: "capability type", got: capability(t, node, "admin_endpoint")["type"], want: "tosca.capabilities.Endpoint.Admin"},
+		{name: "capability property evaluated", got: capability(t, node, "admin_endpoint")["properties"].(map[string]any)["port"], want: int64(8080)},
+		{name: "capability property defaulted", got: capability(t, node, "admin_endpoint")["properties"].(map[string]any)["secure"], want: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, tc.got)
 		})
 	}
+}
+
+func capability(t *testing.T, node map[string]any, name string) map[string]any {
+	t.Helper()
+	caps, ok := node["capabilities"].(map[string]any)
+	require.True(t, ok, "node has capabilities")
+	c, ok := caps[name].(map[string]any)
+	require.True(t, ok, "node has capability %s", name)
+	return c
+}
+
+// TestDescriptorDecodes checks the descriptor against its reader: connectors.DecodeUnit, after a JSON round trip
+// as a plan's variables make it, finds the container image with its registry and the endpoint ports.
+func TestDescriptorDecodes(t *testing.T) {
+	st := parseYAML(t, header+`
+repositories:
+  registry:
+    url: https://registry.example.org/
+node_types:
+  test.App:
+    derived_from: tosca.nodes.Container.Application
+    capabilities:
+      http: { type: tosca.capabilities.Endpoint }
+topology_template:
+  node_templates:
+    runtime:
+      type: tosca.nodes.Container.Runtime
+    app:
+      type: test.App
+      capabilities:
+        http:
+          properties: { port: 8080 }
+      artifacts:
+        image:
+          type: tosca.artifacts.Deployment.Image
+          file: team/app:1.2
+          repository: registry
+        local:
+          type: tosca.artifacts.Deployment.Image
+          file: other:1
+      requirements: [ { host: runtime } ]
+`)
+	top, err := tosca2bpmn.Classify(st, tosca2bpmn.Options{})
+	require.NoError(t, err)
+	d := tosca2bpmn.Descriptor(top.ByNode["app"])
+	arts := d["containers"].([]any)[0].(map[string]any)["artifacts"].(map[string]any)
+	assert.Equal(t, "https://registry.example.org/", arts["image"].(map[string]any)["repository_url"])
+	assert.NotContains(t, arts["local"], "repository_url", "an artifact without a repository has no URL")
+
+	data, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back map[string]any
+	require.NoError(t, json.Unmarshal(data, &back))
+	u, err := connectors.DecodeUnit(back)
+	require.NoError(t, err)
+	require.Len(t, u.Containers, 1)
+	c := u.Containers[0]
+	assert.Equal(t, "registry.example.org/team/app:1.2", c.Image)
+	assert.Equal(t, "https://registry.example.org/", c.Artifacts["image"].RepositoryURL)
+	assert.Equal(t, "tosca.capabilities.Endpoint", c.Capabilities["http"].Type)
+	assert.Equal(t, []connectors.Port{{Name: "http", Port: 8080, Protocol: "tcp"}}, c.Ports)
 }
 
 func TestStartVariables(t *testing.T) {
