@@ -15,7 +15,10 @@
 //
 // A Relay publishes the pending outbox rows, oldest first, and marks a row sent only after its
 // publish succeeded: delivery is at least once, and the command id (the engine's job id) is the
-// idempotency key connectors deduplicate on.
+// idempotency key connectors deduplicate on. A bus that holds messages only in memory loses them
+// when the process dies after the relay marked them sent: Requeue, called at start, makes the rows
+// still awaited (no reply in the inbox, instance active) pending again. PruneOutbox and PruneInbox
+// keep both tables small.
 //
 // # Inbox: a reply applied once
 //
@@ -41,4 +44,13 @@
 // Writes run on one writer connection, in BEGIN IMMEDIATE transactions (retried when another
 // process holds the lock past the busy timeout); reads run on a pool of read-only connections in
 // parallel with the writer, or on the caller's transaction inside InTx.
+//
+// # Deployments
+//
+// The deployments layer of the processes package has its tables here too, so that a deployment
+// and its process instance change in one transaction: deployments (status, owner, provider,
+// parameters and outputs as JSON, a version for optimistic updates), their templates, their BPMN
+// process definitions (deploy, undeploy, update; each bound to the instance that runs it),
+// resources (one per node instance, in topological order) and log lines. Listings page the way
+// the API does (Page, Paged). Every time the store writes comes from the injected clock.
 package store

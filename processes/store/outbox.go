@@ -90,11 +90,39 @@ func (s *Store) MarkSent(ctx context.Context, ids ...int64) error {
 	})
 }
 
-// PruneOutbox deletes the rows sent before t, and returns how many.
+// settled selects the outbox rows nobody waits for any more: their reply was applied (the inbox
+// holds it) or their instance is no longer active (or gone).
+const settled = `(command_id IN (SELECT command_id FROM inbox)
+	OR instance NOT IN (SELECT id FROM instances WHERE status = 'active'))`
+
+// Requeue makes pending again the rows sent before t whose reply never came while their instance
+// is still active, and returns how many. A bus that keeps messages only in memory (the in-process
+// channel) loses what it held when the process dies: called at start, Requeue has the relay send
+// those commands again (connectors deduplicate by command id; a reply to a job the engine no longer
+// awaits is refused with engine.ErrNotFound). A durable bus does not need it.
+func (s *Store) Requeue(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE outbox SET sent = NULL WHERE sent IS NOT NULL AND sent < ? AND NOT "+settled,
+			nanos(before))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("requeue outbox: %w", err)
+	}
+	return n, nil
+}
+
+// PruneOutbox deletes the rows sent before t that are settled (answered, or of an instance no
+// longer active), and returns how many. Unanswered rows of active instances stay for Requeue.
 func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ?", nanos(before))
+		res, err := tx.ExecContext(ctx, "DELETE FROM outbox WHERE sent IS NOT NULL AND sent < ? AND "+settled, nanos(before))
 		if err != nil {
 			return err
 		}

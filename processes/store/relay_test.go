@@ -138,21 +138,44 @@ func TestRelayConfig(t *testing.T) {
 	}
 }
 
-func TestPruneOutbox(t *testing.T) {
+// TestRequeueAndPrune: of three sent commands, one answered, one of a finished instance and one
+// still awaited by an active instance, only the last is sent again after a restart, and only the
+// first two may be pruned.
+func TestRequeueAndPrune(t *testing.T) {
 	ctx := context.Background()
 	clock := enginetest.NewFakeClock(enginetest.Epoch)
 	s, _ := open(t, clock)
-	commands(t, s, "i/1-1", "i/2-1")
+	require.NoError(t, s.Commit(ctx, create("live")))
+	done := create("done")
+	done.Instances[0].Instance.Status = engine.StatusCompleted
+	require.NoError(t, s.Commit(ctx, done))
+	require.NoError(t, s.Commit(ctx, &engine.Mutation{Commands: []engine.Command{
+		{ID: "live/1-1", Instance: "live", Type: "compute"},
+		{ID: "live/2-1", Instance: "live", Type: "compute"},
+		{ID: "done/1-1", Instance: "done", Type: "compute"},
+	}}))
 	pending, err := s.PendingOutbox(ctx, 10)
 	require.NoError(t, err)
-	require.NoError(t, s.MarkSent(ctx, pending[0].ID))
+	require.Len(t, pending, 3)
+	assert.Equal(t, enginetest.Epoch, pending[0].Created, "stamped by the injected clock")
+	require.NoError(t, s.MarkSent(ctx, pending[0].ID, pending[1].ID, pending[2].ID))
 	require.NoError(t, s.MarkSent(ctx, pending[0].ID), "marking twice is harmless")
-	n, err := s.PruneOutbox(ctx, clock.Advance(time.Hour))
+	_, err = s.ApplyOnce(ctx, "live/1-1", func(context.Context) error { return nil })
 	require.NoError(t, err)
-	assert.Equal(t, int64(1), n, "only the sent row goes")
+
+	n, err := s.Requeue(ctx, clock.Advance(time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
 	pending, err = s.PendingOutbox(ctx, 10)
 	require.NoError(t, err)
 	require.Len(t, pending, 1)
-	assert.Equal(t, "i/2-1", pending[0].Command.ID)
-	assert.Equal(t, enginetest.Epoch, pending[0].Created, "stamped by the injected clock")
+	assert.Equal(t, "live/2-1", pending[0].Command.ID)
+
+	require.NoError(t, s.MarkSent(ctx, pending[0].ID))
+	n, err = s.PruneOutbox(ctx, clock.Advance(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n, "the answered row and the finished instance's row")
+	n, err = s.Requeue(ctx, clock.Now())
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n, "the awaited row was kept")
 }
