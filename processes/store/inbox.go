@@ -17,8 +17,7 @@ import (
 // (the engine answering engine.ErrNotFound for a job no longer awaited) is the caller's to map to nil.
 func (s *Store) ApplyOnce(ctx context.Context, commandID string, fn func(ctx context.Context) error) (applied bool, err error) {
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO inbox (command_id, applied) VALUES (?, ?) ON CONFLICT DO NOTHING",
-			commandID, nanos(s.clock.Now()))
+		res, err := s.exec(ctx, tx, sqlInsertInbox, commandID, nanos(s.clock.Now()))
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine"
@@ -65,27 +64,19 @@ func (s *Store) Journal(ctx context.Context, instance string) ([]engine.Event, e
 	return out, nil
 }
 
-// journalBatch is the number of events one INSERT writes (7 parameters each).
-const journalBatch = 64
-
-// writeJournal appends events in a few multi-row INSERTs.
-func writeJournal(ctx context.Context, tx *sql.Tx, events []engine.Event) error {
-	for len(events) > 0 {
-		n := min(len(events), journalBatch)
-		var b strings.Builder
-		b.WriteString("INSERT INTO journal (instance, type, element, at, incident, detail) VALUES ")
-		args := make([]any, 0, 6*n)
-		for i, e := range events[:n] {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString("(?,?,?,?,?,?)")
-			args = append(args, e.Instance, string(e.Type), e.Element, nanos(e.Time), e.Incident, e.Detail)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+// writeJournal appends events, one prepared INSERT each.
+func (s *Store) writeJournal(ctx context.Context, tx *sql.Tx, events []engine.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	st, err := s.stmt(ctx, tx, sqlInsertEvent)
+	if err != nil {
+		return fmt.Errorf("append journal: %w", err)
+	}
+	for _, e := range events {
+		if _, err := st.ExecContext(ctx, e.Instance, string(e.Type), e.Element, nanos(e.Time), e.Incident, e.Detail); err != nil {
 			return fmt.Errorf("append journal: %w", err)
 		}
-		events = events[n:]
 	}
 	return nil
 }

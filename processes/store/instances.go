@@ -32,16 +32,16 @@ func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
 // subscription and timer index changes, the journal events and one outbox row per command.
 func (s *Store) Commit(ctx context.Context, m *engine.Mutation) error {
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := writeInstances(ctx, tx, m); err != nil {
+		if err := s.writeInstances(ctx, tx, m); err != nil {
 			return err
 		}
 		if err := s.writeMessagesAndSubs(ctx, tx, m); err != nil {
 			return err
 		}
-		if err := writeTimers(ctx, tx, m); err != nil {
+		if err := s.writeTimers(ctx, tx, m); err != nil {
 			return err
 		}
-		if err := writeJournal(ctx, tx, m.Events); err != nil {
+		if err := s.writeJournal(ctx, tx, m.Events); err != nil {
 			return err
 		}
 		return s.writeOutbox(ctx, tx, m.Commands)
@@ -49,7 +49,7 @@ func (s *Store) Commit(ctx context.Context, m *engine.Mutation) error {
 }
 
 // writeInstances writes each instance at its new version, refusing a version that moved.
-func writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
+func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
 	for _, w := range m.Instances {
 		in := w.Instance
 		state, err := json.Marshal(in)
@@ -58,11 +58,9 @@ func writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
 		}
 		var res sql.Result
 		if w.Expected == 0 {
-			res, err = tx.ExecContext(ctx, `INSERT INTO instances (id, process_id, status, version, state)
-				VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`, in.ID, in.ProcessID, string(in.Status), in.Version, state)
+			res, err = s.exec(ctx, tx, sqlInsertInstance, in.ID, in.ProcessID, string(in.Status), in.Version, state)
 		} else {
-			res, err = tx.ExecContext(ctx, `UPDATE instances SET status = ?, version = ?, state = ?
-				WHERE id = ? AND version = ?`, string(in.Status), in.Version, state, in.ID, w.Expected)
+			res, err = s.exec(ctx, tx, sqlUpdateInstance, string(in.Status), in.Version, state, in.ID, w.Expected)
 		}
 		if err != nil {
 			return fmt.Errorf("write instance %q: %w", in.ID, err)
@@ -95,7 +93,7 @@ func (s *Store) writeMessagesAndSubs(ctx context.Context, tx *sql.Tx, m *engine.
 		}
 	}
 	for _, sub := range m.SubsDeleted {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM subscriptions WHERE id = ?", sub.ID); err != nil {
+		if _, err := s.exec(ctx, tx, sqlDeleteSub, sub.ID); err != nil {
 			return fmt.Errorf("delete subscription %q: %w", sub.ID, err)
 		}
 	}
@@ -138,8 +136,7 @@ func (s *Store) writeMessagesAndSubs(ctx context.Context, tx *sql.Tx, m *engine.
 			return fmt.Errorf("encode subscription %q: %w", sub.ID, err)
 		}
 		// REPLACE gives a re-set subscription a new seq, as if created now.
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO subscriptions (id, instance, kind, name, key, sub)
-			VALUES (?, ?, ?, ?, ?, ?)`, sub.ID, sub.Instance, int(sub.Kind), sub.Name, sub.Key, data); err != nil {
+		if _, err := s.exec(ctx, tx, sqlSetSub, sub.ID, sub.Instance, int(sub.Kind), sub.Name, sub.Key, data); err != nil {
 			return fmt.Errorf("set subscription %q: %w", sub.ID, err)
 		}
 	}
@@ -156,20 +153,18 @@ func (s *Store) writeMessagesAndSubs(ctx context.Context, tx *sql.Tx, m *engine.
 	return nil
 }
 
-func writeTimers(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
+func (s *Store) writeTimers(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
 	for _, t := range m.TimersSet {
 		data, err := json.Marshal(t)
 		if err != nil {
 			return fmt.Errorf("encode timer %q: %w", t.ID, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO timers (id, instance, due, timer) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET instance = excluded.instance, due = excluded.due, timer = excluded.timer`,
-			t.ID, t.Instance, nanos(t.Due), data); err != nil {
+		if _, err := s.exec(ctx, tx, sqlSetTimer, t.ID, t.Instance, nanos(t.Due), data); err != nil {
 			return fmt.Errorf("set timer %q: %w", t.ID, err)
 		}
 	}
 	for _, t := range m.TimersDeleted {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM timers WHERE id = ?", t.ID); err != nil {
+		if _, err := s.exec(ctx, tx, sqlDeleteTimer, t.ID); err != nil {
 			return fmt.Errorf("delete timer %q: %w", t.ID, err)
 		}
 	}

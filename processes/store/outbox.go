@@ -30,8 +30,7 @@ func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Comma
 		if err != nil {
 			return fmt.Errorf("encode command %q: %w", c.ID, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (command_id, instance, topic, command, created)
-			VALUES (?, ?, ?, ?, ?)`, c.ID, c.Instance, c.Type, data, now); err != nil {
+		if _, err := s.exec(ctx, tx, sqlInsertOutbox, c.ID, c.Instance, c.Type, data, now); err != nil {
 			return fmt.Errorf("outbox command %q: %w", c.ID, err)
 		}
 	}

@@ -21,6 +21,8 @@ type Store struct {
 	// reader is a pool of connections that read in parallel with the writer (WAL).
 	reader *sql.DB
 	clock  engine.Clock
+	// prepared holds the statements of an engine step, prepared on the writer (prepared.go).
+	prepared map[string]*sql.Stmt
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -66,6 +68,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
+	if err := s.prepare(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
 	q.Set("_query_only", "true")
 	q.Del("_txlock")
 	reader, err := sql.Open("sqlite3", file+"?"+q.Encode())
@@ -85,7 +91,7 @@ func escapePath(path string) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	return errors.Join(s.reader.Close(), s.writer.Close())
+	return errors.Join(s.closePrepared(), s.reader.Close(), s.writer.Close())
 }
 
 // Store errors.
