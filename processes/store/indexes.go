@@ -101,3 +101,36 @@ func scanJSON[T any](rows *sql.Rows, what string) ([]*T, error) {
 	}
 	return out, nil
 }
+
+// Entry is a journal event with its position in the journal (increasing in commit order across
+// all instances), so a reader that streams events (server-sent events) can resume after the last
+// one it sent.
+type Entry struct {
+	Seq int64
+	engine.Event
+}
+
+// JournalAfter returns up to limit events of an instance that come after position after (0: from
+// the start), in commit order.
+func (s *Store) JournalAfter(ctx context.Context, instance string, after int64, limit int) ([]Entry, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, `SELECT seq, type, element, at, incident, detail FROM journal
+		WHERE instance = ? AND seq > ? ORDER BY seq LIMIT ?`, instance, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("journal of %q: %w", instance, err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var at int64
+		if err := rows.Scan(&e.Seq, &e.Type, &e.Element, &at, &e.Incident, &e.Detail); err != nil {
+			return nil, fmt.Errorf("journal of %q: %w", instance, err)
+		}
+		e.Instance, e.Time = instance, fromNanos(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("journal of %q: %w", instance, err)
+	}
+	return out, nil
+}

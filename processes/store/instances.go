@@ -170,3 +170,22 @@ func (s *Store) writeTimers(ctx context.Context, tx *sql.Tx, m *engine.Mutation)
 	}
 	return nil
 }
+
+// PurgeInstance deletes an instance with its journal, timers and subscriptions (housekeeping once
+// the deployment it ran for is gone). Purging an active instance leaves its commands in flight
+// unanswerable: the engine will answer their replies with engine.ErrNotFound.
+func (s *Store) PurgeInstance(ctx context.Context, id string) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, q := range []string{"DELETE FROM instances WHERE id = ?", "DELETE FROM journal WHERE instance = ?",
+			"DELETE FROM timers WHERE instance = ?", "DELETE FROM subscriptions WHERE instance = ?"} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("purge instance %q: %w", id, err)
+	}
+	return nil
+}
