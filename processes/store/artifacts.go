@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// The artifacts of a deployment: the TOSCA template it was submitted with, and the BPMN process
-// definitions translated from it, each bound to the engine instance that runs it.
+// The artifacts of a deployment: the TOSCA template it was submitted with, the BPMN process
+// definitions translated from it (each bound to the engine instance that runs it), and its log.
 
 // PutTemplate stores (or replaces) the YAML template of a deployment.
 func (s *Store) PutTemplate(ctx context.Context, deployment, yaml string) error {
