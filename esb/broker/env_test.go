@@ -245,3 +245,9 @@ func ids(prefix string, n int) []string {
 	}
 	return out
 }
+
+func contextWithCancel(t testing.TB) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return ctx, cancel
+}

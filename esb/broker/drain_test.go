@@ -1,0 +1,148 @@
+package broker_test
+
+import (
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/connectors"
+	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/esb/broker"
+)
+
+// fakeClock is a clock that moves only when told; it counts who waits on it.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []fakeWaiter
+}
+
+type fakeWaiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+		return ch
+	}
+	c.waiters = append(c.waiters, fakeWaiter{at: c.now.Add(d), ch: ch})
+	return ch
+}
+
+// Advance moves the clock by d and wakes the waiters whose time has come.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	sort.Slice(c.waiters, func(i, j int) bool { return c.waiters[i].at.Before(c.waiters[j].at) })
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if w.at.After(c.now) {
+			kept = append(kept, w)
+			continue
+		}
+		w.ch <- c.now
+	}
+	c.waiters = kept
+}
+
+// Waiting returns how many wait on the clock.
+func (c *fakeClock) Waiting() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.waiters)
+}
+
+// slowSim is a simulated provider whose creates take an hour on clock.
+func slowSim(clock *fakeClock) []sim.Config {
+	return []sim.Config{{Provider: "sim-a", Clock: clock, Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpCreateDeploymentUnit: {Latency: sim.Latency{Dist: sim.Fixed, Mean: time.Hour}},
+	}}}
+}
+
+func (e *env) runReturned() (error, bool) {
+	select {
+	case err := <-e.brokerDone:
+		e.brokerDone <- err // for the cleanup
+		return err, true
+	default:
+		return nil, false
+	}
+}
+
+func TestShutdownDrainsCallsUnderWay(t *testing.T) {
+	clock := newFakeClock()
+	e := newEnv(t, setup{sims: slowSim(clock), broker: broker.Config{Clock: clock, DrainTimeout: 2 * time.Hour}})
+	require.NoError(t, e.bus.PublishCommand(t.Context(), createCommand(t, "cmd-slow", "web")))
+	require.Eventually(t, func() bool { return clock.Waiting() == 1 }, waitFor, time.Millisecond, "the create waits its latency")
+
+	e.stopBroker()
+	require.Eventually(t, func() bool { return clock.Waiting() == 2 }, waitFor, time.Millisecond, "Run drains")
+	_, returned := e.runReturned()
+	require.False(t, returned, "Run waits for the call under way")
+
+	clock.Advance(time.Hour)
+	require.Equal(t, "created", outputs(t, e.replies.await(t, "cmd-slow", 1))["state"])
+	require.Eventually(t, func() bool { _, ok := e.runReturned(); return ok }, waitFor, time.Millisecond)
+	err, _ := e.runReturned()
+	require.NoError(t, err)
+	require.Len(t, e.ledger(t), 1)
+	require.Equal(t, []broker.Outcome{broker.OutcomeSuccess}, e.metrics.outcomes("cmd-slow"))
+}
+
+func TestDrainTimeoutCancelsAndRequeues(t *testing.T) {
+	clock := newFakeClock()
+	e := newEnv(t, setup{sims: slowSim(clock), broker: broker.Config{Clock: clock, DrainTimeout: time.Minute}})
+	require.NoError(t, e.bus.PublishCommand(t.Context(), createCommand(t, "cmd-slow", "web")))
+	require.Eventually(t, func() bool { return clock.Waiting() == 1 }, waitFor, time.Millisecond)
+
+	e.stopBroker()
+	require.Eventually(t, func() bool { return clock.Waiting() == 2 }, waitFor, time.Millisecond)
+	clock.Advance(time.Minute)
+	require.Eventually(t, func() bool { _, ok := e.runReturned(); return ok }, waitFor, time.Millisecond)
+	err, _ := e.runReturned()
+	require.ErrorIs(t, err, broker.ErrDrainTimeout)
+	require.Eventually(t, func() bool { return len(e.metrics.of("cmd-slow")) == 1 }, waitFor, time.Millisecond)
+	require.Equal(t, []broker.Outcome{broker.OutcomeRequeued}, e.metrics.outcomes("cmd-slow"))
+
+	// The bus closing leaves the canceled command unanswered (for redelivery), and it created nothing.
+	e.stopBus()
+	require.NoError(t, <-e.busDone)
+	e.busDone <- nil
+	require.Empty(t, e.replies.of("cmd-slow"))
+	require.Empty(t, e.ledger(t))
+}
+
+func TestCommandsAfterStopAreLeftForRedelivery(t *testing.T) {
+	e := newEnv(t, setup{})
+	outputs(t, e.publish(t, createCommand(t, "cmd-before", "web"), 1))
+	e.stopBroker()
+	require.Eventually(t, func() bool { _, ok := e.runReturned(); return ok }, waitFor, time.Millisecond)
+	err, _ := e.runReturned()
+	require.NoError(t, err)
+
+	require.NoError(t, e.bus.PublishCommand(t.Context(), createCommand(t, "cmd-after", "db")))
+	require.Eventually(t, func() bool { return len(e.metrics.of("cmd-after")) == 1 }, waitFor, time.Millisecond)
+	require.Equal(t, broker.OutcomeRequeued, e.metrics.of("cmd-after")[0].Outcome)
+	e.stopBus()
+	require.NoError(t, <-e.busDone)
+	e.busDone <- nil
+	require.Empty(t, e.replies.of("cmd-after"))
+	require.Len(t, e.ledger(t), 1, "only the command before the stop was performed")
+}
