@@ -115,7 +115,8 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		}
 		sent = append(sent, row.ID)
 	}
-	if err := r.store.MarkSent(ctx, sent...); err != nil {
+	// What was published is marked even when ctx ended meanwhile (a shutdown): fewer duplicates.
+	if err := r.store.MarkSent(context.WithoutCancel(ctx), sent...); err != nil {
 		return 0, errors.Join(perr, fmt.Errorf("relay: %w", err))
 	}
 	return len(sent), perr

@@ -179,3 +179,21 @@ func TestRequeueAndPrune(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), n, "the awaited row was kept")
 }
+
+// TestRelayShutdown: a row published while the relay's context ends is still marked sent.
+func TestRelayShutdown(t *testing.T) {
+	s, _ := open(t, enginetest.NewFakeClock(enginetest.Epoch))
+	commands(t, s, "i/1-1")
+	ctx, cancel := context.WithCancel(context.Background())
+	r, err := store.NewRelay(s, store.RelayConfig{Publish: func(context.Context, store.OutboxRow) error {
+		cancel()
+		return nil
+	}})
+	require.NoError(t, err)
+	n, err := r.Flush(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	pending, err := s.PendingOutbox(context.Background(), 10)
+	require.NoError(t, err)
+	assert.Empty(t, pending)
+}
