@@ -10,10 +10,20 @@ import (
 	"github.com/toscaflow/toscaflow/bpmn/engine"
 )
 
+// The index queries; TestQueryPlans checks that SQLite answers each from an index.
+const (
+	sqlDueTimers     = `SELECT timer FROM timers WHERE due <= ? ORDER BY due, id LIMIT ?`
+	sqlSubscriptions = `SELECT sub FROM subscriptions WHERE kind = ? AND name = ? AND key = ? ORDER BY seq`
+	sqlMessages      = `SELECT message FROM messages WHERE name = ? AND key = ? AND expires > ? ORDER BY seq`
+	sqlJournal       = `SELECT type, element, at, incident, detail FROM journal WHERE instance = ? ORDER BY seq`
+	sqlJournalAfter  = `SELECT seq, type, element, at, incident, detail FROM journal WHERE instance = ? AND seq > ?
+		ORDER BY seq LIMIT ?`
+	sqlPendingOutbox = `SELECT seq, topic, command, created FROM outbox WHERE sent IS NULL ORDER BY seq LIMIT ?`
+)
+
 // DueTimers returns up to limit timers due at or before now, earliest first (index timers_due).
 func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]*engine.Timer, error) {
-	rows, err := s.read(ctx).QueryContext(ctx, "SELECT timer FROM timers WHERE due <= ? ORDER BY due, id LIMIT ?",
-		nanos(now), limit)
+	rows, err := s.read(ctx).QueryContext(ctx, sqlDueTimers, nanos(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due timers: %w", err)
 	}
@@ -22,8 +32,7 @@ func (s *Store) DueTimers(ctx context.Context, now time.Time, limit int) ([]*eng
 
 // Subscriptions returns the subscriptions of kind with name and key, oldest first (index subscriptions_match).
 func (s *Store) Subscriptions(ctx context.Context, kind engine.SubKind, name, key string) ([]*engine.Subscription, error) {
-	rows, err := s.read(ctx).QueryContext(ctx, `SELECT sub FROM subscriptions WHERE kind = ? AND name = ? AND key = ?
-		ORDER BY seq`, int(kind), name, key)
+	rows, err := s.read(ctx).QueryContext(ctx, sqlSubscriptions, int(kind), name, key)
 	if err != nil {
 		return nil, fmt.Errorf("subscriptions %q: %w", name, err)
 	}
@@ -32,8 +41,7 @@ func (s *Store) Subscriptions(ctx context.Context, kind engine.SubKind, name, ke
 
 // Messages returns the buffered messages with name and key alive at now, oldest first (index messages_match).
 func (s *Store) Messages(ctx context.Context, name, key string, now time.Time) ([]*engine.BufferedMessage, error) {
-	rows, err := s.read(ctx).QueryContext(ctx, `SELECT message FROM messages WHERE name = ? AND key = ? AND expires > ?
-		ORDER BY seq`, name, key, nanos(now))
+	rows, err := s.read(ctx).QueryContext(ctx, sqlMessages, name, key, nanos(now))
 	if err != nil {
 		return nil, fmt.Errorf("messages %q: %w", name, err)
 	}
@@ -42,8 +50,7 @@ func (s *Store) Messages(ctx context.Context, name, key string, now time.Time) (
 
 // Journal returns the events of an instance in commit order (index journal_instance).
 func (s *Store) Journal(ctx context.Context, instance string) ([]engine.Event, error) {
-	rows, err := s.read(ctx).QueryContext(ctx, `SELECT type, element, at, incident, detail FROM journal
-		WHERE instance = ? ORDER BY seq`, instance)
+	rows, err := s.read(ctx).QueryContext(ctx, sqlJournal, instance)
 	if err != nil {
 		return nil, fmt.Errorf("journal of %q: %w", instance, err)
 	}
@@ -113,8 +120,7 @@ type Entry struct {
 // JournalAfter returns up to limit events of an instance that come after position after (0: from
 // the start), in commit order.
 func (s *Store) JournalAfter(ctx context.Context, instance string, after int64, limit int) ([]Entry, error) {
-	rows, err := s.read(ctx).QueryContext(ctx, `SELECT seq, type, element, at, incident, detail FROM journal
-		WHERE instance = ? AND seq > ? ORDER BY seq LIMIT ?`, instance, after, limit)
+	rows, err := s.read(ctx).QueryContext(ctx, sqlJournalAfter, instance, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("journal of %q: %w", instance, err)
 	}

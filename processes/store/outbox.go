@@ -39,8 +39,7 @@ func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Comma
 
 // PendingOutbox returns up to limit rows not yet sent, oldest first (partial index outbox_pending).
 func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
-	rows, err := s.read(ctx).QueryContext(ctx, `SELECT seq, topic, command, created FROM outbox
-		WHERE sent IS NULL ORDER BY seq LIMIT ?`, limit)
+	rows, err := s.read(ctx).QueryContext(ctx, sqlPendingOutbox, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending outbox: %w", err)
 	}
