@@ -21,7 +21,7 @@ type Store struct {
 	// reader is a pool of connections that read in parallel with the writer (WAL).
 	reader *sql.DB
 	clock  engine.Clock
-	// prepared holds the statements of an engine step, prepared on the writer (prepared.go).
+	// prepared holds the statements of an engine step, prepared on the writer (tx.go).
 	prepared map[string]*sql.Stmt
 }
 
@@ -98,8 +98,6 @@ func (s *Store) Close() error {
 var (
 	// ErrNoPath means Open was given no file name (or ":memory:").
 	ErrNoPath = errors.New("no database path")
-	// ErrDuplicate means ApplyOnce met a command id that was applied before.
-	ErrDuplicate = errors.New("reply already applied")
 	// ErrNotFound means no row has the key asked for; it is engine.ErrNotFound, so one errors.Is
 	// check serves both layers.
 	ErrNotFound = engine.ErrNotFound

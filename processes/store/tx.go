@@ -19,7 +19,9 @@ import (
 // A write that joins runs inside a SAVEPOINT, so one that fails (an engine commit refused with
 // ErrConflict, say) leaves nothing behind while the enclosing transaction goes on.
 
-type txKey struct{}
+// txKey keys a store's transaction in a context: a context carrying one store's transaction is
+// a plain context to any other store.
+type txKey struct{ s *Store }
 
 // ambient is the transaction a context carries.
 type ambient struct {
@@ -27,8 +29,8 @@ type ambient struct {
 	depth int
 }
 
-func ambientOf(ctx context.Context) *ambient {
-	a, _ := ctx.Value(txKey{}).(*ambient)
+func (s *Store) ambientOf(ctx context.Context) *ambient {
+	a, _ := ctx.Value(txKey{s}).(*ambient)
 	return a
 }
 
@@ -42,7 +44,7 @@ type querier interface {
 // read returns what a read runs on: the caller's transaction (to see its own writes), else the
 // reader pool.
 func (s *Store) read(ctx context.Context) querier {
-	if a := ambientOf(ctx); a != nil {
+	if a := s.ambientOf(ctx); a != nil {
 		return a.tx
 	}
 	return s.reader
@@ -63,7 +65,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 
 // write runs fn in the caller's transaction (as a savepoint) or in a new one.
 func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	if a := ambientOf(ctx); a != nil {
+	if a := s.ambientOf(ctx); a != nil {
 		a.depth++
 		defer func() { a.depth-- }()
 		name := fmt.Sprintf("sp%d", a.depth)
@@ -84,7 +86,7 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	if err != nil {
 		return err
 	}
-	if err := fn(context.WithValue(ctx, txKey{}, &ambient{tx: tx}), tx); err != nil {
+	if err := fn(context.WithValue(ctx, txKey{s}, &ambient{tx: tx}), tx); err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	if err := tx.Commit(); err != nil {
