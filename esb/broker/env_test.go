@@ -42,6 +42,11 @@ type env struct {
 }
 
 func newEnv(t testing.TB, s setup) *env {
+	return newEnvWith(t, s, registry.NewServices())
+}
+
+// newEnvWith is newEnv with the simulated cloud announced to reg, beside what reg already holds.
+func newEnvWith(t testing.TB, s setup, reg *registry.Services) *env {
 	t.Helper()
 	ctx := context.Background()
 	if len(s.sims) == 0 {
@@ -50,7 +55,6 @@ func newEnv(t testing.TB, s setup) *env {
 	cloud, err := sim.NewProviders(ctx, s.sims...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cloud.Close() })
-	reg := registry.NewServices()
 	require.NoError(t, reg.Announce(cloud))
 
 	bus, err := esb.New(s.bus, nil)
