@@ -73,8 +73,10 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 			return fmt.Errorf("savepoint: %w", err)
 		}
 		if err := fn(ctx, a.tx); err != nil {
-			_, rerr := a.tx.ExecContext(ctx, "ROLLBACK TO "+name)
-			_, xerr := a.tx.ExecContext(ctx, "RELEASE "+name)
+			// Undo even when ctx ended: the enclosing transaction must not keep half a write.
+			undo := context.WithoutCancel(ctx)
+			_, rerr := a.tx.ExecContext(undo, "ROLLBACK TO "+name)
+			_, xerr := a.tx.ExecContext(undo, "RELEASE "+name)
 			return errors.Join(err, rerr, xerr)
 		}
 		if _, err := a.tx.ExecContext(ctx, "RELEASE "+name); err != nil {
