@@ -96,6 +96,8 @@ func TestRejectedCommandsGetOnePermanentReply(t *testing.T) {
 	unknownKind := esb.Command{ID: "unknown-kind", Deployment: "d1", Service: "cloud",
 		Operation: string(connectors.OpCreateResource), Platform: "sim", Payload: payload(t, resource("r", "quantum"))}
 	unknownOp := command(t, "unknown-op", "reboot-everything", "x")
+	noKind := esb.Command{ID: "no-kind", Deployment: "d1", Service: "cloud",
+		Operation: string(connectors.OpCreateResource), Platform: "sim", Payload: payload(t, resource("r", ""))}
 
 	for _, tc := range []struct {
 		name     string
@@ -109,6 +111,7 @@ func TestRejectedCommandsGetOnePermanentReply(t *testing.T) {
 		{"unknown platform", unknownPlatform, broker.CodeNotRegistered, []string{`"container-cluster"`, `"mainframe"`}},
 		{"no platform and no default", noPlatform, broker.CodeMissingPlatform, []string{"no-platform", "no platform"}},
 		{"unknown resource kind", unknownKind, broker.CodeNotRegistered, []string{`"quantum"`, `"sim"`}},
+		{"cloud unit without a resource kind", noKind, broker.CodeInvalidCommand, []string{"no-kind", "no kind"}},
 		{"unknown operation", unknownOp, "", []string{"reboot-everything", "unsupported"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -67,6 +67,10 @@ func (b *Broker) perform(ctx context.Context, cmd esb.Command, obs *Observation)
 		return fail(CodeInvalidCommand, fmt.Errorf("%w %q: %w", ErrInvalidCommand, cmd.ID, err))
 	}
 	service := connectors.ServiceOf(cmd.Service, u)
+	if service == "" {
+		return fail(CodeInvalidCommand, fmt.Errorf("%w %q: %s unit %q names no kind of cloud resource", ErrInvalidCommand,
+			cmd.ID, cmd.Service, u.ID))
+	}
 	obs.Service = string(service)
 	platform := connectors.Platform(cmd.Platform)
 	if platform == "" {
