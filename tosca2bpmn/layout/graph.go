@@ -3,6 +3,7 @@ package layout
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/toscaflow/toscaflow/bpmn"
 )
@@ -23,9 +24,15 @@ type node struct {
 	bandY          float64   // see boundaryBand
 	sub            *scope    // content of an expanded subprocess
 	anchor         *node     // the node an extra (annotation) is associated with, or nil
-	lane           int       // leaf lane index, 0 when the scope has no lanes
-	layer, pos     int
-	cx, cy         float64
+	// under is the host a compensation handler is attached to, drawn just below it, and underEvent
+	// the host's boundary event associated with it; attached are the indices of the handlers
+	// attached to this node (see attach).
+	under      *node
+	underEvent *bpmn.BoundaryEvent
+	attached   []int
+	lane       int // leaf lane index, 0 when the scope has no lanes
+	layer, pos int
+	cx, cy     float64
 	// up and down are the neighbors in the previous and next layer, for ordering and placement.
 	up, down []nbr
 	// out and in are the indices of the edges leaving and entering the node, for cycle breaking
@@ -49,6 +56,7 @@ type edge struct {
 	// boundary is the boundary event the flow leaves, or nil when it leaves the node itself.
 	boundary *bpmn.BoundaryEvent
 	back     bool
+	attach   bool  // an association to a compensation handler drawn below its host (see attach)
 	chain    []int // dummy nodes of a forward edge spanning several layers
 	points   []bpmn.Point
 	name     string
@@ -87,8 +95,9 @@ type scope struct {
 	bandTop, bandBot []float64
 }
 
-// build collects the nodes and edges of container c, laying out nested subprocesses first.
-func build(c *bpmn.FlowElementsContainer) (*scope, error) {
+// build collects the nodes and edges of container c, laying out nested subprocesses first; ax indexes
+// the associations of the process (see layoutScope).
+func build(c *bpmn.FlowElementsContainer, ax *assocIndex) (*scope, error) {
 	s := &scope{}
 	index := map[string]int{}
 	var boundaries []*bpmn.BoundaryEvent
@@ -106,7 +115,7 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 		if !ok {
 			continue // data objects and unknown elements have no shape
 		}
-		n, err := newNode(fe, k)
+		n, err := newNode(fe, k, ax)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +132,7 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 	for _, a := range c.Artifacts {
 		switch x := a.(type) {
 		case *bpmn.TextAnnotation:
-			n, err := newNode(x, kindAnnotation)
+			n, err := newNode(x, kindAnnotation, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +143,7 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 				s.groups = append(s.groups, group{g: x, members: members})
 				continue
 			}
-			n, err := newNode(x, kindGroup)
+			n, err := newNode(x, kindGroup, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -170,18 +179,14 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 		}
 		s.addEdge(e)
 	}
-	// Associations from a compensation boundary event to its handler are laid out like flows, so
-	// that the handler is drawn next to the activity it compensates; an annotation is drawn above
-	// the node it comments.
+	// A compensation handler is drawn just below the activity it compensates when it can be
+	// attached there, else the association to it is laid out like a flow, so that the handler is
+	// drawn next to that activity; an annotation is drawn above the node it comments.
 	extra := map[string]*node{}
 	for _, n := range s.extras {
 		extra[n.id] = n
 	}
-	for _, a := range c.Artifacts {
-		as, ok := a.(*bpmn.Association)
-		if !ok {
-			continue
-		}
+	for _, as := range ax.touching(s, boundaries) {
 		for _, ends := range [2][2]string{{as.SourceRef, as.TargetRef}, {as.TargetRef, as.SourceRef}} {
 			if x, ok := extra[ends[0]]; ok && x.anchor == nil {
 				if i, ok := index[ends[1]]; ok {
@@ -192,7 +197,9 @@ func build(c *bpmn.FlowElementsContainer) (*scope, error) {
 		h, fromBoundary := host[as.SourceRef]
 		dst, toNode := index[as.TargetRef]
 		if fromBoundary && toNode {
-			s.addEdge(&edge{id: as.ID, el: as, src: h, dst: dst, boundary: bev[as.SourceRef]})
+			if e := (&edge{id: as.ID, el: as, src: h, dst: dst, boundary: bev[as.SourceRef]}); !s.attach(e) {
+				s.addEdge(e)
+			}
 		}
 	}
 	return s, nil
@@ -205,12 +212,66 @@ func (s *scope) addEdge(e *edge) {
 	s.nodes[e.dst].in = append(s.nodes[e.dst].in, i)
 }
 
-// newNode makes the node of a flow element or artifact, laying out the content of a subprocess.
-func newNode(e bpmn.Element, k shapeKind) (*node, error) {
+// assocIndex lists the associations of a process, its subprocesses' included, in document order, and
+// finds them by the ids of their ends: an association is laid out in the scope that holds its ends,
+// whichever container lists it.
+type assocIndex struct {
+	all  []*bpmn.Association
+	byID map[string][]int
+}
+
+func indexAssociations(c *bpmn.FlowElementsContainer) *assocIndex {
+	x := &assocIndex{byID: map[string][]int{}}
+	var walk func(*bpmn.FlowElementsContainer)
+	walk = func(c *bpmn.FlowElementsContainer) {
+		for _, a := range c.Artifacts {
+			if as, ok := a.(*bpmn.Association); ok {
+				i := len(x.all)
+				x.all = append(x.all, as)
+				x.byID[as.SourceRef] = append(x.byID[as.SourceRef], i)
+				if as.TargetRef != as.SourceRef {
+					x.byID[as.TargetRef] = append(x.byID[as.TargetRef], i)
+				}
+			}
+		}
+		for _, fe := range c.FlowElements {
+			if sp, ok := bpmn.SubProcessOf(fe); ok {
+				walk(&sp.FlowElementsContainer)
+			}
+		}
+	}
+	walk(c)
+	return x
+}
+
+// touching returns, in document order, the associations with an end among the nodes, extras and
+// boundary events of s.
+func (x *assocIndex) touching(s *scope, boundaries []*bpmn.BoundaryEvent) []*bpmn.Association {
+	var at []int
+	for _, list := range [][]*node{s.nodes, s.extras} {
+		for _, n := range list {
+			at = append(at, x.byID[n.id]...)
+		}
+	}
+	for _, b := range boundaries {
+		at = append(at, x.byID[b.ID]...)
+	}
+	slices.Sort(at)
+	at = slices.Compact(at)
+	out := make([]*bpmn.Association, len(at))
+	for i, j := range at {
+		out[i] = x.all[j]
+	}
+	return out
+}
+
+// newNode makes the node of a flow element or artifact, laying out the content of a subprocess with
+// the associations ax of its process.
+func newNode(e bpmn.Element, k shapeKind, ax *assocIndex) (*node, error) {
 	n := &node{id: e.Base().ID, el: e, kind: k}
 	if k == kindSubProcess {
 		sp, _ := bpmn.SubProcessOf(e.(bpmn.FlowElement))
-		sub, err := layoutScope(&sp.FlowElementsContainer)
+		sub, err := layoutScope(&sp.FlowElementsContainer, ax)
 		if err != nil {
 			return nil, fmt.Errorf("subprocess %q: %w", n.id, err)
 		}

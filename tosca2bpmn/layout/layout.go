@@ -42,7 +42,7 @@ func Layout(d *bpmn.Definitions) error {
 		if inPool[p.ID] {
 			continue
 		}
-		s, err := layoutScope(&p.FlowElementsContainer)
+		s, err := layoutScope(&p.FlowElementsContainer, indexAssociations(&p.FlowElementsContainer))
 		if err != nil {
 			return fmt.Errorf("process %q: %w", p.ID, err)
 		}

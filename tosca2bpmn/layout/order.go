@@ -37,6 +37,7 @@ func (s *scope) order() {
 			}
 			return bary[layer[a]] < bary[layer[b]]
 		})
+		s.keepAttached(layer)
 		for p, n := range layer {
 			s.nodes[n].pos = p
 		}

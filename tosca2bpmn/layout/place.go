@@ -78,6 +78,7 @@ func (s *scope) placeY() {
 		n.cy = math.Round(n.cy)
 	}
 	s.straighten()
+	s.snapAttached()
 	s.stackLanes()
 }
 
@@ -119,6 +120,10 @@ func (s *scope) straighten() {
 // weigh more so long edges stay straight; flows of boundary events weigh less, so that the
 // exception path gives way to the normal flow.
 func (s *scope) desired(n *node, down bool) (float64, float64) {
+	if n.under != nil && n.pos > 0 {
+		prev := s.nodes[s.layers[n.layer][n.pos-1]]
+		return prev.cy + sep(prev, n), 4 // right below its host (see attach)
+	}
 	sum, wt := 0.0, 0.0
 	add := func(list []nbr) {
 		for _, x := range list {

@@ -33,7 +33,7 @@ func layoutCollaboration(d *bpmn.Definitions, c *bpmn.Collaboration, ids *idSet)
 	for _, part := range c.Participants {
 		pp := pool{part: part, h: blackBoxH}
 		if p, ok := procs[part.ProcessRef]; ok {
-			s, err := layoutScope(&p.FlowElementsContainer)
+			s, err := layoutScope(&p.FlowElementsContainer, indexAssociations(&p.FlowElementsContainer))
 			if err != nil {
 				return nil, fmt.Errorf("process %q of participant %q: %w", p.ID, part.ID, err)
 			}

@@ -83,6 +83,7 @@ func (s *scope) assignLayers() {
 			}
 		}
 	}
+	s.layerAttached()
 }
 
 // insertDummies splits forward edges spanning several layers with dummy nodes, links the
@@ -93,12 +94,18 @@ func (s *scope) insertDummies(pre []int) {
 	for i, n := range pre {
 		rank[n] = float64(i)
 	}
+	for _, n := range pre {
+		for k, h := range s.nodes[n].attached {
+			// Right after the host, before the dummies of its edges (at +0.5).
+			rank[h] = rank[n] + 0.25*float64(k+1)/float64(len(s.nodes[n].attached)+1)
+		}
+	}
 	nLayers := 0
 	for _, n := range s.nodes {
 		nLayers = max(nLayers, n.layer+1)
 	}
 	for _, e := range s.edges {
-		if e.back {
+		if e.back || e.attach {
 			continue
 		}
 		src, dst := s.nodes[e.src], s.nodes[e.dst]

@@ -30,9 +30,12 @@ func (s *scope) route() {
 	s.tracks = map[gapStation]int{}
 	s.trackCount = make([]int, len(s.layers))
 	for _, e := range s.edges {
-		if e.back {
+		switch {
+		case e.attach:
+			s.routeAttached(e)
+		case e.back:
 			s.routeBack(e, bottom, usage)
-		} else {
+		default:
 			s.routeForward(e)
 		}
 	}

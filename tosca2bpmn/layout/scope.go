@@ -8,9 +8,11 @@ import (
 )
 
 // layoutScope lays out the content of a process or subprocess: the main flow in layers, the event
-// subprocesses in a row below it and annotations and data references in a row above it.
-func layoutScope(c *bpmn.FlowElementsContainer) (*scope, error) {
-	s, err := build(c)
+// subprocesses in a row below it and annotations and data references in a row above it. ax indexes
+// the associations of the whole process: one may connect the elements of a subprocess whichever
+// container lists it (the translator keeps every association in the process).
+func layoutScope(c *bpmn.FlowElementsContainer, ax *assocIndex) (*scope, error) {
+	s, err := build(c, ax)
 	if err != nil {
 		return nil, err
 	}
