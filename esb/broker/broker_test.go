@@ -128,6 +128,7 @@ func TestRejectedCommandsGetOnePermanentReply(t *testing.T) {
 		})
 	}
 	require.Empty(t, e.ledger(t))
+	require.Empty(t, e.poisoned.list(), "a rejected command is answered and acked, not poisoned")
 }
 
 func TestDefaultPlatform(t *testing.T) {

@@ -114,4 +114,7 @@ func TestConnectorErrorsAreClassifiedByType(t *testing.T) {
 		})
 	}
 	require.Contains(t, replyError(t, e.replies.of("cmd-permanent")[0]).Message, "the cloud said no")
+	// Only retries running out poison a command; every other failure is answered and acked, and goes no further.
+	require.Eventually(t, func() bool { return len(e.poisoned.list()) >= 2 }, waitFor, time.Millisecond)
+	require.Equal(t, []string{"cmd-coded", "cmd-retryable"}, e.poisoned.list())
 }

@@ -49,6 +49,6 @@
 // # Metrics
 //
 // Every command handled is reported to Config.Metrics (an Observation: service, platform, operation,
-// outcome, duration of the connector call), a small interface that the web package backs with Prometheus
+// outcome, duration of the connector call), a small interface that the web package can back with Prometheus
 // counters and histograms.
 package broker

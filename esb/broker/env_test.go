@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +35,8 @@ type env struct {
 	broker  *broker.Broker
 	metrics *metrics
 	replies *replies
+	// poisoned are the ids of the commands the bus poisoned.
+	poisoned *poisoned
 
 	stopBroker context.CancelFunc
 	brokerDone chan error
@@ -59,9 +62,10 @@ func newEnvWith(t testing.TB, s setup, reg *registry.Services) *env {
 
 	bus, err := esb.New(s.bus, nil)
 	require.NoError(t, err)
-	e := &env{bus: bus, cloud: cloud, metrics: &metrics{}, replies: newReplies(),
+	e := &env{bus: bus, cloud: cloud, metrics: &metrics{}, replies: newReplies(), poisoned: &poisoned{},
 		brokerDone: make(chan error, 1), busDone: make(chan error, 1)}
 	require.NoError(t, bus.HandleReplies("", e.replies.handle))
+	require.NoError(t, bus.HandlePoisoned(e.poisoned.handle))
 	s.broker.Metrics = e.metrics
 	e.broker, err = broker.New(s.broker, bus, reg, nil)
 	require.NoError(t, err)
@@ -147,6 +151,25 @@ func (r *replies) await(t testing.TB, id string, n int) esb.Reply {
 	require.Eventually(t, func() bool { return len(r.of(id)) >= n }, waitFor, 5*time.Millisecond,
 		"reply %d to %q", n, id)
 	return r.of(id)[n-1]
+}
+
+// poisoned collects the ids of poisoned messages.
+type poisoned struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (p *poisoned) handle(_ context.Context, m esb.Poisoned) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ids = append(p.ids, m.UUID)
+	return nil
+}
+
+func (p *poisoned) list() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Sorted(slices.Values(p.ids))
 }
 
 // metrics records the broker's observations.

@@ -36,7 +36,7 @@ type Observation struct {
 }
 
 // Metrics receives an Observation for every command the broker handles (every run of its handler). The web
-// package backs it with Prometheus: a counter by service, platform, operation and outcome, and a histogram of
+// package can back it with Prometheus: a counter by service, platform, operation and outcome, and a histogram of
 // durations. It must be safe for concurrent use and must not block.
 type Metrics interface {
 	Observe(o Observation)
