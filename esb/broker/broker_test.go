@@ -152,7 +152,8 @@ func TestTransientFaultIsRetriedByTheBusThenSucceeds(t *testing.T) {
 	require.Len(t, e.ledger(t), 1)
 	require.Eventually(t, func() bool { return len(e.metrics.of("cmd-transient")) == 2 }, waitFor, time.Millisecond)
 	require.Equal(t, []broker.Outcome{broker.OutcomeRetryable, broker.OutcomeSuccess}, e.metrics.outcomes("cmd-transient"))
-	require.Equal(t, []int{1, 2}, []int{e.metrics.of("cmd-transient")[0].Attempt, e.metrics.of("cmd-transient")[1].Attempt})
+	obs := e.metrics.of("cmd-transient")
+	require.Equal(t, []int{1, 2}, []int{obs[0].Attempt, obs[1].Attempt})
 }
 
 func TestLostReplyRetriedCreatesOnce(t *testing.T) {

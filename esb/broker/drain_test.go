@@ -92,7 +92,8 @@ func TestShutdownDrainsCallsUnderWay(t *testing.T) {
 	clock := newFakeClock()
 	e := newEnv(t, setup{sims: slowSim(clock), broker: broker.Config{Clock: clock, DrainTimeout: 2 * time.Hour}})
 	require.NoError(t, e.bus.PublishCommand(t.Context(), createCommand(t, "cmd-slow", "web")))
-	require.Eventually(t, func() bool { return clock.Waiting() == 1 }, waitFor, time.Millisecond, "the create waits its latency")
+	require.Eventually(t, func() bool { return clock.Waiting() == 1 }, waitFor, time.Millisecond,
+		"the create waits its latency")
 
 	e.stopBroker()
 	require.Eventually(t, func() bool { return clock.Waiting() == 2 }, waitFor, time.Millisecond, "Run drains")
@@ -147,4 +148,17 @@ func TestCommandsAfterStopAreLeftForRedelivery(t *testing.T) {
 	e.busDone <- nil
 	require.Empty(t, e.replies.of("cmd-after"))
 	require.Len(t, e.ledger(t), 1, "only the command before the stop was performed")
+}
+
+func TestDeadlinePassedOnTheBrokersClockCallsNothing(t *testing.T) {
+	clock := &fakeClock{now: time.Now().Add(time.Hour)} // an hour ahead of the bus's wall clock
+	e := newEnv(t, setup{broker: broker.Config{Clock: clock}})
+	cmd := createCommand(t, "cmd-late", "web")
+	cmd.Deadline = time.Now().Add(time.Minute) // ahead on the bus's clock, past on the broker's
+	re := replyError(t, e.publish(t, cmd, 1))
+	require.Equal(t, "timeout", string(re.Class))
+	require.Equal(t, broker.CodeDeadlinePassed, re.Code)
+	require.Empty(t, e.ledger(t))
+	require.Eventually(t, func() bool { return len(e.metrics.of("cmd-late")) == 1 }, waitFor, time.Millisecond)
+	require.Equal(t, broker.OutcomeTimeout, e.metrics.of("cmd-late")[0].Outcome)
 }

@@ -83,8 +83,8 @@ func (b *Broker) perform(ctx context.Context, cmd esb.Command, obs *Observation)
 	}
 	c, err := b.reg.Lookup(service, platform)
 	if err != nil {
-		return fail(CodeNotRegistered, fmt.Errorf("no connector serves service %q on platform %q (command %q, %s of unit %q): %w",
-			service, platform, cmd.ID, cmd.Operation, u.ID, err))
+		return fail(CodeNotRegistered, fmt.Errorf("no connector serves service %q on platform %q "+
+			"(command %q, %s of unit %q): %w", service, platform, cmd.ID, cmd.Operation, u.ID, err))
 	}
 	deployment := cmd.Deployment
 	if deployment == "" {
@@ -99,8 +99,8 @@ func (b *Broker) perform(ctx context.Context, cmd esb.Command, obs *Observation)
 	}
 	if d <= 0 {
 		obs.Outcome = OutcomeTimeout
-		return nil, esb.NewError(esb.Timeout, CodeDeadlinePassed, fmt.Errorf("command %q: deadline passed before %s of unit %q",
-			cmd.ID, cmd.Operation, u.ID))
+		return nil, esb.NewError(esb.Timeout, CodeDeadlinePassed,
+			fmt.Errorf("command %q: deadline passed before %s of unit %q", cmd.ID, cmd.Operation, u.ID))
 	}
 	callCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
