@@ -107,6 +107,7 @@ func TestShutdownDrainsCallsUnderWay(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, e.ledger(t), 1)
 	require.Equal(t, []broker.Outcome{broker.OutcomeSuccess}, e.metrics.outcomes("cmd-slow"))
+	require.Equal(t, time.Hour, e.metrics.of("cmd-slow")[0].Duration, "durations are measured on the broker's clock")
 }
 
 func TestDrainTimeoutCancelsAndRequeues(t *testing.T) {
