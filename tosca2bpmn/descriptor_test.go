@@ -141,3 +141,35 @@ func TestStartVariables(t *testing.T) {
 	_, err = tosca2bpmn.StartVariables(&bpmn.Definitions{}, "d-42")
 	assert.ErrorIs(t, err, tosca2bpmn.ErrNoVariables)
 }
+
+// TestExampleUnitsDecode reads the WordPress example's units as a container connector does: images from
+// the Docker registry, the ports of the endpoints, WordPress connected to MySQL.
+func TestExampleUnitsDecode(t *testing.T) {
+	top, err := tosca2bpmn.Classify(parseFile(t, example(t, "wordpress-mysql.yaml")), tosca2bpmn.Options{})
+	require.NoError(t, err)
+	require.Len(t, top.Units, 2)
+	type container struct {
+		Image      string
+		Ports      []connectors.Port
+		ConnectsTo []string
+	}
+	want := map[string]container{
+		"mysql": {Image: "registry.hub.docker.com/library/mysql:8.0",
+			Ports: []connectors.Port{{Name: "database_endpoint", Port: 3306, Protocol: "tcp"}}},
+		"wordpress": {Image: "registry.hub.docker.com/library/wordpress:6",
+			Ports: []connectors.Port{{Name: "web_endpoint", Port: 80, Protocol: "http"}}, ConnectsTo: []string{"mysql"}},
+	}
+	for _, tu := range top.Units {
+		data, err := json.Marshal(tosca2bpmn.Descriptor(tu))
+		require.NoError(t, err)
+		var back map[string]any
+		require.NoError(t, json.Unmarshal(data, &back))
+		u, err := connectors.DecodeUnit(back)
+		require.NoError(t, err)
+		require.Len(t, u.Containers, 1, "unit %s", u.ID)
+		c := u.Containers[0]
+		assert.Equal(t, want[c.Name], container{Image: c.Image, Ports: c.Ports, ConnectsTo: c.ConnectsTo}, "container %s", c.Name)
+		require.Len(t, u.Volumes, 1, "unit %s", u.ID)
+		assert.Equal(t, int64(10<<30), u.Volumes[0].SizeBytes, "volume of %s", u.ID)
+	}
+}

@@ -1,6 +1,7 @@
 package tosca2bpmn_test
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -79,4 +80,18 @@ func TestGoldenUpdate(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err, "run go test -update to write the golden file")
 	assert.Equal(t, string(want), string(got), "plan differs from %s (go test -update rewrites it)", golden)
+}
+
+// TestExamplesWithoutWarnings keeps the WordPress examples free of warnings: every requirement the normative
+// types make mandatory is fulfilled and every relationship targets a capability it may target.
+func TestExamplesWithoutWarnings(t *testing.T) {
+	examples, err := filepath.Glob(example(t, "wordpress-mysql*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, examples)
+	for _, file := range examples {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			_, ps := tosca.Parse(context.Background(), file, tosca.Options{})
+			assert.Empty(t, ps, "problems reading %s", file)
+		})
+	}
 }
