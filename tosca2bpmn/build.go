@@ -8,7 +8,7 @@ import (
 // tf:service and tf:operation on service and send tasks (what the broker routes on), tf:inputs (the
 // variables their jobs carry), tf:collection and
 // tf:elementVariable on multi-instance loops, tf:correlationKey on message catches, tf:resultVariable on
-// script tasks, and the tf:units extension element of a process (the unit descriptors, JSON).
+// script tasks, and the tf:variables extension element of a process (its start variables, JSON).
 const NS = "https://toscaflow.io/schema/bpmn"
 
 // builder adds elements to a container and wires sequence flows, keeping the flow nodes by id so that the

@@ -223,6 +223,9 @@ func TestOptionsValidate(t *testing.T) {
 		{name: "zero takes the defaults", opts: tosca2bpmn.Options{}, ok: true},
 		{name: "negative timeout", opts: tosca2bpmn.Options{Timeout: -time.Second}},
 		{name: "check period not shorter than timeout", opts: tosca2bpmn.Options{CheckPeriod: time.Minute, Timeout: time.Minute}},
+		{name: "check period beyond the default timeout", opts: tosca2bpmn.Options{CheckPeriod: time.Hour}},
+		{name: "timeout below the default check period", opts: tosca2bpmn.Options{Timeout: 5 * time.Second}},
+		{name: "short timeout with a shorter check period", opts: tosca2bpmn.Options{CheckPeriod: time.Second, Timeout: 5 * time.Second}, ok: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -50,7 +50,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Validate reports every problem of the options.
+// Validate reports every problem of the options. The check period must be shorter than the timeout once
+// the defaults are applied: a check period of an hour alone conflicts with the default timeout.
 func (o Options) Validate() error {
 	var errs []error
 	if o.CheckPeriod < 0 {
@@ -59,8 +60,8 @@ func (o Options) Validate() error {
 	if o.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("%w: timeout %v is negative", ErrOptions, o.Timeout))
 	}
-	if o.CheckPeriod > 0 && o.Timeout > 0 && o.CheckPeriod >= o.Timeout {
-		errs = append(errs, fmt.Errorf("%w: check period %v is not shorter than the timeout %v", ErrOptions, o.CheckPeriod, o.Timeout))
+	if d := o.withDefaults(); o.CheckPeriod >= 0 && o.Timeout >= 0 && d.CheckPeriod >= d.Timeout {
+		errs = append(errs, fmt.Errorf("%w: check period %v is not shorter than the timeout %v", ErrOptions, d.CheckPeriod, d.Timeout))
 	}
 	return errors.Join(errs...)
 }

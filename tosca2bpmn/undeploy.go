@@ -28,10 +28,16 @@ func TranslateUndeploy(st *tosca.ServiceTemplate, opts Options) (*bpmn.Definitio
 	removeBody(b.in(&sp.FlowElementsContainer), "")
 	main.end("end", "Undeployed")
 	main.chain("main", "start", "remove_node", "end")
-	main.boundary("remove_error", "Removal failed", "remove_node", true, &bpmn.ErrorEventDefinition{})
-	main.end("remove_failed", "Undeployment failed", &bpmn.ErrorEventDefinition{ErrorRef: errDeployment})
-	main.flow("remove_error_f01", "remove_error", "remove_failed", "", "")
+	removalFailed(main, "Undeployment failed")
 	return finish(d)
+}
+
+// removalFailed ends the plan in the error end event DEPLOYMENT_FAILED, named name, when an error escapes
+// the "Remove Node" subprocess: removing is not undone.
+func removalFailed(main *box, name string) {
+	main.boundary("remove_error", "Removal failed", "remove_node", true, &bpmn.ErrorEventDefinition{})
+	main.end("remove_failed", name, &bpmn.ErrorEventDefinition{ErrorRef: errDeployment})
+	main.flow("remove_error_f01", "remove_error", "remove_failed", "", "")
 }
 
 // removeBody fills a "Remove Node" subprocess; prefix keeps ids unique when a plan has two such bodies.

@@ -94,9 +94,7 @@ func TranslateUpdate(old, new *tosca.ServiceTemplate, opts Options) (*bpmn.Defin
 	deployBody(b.in(&ap.FlowElementsContainer), ap, true)
 	main.end("end", "Updated")
 	main.chain("main", "start", "remove_node", "apply_node", "end")
-	main.boundary("remove_error", "Removal failed", "remove_node", true, &bpmn.ErrorEventDefinition{})
-	main.end("remove_failed", "Update failed", &bpmn.ErrorEventDefinition{ErrorRef: errDeployment})
-	main.flow("remove_error_f01", "remove_error", "remove_failed", "", "")
+	removalFailed(main, "Update failed")
 	rollback(main, "apply_node")
 	return finish(d)
 }

@@ -81,23 +81,10 @@ func (s *scope) normalize() {
 		return
 	}
 	dx, dy := -math.Floor(b.x0), -math.Floor(b.y0)
-	for _, n := range s.nodes {
-		n.cx += dx
-		n.cy += dy
-	}
-	for _, e := range s.edges {
-		for i := range e.points {
-			e.points[i].X += dx
-			e.points[i].Y += dy
-		}
-	}
+	s.shift(dx, dy)
 	for l := range s.colLeft {
 		s.colLeft[l] += dx
 		s.colRight[l] += dx
-	}
-	for k := range s.bandTop {
-		s.bandTop[k] += dy
-		s.bandBot[k] += dy
 	}
 	s.w, s.h = math.Ceil(b.x1+dx), math.Ceil(b.y1+dy)
 }
