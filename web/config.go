@@ -1,0 +1,93 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/toscaflow/toscaflow/processes/store"
+)
+
+// DefaultMaxBodyBytes limits request bodies when Config.MaxBodyBytes is 0 (templates are YAML text).
+const DefaultMaxBodyBytes = 4 << 20
+
+// ErrInvalidConfig is wrapped by every problem Config.Validate finds.
+var ErrInvalidConfig = errors.New("invalid web configuration")
+
+// Config is the configuration of the HTTP API.
+type Config struct {
+	// Addr is the listen address (host:port) of Server.Run; it must be a loopback address unless
+	// AllowRemote is set, since authentication is off.
+	Addr string
+	// AllowRemote allows a non-loopback Addr without authentication (logged as a warning).
+	AllowRemote bool
+	// MaxBodyBytes limits request bodies (413 beyond); 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// LocalUser is who every request acts as while authentication is off.
+	LocalUser store.Owner
+	// Info is served by GET /info (build information).
+	Info map[string]string
+	// ShutdownTimeout bounds the graceful shutdown of Server.Run; 0 means 10s.
+	ShutdownTimeout time.Duration
+}
+
+// Validate reports every problem of c, joined.
+func (c Config) Validate() error {
+	var errs []error
+	if c.MaxBodyBytes < 0 {
+		errs = append(errs, fmt.Errorf("%w: negative body limit %d", ErrInvalidConfig, c.MaxBodyBytes))
+	}
+	if c.ShutdownTimeout < 0 {
+		errs = append(errs, fmt.Errorf("%w: negative shutdown timeout %s", ErrInvalidConfig, c.ShutdownTimeout))
+	}
+	if c.Addr != "" {
+		if err := checkListenAddr(c.Addr, c.AllowRemote); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.LocalUser == (store.Owner{}) {
+		c.LocalUser = store.Owner{Issuer: "local", Subject: "local"}
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 10 * time.Second
+	}
+	if c.Info == nil {
+		c.Info = map[string]string{}
+	}
+	return c
+}
+
+// checkListenAddr refuses an address that is reachable from other hosts unless allowed: an empty
+// host or an unspecified IP (0.0.0.0, ::) listens everywhere; a name other than localhost cannot be
+// proven loopback.
+func checkListenAddr(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%w: listen address %q: %w", ErrInvalidConfig, addr, err)
+	}
+	if allowRemote || host == "localhost" {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%w: listen address %q is not loopback and authentication is off (allow it explicitly)",
+		ErrInvalidConfig, addr)
+}
+
+// warnRemote logs once that the API is open to other hosts without authentication.
+func warnRemote(log *slog.Logger, c Config) {
+	if c.AllowRemote && checkListenAddr(c.Addr, false) != nil {
+		log.Warn("serving without authentication on a non-loopback address", "addr", c.Addr)
+	}
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"context"
+
+	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/processes/store"
+)
+
+// Deployments is what the API needs of the deployment lifecycle (implemented by package processes,
+// adapted where its signatures differ). Errors are classified with errors.Is/As (see statusOf).
+type Deployments interface {
+	// Create validates the template and starts deploying it; the deployment is returned in
+	// CREATE_IN_PROGRESS.
+	Create(ctx context.Context, req CreateRequest) (*store.Deployment, error)
+	Get(ctx context.Context, id string) (*store.Deployment, error)
+	List(ctx context.Context, f store.DeploymentFilter, p store.Page) (store.Paged[*store.Deployment], error)
+	// Delete starts the undeployment; force removes the record even when the clean-up fails.
+	Delete(ctx context.Context, id string, force bool) error
+	// ResetDelete marks a stuck DELETE_IN_PROGRESS deployment DELETE_FAILED.
+	ResetDelete(ctx context.Context, id string) error
+	// Resources lists a deployment's resources; typ, when set, matches that TOSCA type and the types
+	// derived from it.
+	Resources(ctx context.Context, id, typ string, p store.Page) (store.Paged[*store.Resource], error)
+	Resource(ctx context.Context, id, resID string) (*store.Resource, error)
+	// Template is the TOSCA YAML the deployment was created (or last updated) with.
+	Template(ctx context.Context, id string) (string, error)
+	// Log is the human-readable deployment log ("" when none).
+	Log(ctx context.Context, id string) (string, error)
+	// Plan is the BPMN XML of the deployment's plan.
+	Plan(ctx context.Context, id string) ([]byte, error)
+	// Statistics is a JSON-marshalable summary of the deployment's execution.
+	Statistics(ctx context.Context, id string) (any, error)
+}
+
+// CreateRequest is a validated POST /deployments body with its owner.
+type CreateRequest struct {
+	Owner      store.Owner
+	Template   string
+	Parameters map[string]any
+	Callback   string
+	// TimeoutMins, ProviderTimeoutMins and MaxProvidersRetry are 0 when not given.
+	TimeoutMins         int
+	ProviderTimeoutMins int
+	MaxProvidersRetry   int
+	KeepLastAttempt     bool
+	UserGroup           string
+}
+
+// SimLedger lists the simulated cloud's resources (sim.Providers); nil when the sim is off.
+type SimLedger interface {
+	List(ctx context.Context) ([]sim.Resource, error)
+}
+
+// Deps are the services the API is served from. Deployments is required.
+type Deps struct {
+	Deployments Deployments
+	// Sim enables GET /sim/resources.
+	Sim SimLedger
+	// Health, when set, is checked by GET /healthz (503 when it fails).
+	Health func(ctx context.Context) error
+}
+
+// Interface guard: the simulated cloud's connector is a ledger.
+var _ SimLedger = (*sim.Providers)(nil)

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// banner answers GET / anonymously.
+func (s *Server) banner(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("toscaflow: a TOSCA orchestrator (INDIGO PaaS Orchestrator compatible API)\n"))
+}
+
+// info serves the build information.
+func (s *Server) info(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.cfg.Info)
+}
+
+// healthz is 200 {"status":"UP"} while the health check passes, else 503 with the error body.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if s.deps.Health != nil {
+		if err := s.deps.Health(r.Context()); err != nil {
+			s.log.Warn("health check failed", "err", err)
+			writeStatus(w, http.StatusServiceUnavailable, "The service is not healthy: "+err.Error())
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "UP"})
+}
+
+// simResources lists the simulated cloud's ledger.
+func (s *Server) simResources(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.deps.Sim.List(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rs)
+}
+
+// vars are the path variables of a request.
+func vars(r *http.Request) map[string]string { return mux.Vars(r) }

@@ -1,0 +1,126 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/processes/store"
+)
+
+func TestListDeploymentsPaging(t *testing.T) {
+	f := newFake()
+	for range 5 {
+		f.add("CREATE_COMPLETE", localUser)
+	}
+	f.add("CREATE_COMPLETE", store.Owner{Issuer: "https://idp.example/", Subject: "bob@example.org"})
+	s := newServer(t, f)
+
+	link := func(page int) string {
+		return "http://h.example/deployments?createdBy=me&page=" + string(rune('0'+page)) + "&size=2"
+	}
+	tests := []struct {
+		name   string
+		target string
+		links  map[string]string
+		ids    int
+		number int
+	}{
+		{"first page", "http://h.example/deployments?createdBy=me&size=2", map[string]string{
+			"first": link(0), "self": link(0), "next": link(1), "last": link(2)}, 2, 0},
+		{"middle page", "http://h.example/deployments/?createdBy=me&size=2&page=1", map[string]string{
+			"first": link(0), "prev": link(0), "self": link(1), "next": link(2), "last": link(2)}, 2, 1},
+		{"last page", "http://h.example/deployments?createdBy=me&size=2&page=2", map[string]string{
+			"first": link(0), "prev": link(1), "self": link(2), "last": link(2)}, 1, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := call(t, s, http.MethodGet, tc.target, "")
+			require.Equal(t, http.StatusOK, r.code, r.body)
+			v := r.json(t)
+			assert.Equal(t, tc.links, hrefs(t, v["links"]))
+			assert.Len(t, v["content"], tc.ids)
+			assert.Equal(t, map[string]any{"size": 2.0, "totalElements": 5.0, "totalPages": 3.0, "number": float64(tc.number)}, v["page"])
+			for _, d := range v["content"].([]any) {
+				assert.Equal(t, "local", d.(map[string]any)["createdBy"].(map[string]any)["subject"])
+			}
+		})
+	}
+
+	t.Run("a client following next until self equals last sees every deployment once", func(t *testing.T) {
+		seen := map[string]bool{}
+		next := "http://h.example/deployments?size=4"
+		for range 10 {
+			v := call(t, s, http.MethodGet, next, "").json(t)
+			for _, d := range v["content"].([]any) {
+				id := d.(map[string]any)["uuid"].(string)
+				require.False(t, seen[id], "listed twice: %s", id)
+				seen[id] = true
+			}
+			l := hrefs(t, v["links"])
+			if l["self"] == l["last"] {
+				break
+			}
+			next = l["next"]
+		}
+		assert.Len(t, seen, 6)
+	})
+	t.Run("another user", func(t *testing.T) {
+		v := call(t, s, http.MethodGet, "/deployments?createdBy="+url.QueryEscape("bob@example.org@https://idp.example/"), "").json(t)
+		require.Len(t, v["content"], 1)
+		assert.Equal(t, map[string]any{"issuer": "https://idp.example/", "subject": "bob@example.org"},
+			v["content"].([]any)[0].(map[string]any)["createdBy"])
+	})
+	t.Run("empty", func(t *testing.T) {
+		v := call(t, newServer(t, newFake()), http.MethodGet, "http://h.example/deployments", "").json(t)
+		assert.Equal(t, []any{}, v["content"])
+		assert.Equal(t, map[string]string{"self": "http://h.example/deployments?page=0&size=10"}, hrefs(t, v["links"]))
+		assert.Equal(t, map[string]any{"size": 10.0, "totalElements": 0.0, "totalPages": 0.0, "number": 0.0}, v["page"])
+	})
+	for _, bad := range []string{"page=-1", "size=x", "sort=status", "sort=createdAt,sideways", "createdBy=nobody"} {
+		t.Run(bad, func(t *testing.T) {
+			requireErrorBody(t, call(t, s, http.MethodGet, "/deployments?"+bad, ""), http.StatusBadRequest)
+		})
+	}
+}
+
+func TestResources(t *testing.T) {
+	f := newFake()
+	d := f.add("CREATE_COMPLETE", localUser)
+	f.resources[d.UUID] = []*store.Resource{
+		{UUID: "r1", NodeName: "server", ToscaType: "tosca.nodes.Compute", State: "STARTED", PhysicalID: "vm-1",
+			RequiredBy: []string{"r2"}, Created: f.now, Updated: f.now},
+		{UUID: "r2", NodeName: "db", ToscaType: "tosca.nodes.Database.MySQL", State: "CONFIGURED",
+			Metadata: map[string]any{"port": 3306.0}, Created: f.now, Updated: f.now},
+	}
+	s := newServer(t, f)
+	base := "http://h.example/deployments/" + d.UUID
+
+	r := call(t, s, http.MethodGet, base+"/resources?type=tosca.nodes.Compute", "")
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	v := r.json(t)
+	assert.Equal(t, []any{map[string]any{
+		"uuid": "r1", "creationTime": "2023-10-27T13:24+0000", "updateTime": "2023-10-27T13:24+0000", "physicalId": "vm-1",
+		"state": "STARTED", "toscaNodeType": "tosca.nodes.Compute", "toscaNodeName": "server", "requiredBy": []any{"r2"},
+		"links": []any{map[string]any{"rel": "deployment", "href": base},
+			map[string]any{"rel": "self", "href": base + "/resources/r1"}},
+	}}, v["content"])
+	assert.Equal(t, base+"/resources?page=0&size=10&type=tosca.nodes.Compute", hrefs(t, v["links"])["self"])
+
+	r = call(t, s, http.MethodGet, base+"/resources/r2/", "")
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	v = r.json(t)
+	assert.Equal(t, []any{}, v["requiredBy"])
+	assert.Equal(t, map[string]any{"port": 3306.0}, v["metadata"])
+	assert.NotContains(t, v, "physicalId")
+
+	m := requireErrorBody(t, call(t, s, http.MethodGet, base+"/resources/r9", ""), http.StatusNotFound)
+	assert.Equal(t, "The resource r9 of deployment "+d.UUID+" doesn't exist", m["message"])
+	m = requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x/resources/r1", ""), http.StatusNotFound)
+	assert.Equal(t, "The deployment x doesn't exist", m["message"])
+	requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x/resources", ""), http.StatusNotFound)
+	requireErrorBody(t, call(t, s, http.MethodGet, base+"/resources?page=x", ""), http.StatusBadRequest)
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+)
+
+// Server is the HTTP API: an http.Handler, and Run to listen on Config.Addr.
+type Server struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	handler http.Handler
+}
+
+// New builds the API from a validated configuration and its dependencies.
+func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if deps.Deployments == nil {
+		return nil, fmt.Errorf("%w: no deployments service", ErrInvalidConfig)
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log}
+	s.handler = trimSlash(s.routes())
+	return s, nil
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// routes registers every endpoint; the router's own 404 and 405 answer with the error body too.
+func (s *Server) routes() *mux.Router {
+	m := mux.NewRouter()
+	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusNotFound, fmt.Sprintf("No resource at %s", r.URL.Path))
+	})
+	m.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s is not supported at %s", r.Method, r.URL.Path))
+	})
+	m.HandleFunc("/", s.banner).Methods(http.MethodGet, http.MethodHead)
+	m.HandleFunc("/info", s.info).Methods(http.MethodGet)
+	m.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
+
+	m.HandleFunc("/deployments", s.listDeployments).Methods(http.MethodGet)
+	m.HandleFunc("/deployments", s.createDeployment).Methods(http.MethodPost)
+	// Full paths rather than a subrouter: gorilla/mux answers 404 instead of 405 from subrouters.
+	const d = "/deployments/{id}"
+	m.HandleFunc(d, s.getDeployment).Methods(http.MethodGet)
+	m.HandleFunc(d, s.deleteDeployment).Methods(http.MethodDelete)
+	m.HandleFunc(d, s.resetDeployment).Methods(http.MethodPatch)
+	m.HandleFunc(d+"/template", s.text(s.deps.Deployments.Template)).Methods(http.MethodGet)
+	m.HandleFunc(d+"/log", s.text(s.deps.Deployments.Log)).Methods(http.MethodGet)
+	m.HandleFunc(d+"/bpmn", s.plan).Methods(http.MethodGet)
+	m.HandleFunc(d+"/statistics", s.statistics).Methods(http.MethodGet)
+	m.HandleFunc(d+"/resources", s.listResources).Methods(http.MethodGet)
+	m.HandleFunc(d+"/resources/{resId}", s.getResource).Methods(http.MethodGet)
+
+	if s.deps.Sim != nil {
+		m.HandleFunc("/sim/resources", s.simResources).Methods(http.MethodGet)
+	}
+	return m
+}
+
+// trimSlash accepts a trailing slash on every path by removing it before routing (a redirect would
+// lose the body of a POST).
+func trimSlash(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = strings.TrimRight(p, "/")
+			if r2.URL.Path == "" {
+				r2.URL.Path = "/"
+			}
+			r2.URL.RawPath = ""
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Run listens on Config.Addr and serves until ctx ends, then shuts down gracefully within
+// Config.ShutdownTimeout. ready, when not nil, receives the bound address once listening.
+func (s *Server) Run(ctx context.Context, ready func(addr net.Addr)) error {
+	if s.cfg.Addr == "" {
+		return fmt.Errorf("%w: no listen address", ErrInvalidConfig)
+	}
+	warnRemote(s.log, s.cfg)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 30 * 1e9,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	s.log.Info("serving the API", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	if err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}

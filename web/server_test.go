@@ -1,0 +1,139 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/connectors"
+	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/web"
+)
+
+func TestRouterErrors(t *testing.T) {
+	s := newServer(t, newFake())
+	tests := []struct {
+		method, path string
+		code         int
+	}{
+		{http.MethodGet, "/nowhere", http.StatusNotFound},
+		{http.MethodGet, "/deployments/x/nothing", http.StatusNotFound},
+		{http.MethodGet, "/sim/resources", http.StatusNotFound},
+		{http.MethodPut, "/info", http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/deployments", http.StatusMethodNotAllowed},
+		{http.MethodPost, "/deployments/x/template", http.StatusMethodNotAllowed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			requireErrorBody(t, call(t, s, tc.method, tc.path, ""), tc.code)
+		})
+	}
+}
+
+func TestMeta(t *testing.T) {
+	errDown := errors.New("bus is down")
+	var health error
+	s := newServer(t, newFake(), func(d *web.Deps) { d.Health = func(context.Context) error { return health } })
+
+	r := call(t, s, http.MethodGet, "/", "")
+	require.Equal(t, http.StatusOK, r.code)
+	assert.Contains(t, r.body, "toscaflow")
+	assert.Equal(t, "text/plain; charset=utf-8", r.header.Get("Content-Type"))
+
+	r = call(t, s, http.MethodGet, "/info/", "")
+	require.Equal(t, http.StatusOK, r.code)
+	assert.Equal(t, map[string]any{"version": "test"}, r.json(t))
+
+	r = call(t, s, http.MethodGet, "/healthz", "")
+	require.Equal(t, http.StatusOK, r.code)
+	assert.Equal(t, map[string]any{"status": "UP"}, r.json(t))
+	health = errDown
+	v := requireErrorBody(t, call(t, s, http.MethodGet, "/healthz", ""), http.StatusServiceUnavailable)
+	assert.Contains(t, v["message"], "bus is down")
+}
+
+func TestSimResources(t *testing.T) {
+	ctx := t.Context()
+	p, err := sim.NewProviders(ctx, sim.Config{Provider: "sim-a", Path: t.TempDir() + "/ledger.db", Seed: 1})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = p.Close() })
+	s := newServer(t, newFake(), func(d *web.Deps) { d.Sim = p })
+
+	r := call(t, s, http.MethodGet, "/sim/resources", "")
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	assert.Equal(t, "[]\n", r.body)
+
+	_, err = p.CreateResource(ctx, connectors.Request{Key: "k1", Deployment: "d1",
+		Unit: connectors.Unit{ID: "server", Service: "compute", Node: connectors.Node{Name: "server"}}})
+	require.NoError(t, err)
+	var got []map[string]any
+	r = call(t, s, http.MethodGet, "/sim/resources/", "")
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	require.NoError(t, json.Unmarshal([]byte(r.body), &got))
+	require.Len(t, got, 1)
+	assert.Equal(t, "d1", got[0]["deployment"])
+	assert.Equal(t, "server", got[0]["name"])
+}
+
+func TestConfigRefusesRemoteWithoutAuth(t *testing.T) {
+	tests := []struct {
+		addr   string
+		remote bool
+		ok     bool
+	}{
+		{"127.0.0.1:8080", false, true},
+		{"[::1]:0", false, true},
+		{"localhost:8080", false, true},
+		{":8080", false, false},
+		{"0.0.0.0:8080", false, false},
+		{"192.0.2.1:8080", false, false},
+		{"example.org:80", false, false},
+		{"0.0.0.0:8080", true, true},
+		{"nonsense", true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.addr, func(t *testing.T) {
+			_, err := web.New(web.Config{Addr: tc.addr, AllowRemote: tc.remote}, web.Deps{Deployments: newFake()}, quiet)
+			if tc.ok {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, web.ErrInvalidConfig)
+			}
+		})
+	}
+	_, err := web.New(web.Config{}, web.Deps{}, quiet)
+	require.ErrorIs(t, err, web.ErrInvalidConfig, "the deployments service is required")
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	s, err := web.New(web.Config{Addr: "127.0.0.1:0"}, web.Deps{Deployments: newFake()}, quiet)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	addrs := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, func(a net.Addr) { addrs <- a }) }()
+	var addr net.Addr
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	}
+	resp, err := http.Get("http://" + addr.String() + "/healthz")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after its context ended")
+	}
+}
