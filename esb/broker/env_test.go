@@ -3,7 +3,6 @@ package broker_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -262,14 +261,6 @@ func outputs(t testing.TB, r esb.Reply) map[string]any {
 	require.Nil(t, r.Error, "reply to %q should succeed", r.CommandID)
 	var out map[string]any
 	require.NoError(t, json.Unmarshal(r.Outputs, &out), "outputs %s", r.Outputs)
-	return out
-}
-
-func ids(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("%s-%d", prefix, i)
-	}
 	return out
 }
 

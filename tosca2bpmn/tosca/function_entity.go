@@ -12,8 +12,6 @@ type holder struct {
 	rel  *RelationshipTemplate
 }
 
-func (h holder) ok() bool { return h.node != nil || h.rel != nil }
-
 func (h holder) typ() *Type {
 	if h.node != nil {
 		return h.node.Type

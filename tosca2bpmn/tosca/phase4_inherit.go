@@ -173,8 +173,6 @@ func (p *parser) typeNames(file string, n *yaml.Node, entity string, k Kind) []s
 	return out
 }
 
-var interfaceTypeKeys = keySet("derived_from", "version", "metadata", "description", "inputs", "operations", "notifications")
-
 // interfaceTypeBody reads an interface type: 1.3 puts operations under "operations", earlier versions
 // make every other key an operation.
 func (p *parser) interfaceTypeBody(t *Type, file, entity string) {
