@@ -18,7 +18,7 @@ BENCHFLAGS ?= -run '^$$' -bench . -benchmem
 
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build run test test-short bench lint fmt tools clean
+.PHONY: help build run test test-short bench bench-reference lint fmt tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ test-short: ## unit tests only (no corpus sweeps, no external tools)
 
 bench: ## benchmarks (figures in README and issue notes come from here)
 	$(GO) test $(BENCHFLAGS) ./...
+
+bench-reference: build ## the TOSCA reader beside the Python reference parser (Debian's python3-tosca-parser) on the same files
+	./.ci/bench-reference.sh
 
 lint: ## gofmt, go vet, staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
