@@ -18,7 +18,7 @@ BENCHFLAGS ?= -run '^$$' -bench . -benchmem
 
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build run test test-short bench bench-reference lint fmt tools clean
+.PHONY: help build run test test-short bench bench-reference lint fmt fmt-check tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: build ## run toscaflow locally (see README: what runs today)
 tools: ## install what the tests need on a fresh Debian machine (idempotent)
 	./.ci/ensure-tools.sh
 
-test: tools ## the whole suite, as CI runs it
+test: tools fmt-check ## the whole suite, as CI runs it
 	$(GO) vet ./...
 	$(GO) test $(TESTFLAGS) ./...
 
@@ -45,8 +45,10 @@ bench: ## benchmarks (figures in README and issue notes come from here)
 bench-reference: build ## the TOSCA reader beside the Python reference parser (Debian's python3-tosca-parser) on the same files
 	./.ci/bench-reference.sh
 
-lint: ## gofmt, go vet, staticcheck
+fmt-check: ## fail when gofmt would change a tracked Go file
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+lint: fmt-check ## gofmt, go vet, staticcheck
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
