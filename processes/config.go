@@ -1,0 +1,116 @@
+package processes
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/toscaflow/toscaflow/connectors"
+	"github.com/toscaflow/toscaflow/esb"
+	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
+)
+
+// Defaults of Config.
+const (
+	DefaultProvider        = "sim"
+	DefaultPlatform        = connectors.PlatformSim
+	DefaultCommandTimeout  = 10 * time.Minute
+	DefaultCallbackTimeout = 10 * time.Second
+	DefaultTimerPoll       = time.Minute
+)
+
+// ErrInvalidConfig wraps every problem Config.Validate finds.
+var ErrInvalidConfig = errors.New("invalid processes configuration")
+
+// Config configures a Service. The zero value (after defaults) deploys on the embedded simulated provider.
+type Config struct {
+	// Provider names the cloud provider deployments are placed on (the catalogue entry the connectors
+	// are told); default "sim". Platform is its kind, which the broker looks connectors up by; default "sim".
+	Provider string
+	Platform connectors.Platform
+	// CheckPeriod, UnitTimeout and Retries are the plans' defaults (tosca2bpmn.Options): how often the
+	// status of a unit being created is checked, how long it may take, how many times a failed creation
+	// is retried. Zero takes tosca2bpmn's defaults; a negative Retries means none.
+	CheckPeriod time.Duration
+	UnitTimeout time.Duration
+	Retries     int
+	// CommandTimeout is the deadline of every command from the moment it is published; default 10m.
+	CommandTimeout time.Duration
+	// CallbackTimeout bounds one POST to a deployment's callback URL; default 10s.
+	CallbackTimeout time.Duration
+	// TimerPoll is how long the timer driver waits when no timer is scheduled before it looks again
+	// (every engine step this service runs wakes it anyway); default 1m.
+	TimerPoll time.Duration
+}
+
+// WithDefaults returns c with every unset field at its default.
+func (c Config) WithDefaults() Config {
+	if c.Provider == "" {
+		c.Provider = DefaultProvider
+	}
+	if c.Platform == "" {
+		c.Platform = DefaultPlatform
+	}
+	if c.CommandTimeout == 0 {
+		c.CommandTimeout = DefaultCommandTimeout
+	}
+	if c.CallbackTimeout == 0 {
+		c.CallbackTimeout = DefaultCallbackTimeout
+	}
+	if c.TimerPoll == 0 {
+		c.TimerPoll = DefaultTimerPoll
+	}
+	return c
+}
+
+// Validate reports every problem of c (after defaults), joined, each wrapping ErrInvalidConfig.
+func (c Config) Validate() error {
+	c = c.WithDefaults()
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...))
+	}
+	if err := esb.ValidateToken(c.Provider); err != nil {
+		bad("provider %q: %v", c.Provider, err)
+	}
+	if err := esb.ValidateToken(string(c.Platform)); err != nil {
+		bad("platform %q: %v", c.Platform, err)
+	}
+	if c.CommandTimeout < 0 {
+		bad("command timeout %v is negative", c.CommandTimeout)
+	}
+	if c.CallbackTimeout < 0 {
+		bad("callback timeout %v is negative", c.CallbackTimeout)
+	}
+	if c.TimerPoll < 0 {
+		bad("timer poll %v is negative", c.TimerPoll)
+	}
+	if err := c.planOptions("").Validate(); err != nil {
+		bad("plan options: %v", err)
+	}
+	return errors.Join(errs...)
+}
+
+// planOptions are the translator's options for a plan whose process is processID.
+func (c Config) planOptions(processID string) tosca2bpmn.Options {
+	return tosca2bpmn.Options{CheckPeriod: c.CheckPeriod, Timeout: c.UnitTimeout, Retries: c.Retries, ProcessID: processID}
+}
+
+// Clock gives the service its time: rows are stamped, command deadlines computed and timers fired by
+// it, so tests drive time without sleeping. esb.SystemClock fits.
+type Clock interface {
+	Now() time.Time
+	// After delivers once d has passed, like time.After.
+	After(d time.Duration) <-chan time.Time
+}
+
+// Deps are what a Service works with. Store and Bus are required; Clock defaults to the wall clock and
+// Logger to one that discards.
+type Deps struct {
+	Store  *store.Store
+	Bus    *esb.Bus
+	Clock  Clock
+	Logger *slog.Logger
+}

@@ -1,0 +1,228 @@
+package processes
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
+)
+
+// CreateRequest is a deployment to create (the API's POST /deployments body with its owner).
+type CreateRequest struct {
+	Owner      store.Owner
+	Template   string
+	Parameters map[string]any
+	// Callback, when set, receives the Deployment JSON on every status change; it must be http(s).
+	Callback string
+	// TimeoutMins and ProviderTimeoutMins are 0 when not given, else >= 1 with ProviderTimeoutMins <=
+	// TimeoutMins. ProviderTimeoutMins bounds the creation of each unit on the provider (the plans'
+	// unit timeout); TimeoutMins is checked only.
+	TimeoutMins         int
+	ProviderTimeoutMins int
+	// MaxProvidersRetry and KeepLastAttempt are accepted for API compatibility: with one provider there
+	// is no other to retry on.
+	MaxProvidersRetry int
+	KeepLastAttempt   bool
+	UserGroup         string
+}
+
+var callbackPattern = regexp.MustCompile(`^https?:`)
+
+// validate lists every problem of the request's own fields.
+func (r CreateRequest) validate() []string {
+	var ps []string
+	if strings.TrimSpace(r.Template) == "" {
+		ps = append(ps, "template is required")
+	}
+	if r.Callback != "" && !callbackPattern.MatchString(r.Callback) {
+		ps = append(ps, fmt.Sprintf("callback %q must match ^https?:", r.Callback))
+	}
+	if r.TimeoutMins < 0 {
+		ps = append(ps, "timeoutMins must be >= 1")
+	}
+	if r.ProviderTimeoutMins < 0 {
+		ps = append(ps, "providerTimeoutMins must be >= 1")
+	}
+	if r.TimeoutMins > 0 && r.ProviderTimeoutMins > r.TimeoutMins {
+		ps = append(ps, "ProviderTimeout must be <= Timeout")
+	}
+	if r.MaxProvidersRetry < 0 {
+		ps = append(ps, "maxProvidersRetry must be >= 0")
+	}
+	return ps
+}
+
+// parseTemplate parses a template with its inputs; problems lists every error (warnings are not).
+func parseTemplate(ctx context.Context, yaml string, inputs map[string]any) (*tosca.ServiceTemplate, []string) {
+	st, problems := tosca.ParseDocument(ctx, "template.yaml", []byte(yaml), tosca.Options{Inputs: inputs})
+	var ps []string
+	for _, p := range problems.Errors() {
+		ps = append(ps, p.String())
+	}
+	if st == nil && len(ps) == 0 {
+		ps = append(ps, "the template could not be read")
+	}
+	return st, ps
+}
+
+// Create validates and parses the template, translates it into its plan and, in one transaction,
+// stores the deployment (CREATE_IN_PROGRESS), its template, plan and resources and starts the plan up
+// to its first commands, which the relay publishes once the transaction is committed. A request or
+// template with problems is a *ValidationError listing them all.
+func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deployment, error) {
+	if ps := req.validate(); len(ps) > 0 {
+		return nil, &ValidationError{Problems: ps}
+	}
+	st, ps := parseTemplate(ctx, req.Template, req.Parameters)
+	if len(ps) > 0 {
+		return nil, &ValidationError{Problems: ps}
+	}
+	u, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("deployment id: %w", err)
+	}
+	id := u.String()
+	opts := s.cfg.planOptions("deploy-" + id)
+	if req.ProviderTimeoutMins > 0 {
+		opts.Timeout = time.Duration(req.ProviderTimeoutMins) * time.Minute
+		if opts.CheckPeriod >= opts.Timeout || (opts.CheckPeriod == 0 && tosca2bpmn.DefaultCheckPeriod >= opts.Timeout) {
+			opts.CheckPeriod = opts.Timeout / 10
+		}
+	}
+	defs, err := tosca2bpmn.Translate(st, opts)
+	if err != nil {
+		return nil, &ValidationError{Problems: []string{fmt.Sprintf("translate: %v", err)}}
+	}
+	xml, err := bpmnxml.Marshal(defs)
+	if err != nil {
+		return nil, fmt.Errorf("write plan of %s: %w", id, err)
+	}
+	if err := s.compile(string(xml)); err != nil {
+		return nil, err
+	}
+	vars, err := tosca2bpmn.StartVariables(defs, id)
+	if err != nil {
+		return nil, fmt.Errorf("plan of %s: %w", id, err)
+	}
+	resources, err := newResources(st, id)
+	if err != nil {
+		return nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	d := &store.Deployment{
+		UUID: id, Status: StatusCreateInProgress, Task: TaskNone, Owner: req.Owner, UserGroup: req.UserGroup,
+		Callback: req.Callback, Parameters: req.Parameters,
+		Provider: store.Provider{Name: s.cfg.Provider, DeploymentType: strings.ToUpper(string(s.cfg.Platform))},
+	}
+	var changed []*store.Deployment
+	err = s.st.InTx(ctx, func(ctx context.Context) error {
+		changed = changed[:0]
+		if err := s.st.CreateDeployment(ctx, d); err != nil {
+			return err
+		}
+		if err := s.st.PutTemplate(ctx, id, req.Template); err != nil {
+			return err
+		}
+		if err := s.st.PutDefinition(ctx, store.Definition{Deployment: id, Kind: store.KindDeploy, XML: string(xml)}); err != nil {
+			return err
+		}
+		for _, r := range resources {
+			if err := s.st.PutResource(ctx, r); err != nil {
+				return err
+			}
+		}
+		if err := s.st.AppendLog(ctx, id, fmt.Sprintf("Deployment created on provider %s: %d nodes to deploy",
+			s.cfg.Provider, len(resources))); err != nil {
+			return err
+		}
+		instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: opts.ProcessID, InstanceID: opts.ProcessID, Variables: vars})
+		if err != nil {
+			return fmt.Errorf("start plan: %w", err)
+		}
+		if err := s.st.BindInstance(ctx, id, store.KindDeploy, instance); err != nil {
+			return err
+		}
+		changed = append(changed, d)
+		end, err := s.settle(ctx, store.Definition{Deployment: id, Kind: store.KindDeploy, Instance: instance})
+		if end != nil {
+			changed = append(changed, end)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create deployment %s: %w", id, err)
+	}
+	s.templates.Store(id, st)
+	s.after(changed...)
+	return s.Get(ctx, id)
+}
+
+// compile reads a plan and deploys its process into the engine, once per process id.
+func (s *Service) compile(xml string) error {
+	defs, _, err := bpmnxml.ReadBytes([]byte(xml))
+	if err != nil {
+		return fmt.Errorf("read plan: %w", err)
+	}
+	for _, p := range defs.Processes() {
+		if _, ok := s.deployed.Load(p.ID); ok {
+			return nil
+		}
+	}
+	ids, err := s.eng.Deploy(defs)
+	if err != nil {
+		return fmt.Errorf("compile plan: %w", err)
+	}
+	for _, id := range ids {
+		s.deployed.Store(id, true)
+	}
+	return nil
+}
+
+// newResources makes one resource per node template, in deployment order (the targets of requirements
+// first), each knowing the resources that require it.
+func newResources(st *tosca.ServiceTemplate, deployment string) ([]*store.Resource, error) {
+	order, err := st.Order()
+	if err != nil {
+		return nil, fmt.Errorf("order nodes: %w", err)
+	}
+	byName := map[string]*store.Resource{}
+	var out []*store.Resource
+	for i, n := range order {
+		u, err := uuid.NewV7()
+		if err != nil {
+			return nil, err
+		}
+		r := &store.Resource{UUID: u.String(), Deployment: deployment, NodeName: n.Name, ToscaType: n.Type.Name,
+			State: StateInitial, Ordinal: i}
+		byName[n.Name] = r
+		out = append(out, r)
+	}
+	for _, n := range order {
+		for _, req := range n.Requirements {
+			if req.Target == nil {
+				continue
+			}
+			if t := byName[req.Target.Name]; t != nil && !contains(t.RequiredBy, byName[n.Name].UUID) {
+				t.RequiredBy = append(t.RequiredBy, byName[n.Name].UUID)
+			}
+		}
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

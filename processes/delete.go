@@ -1,0 +1,153 @@
+package processes
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
+)
+
+// Delete undeploys a deployment: its undeploy plan removes every unit, dependents first, and the
+// record is removed once it is done (a later Get is ErrNotFound). A deploy plan still running is
+// stopped first. When the clean-up fails the deployment is DELETE_FAILED with the reason, unless force
+// is set: then it is removed anyway and what was left is logged. Deleting a deployment already being
+// deleted is a *ConflictError.
+func (s *Service) Delete(ctx context.Context, id string, force bool) error {
+	var changed []*store.Deployment
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		changed = changed[:0]
+		d, err := s.st.Deployment(ctx, id)
+		if err != nil {
+			return err
+		}
+		if d.Status == StatusDeleteInProgress {
+			return &ConflictError{Deployment: id, Status: d.Status, Op: "delete"}
+		}
+		if err := s.cancelPlans(ctx, id); err != nil {
+			return err
+		}
+		st, err := s.parsed(ctx, d)
+		if err != nil {
+			return err
+		}
+		run, err := uuid.NewV7()
+		if err != nil {
+			return err
+		}
+		// Each undeploy attempt is a process of its own: a retried delete must not meet the first one's state.
+		processID := "undeploy-" + run.String()
+		defs, err := tosca2bpmn.TranslateUndeploy(st, s.cfg.planOptions(processID))
+		if err != nil {
+			return fmt.Errorf("translate undeploy plan: %w", err)
+		}
+		xml, err := bpmnxml.Marshal(defs)
+		if err != nil {
+			return fmt.Errorf("write undeploy plan: %w", err)
+		}
+		if err := s.compile(string(xml)); err != nil {
+			return err
+		}
+		vars, err := tosca2bpmn.StartVariables(defs, id)
+		if err != nil {
+			return err
+		}
+		vars["force"] = force
+		if err := s.st.PutDefinition(ctx, store.Definition{Deployment: id, Kind: store.KindUndeploy, XML: string(xml)}); err != nil {
+			return err
+		}
+		d.Status, d.StatusReason = StatusDeleteInProgress, ""
+		if err := s.st.UpdateDeployment(ctx, d); err != nil {
+			return err
+		}
+		line := "Delete requested"
+		if force {
+			line += " (forced: the record goes even if the clean-up fails)"
+		}
+		if err := s.st.AppendLog(ctx, id, line); err != nil {
+			return err
+		}
+		instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: processID, InstanceID: processID, Variables: vars})
+		if err != nil {
+			return fmt.Errorf("start undeploy plan: %w", err)
+		}
+		if err := s.st.BindInstance(ctx, id, store.KindUndeploy, instance); err != nil {
+			return err
+		}
+		changed = append(changed, d)
+		end, err := s.settle(ctx, store.Definition{Deployment: id, Kind: store.KindUndeploy, Instance: instance})
+		if end != nil {
+			changed = append(changed, end)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete deployment %s: %w", id, err)
+	}
+	s.after(changed...)
+	return nil
+}
+
+// ResetDelete marks a deployment stuck in DELETE_IN_PROGRESS as DELETE_FAILED (its undeploy plan is
+// stopped), so that it can be deleted again. Any other status is a *ConflictError.
+func (s *Service) ResetDelete(ctx context.Context, id string) error {
+	var d *store.Deployment
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		d, err = s.st.Deployment(ctx, id)
+		if err != nil {
+			return err
+		}
+		if d.Status != StatusDeleteInProgress {
+			return &ConflictError{Deployment: id, Status: d.Status, Op: "reset the delete of"}
+		}
+		if err := s.cancelPlans(ctx, id); err != nil {
+			return err
+		}
+		d.Status, d.StatusReason = StatusDeleteFailed, "Delete reset by the user: resources may be left on the provider"
+		if err := s.st.AppendLog(ctx, id, d.StatusReason); err != nil {
+			return err
+		}
+		return s.st.UpdateDeployment(ctx, d)
+	})
+	if err != nil {
+		return fmt.Errorf("reset delete of deployment %s: %w", id, err)
+	}
+	s.after(d)
+	return nil
+}
+
+// cancelPlans stops every plan of a deployment still running: the replies to their commands in
+// flight will find nothing to answer.
+func (s *Service) cancelPlans(ctx context.Context, id string) error {
+	defs, err := s.st.Definitions(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, def := range defs {
+		if def.Instance == "" {
+			continue
+		}
+		in, err := s.eng.Instance(ctx, def.Instance)
+		if err != nil {
+			if gone(err) {
+				continue
+			}
+			return err
+		}
+		if in.Status.Final() {
+			continue
+		}
+		if err := s.eng.Cancel(ctx, def.Instance); err != nil && !gone(err) {
+			return fmt.Errorf("cancel %s plan: %w", def.Kind, err)
+		}
+		if err := s.st.AppendLog(ctx, id, fmt.Sprintf("The %s plan was stopped", def.Kind)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

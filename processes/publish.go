@@ -1,0 +1,109 @@
+package processes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/esb"
+	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
+)
+
+// notifyTTL is how long a unit-ready message waits for the unit it is for: it may be sent before that
+// unit listens (while it still waits for another of its dependencies).
+const notifyTTL = 24 * time.Hour
+
+// publish is the relay's PublishFunc. The plans' own tasks (service "plan": a unit notifying the units
+// that wait for it) are carried out here, once, in one transaction with their completion; every other
+// command goes on the bus to the broker.
+func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
+	cmd := row.Command
+	if cmd.Type == tosca2bpmn.ServicePlan {
+		return s.runPlanTask(ctx, cmd)
+	}
+	payload, err := json.Marshal(cmd.Variables)
+	if err != nil {
+		return fmt.Errorf("command %s: payload: %w", cmd.ID, err)
+	}
+	deployment, _ := cmd.Variables["deployment"].(string)
+	ec := esb.Command{
+		ID: cmd.ID, Deployment: deployment, Instance: cmd.Instance, Element: cmd.Element,
+		Service: cmd.Type, Operation: cmd.Headers["operation"],
+		Provider: s.cfg.Provider, Platform: string(s.cfg.Platform),
+		Attempt: cmd.Retries + 1, Payload: payload,
+	}
+	if s.cfg.CommandTimeout > 0 {
+		ec.Deadline = s.clock.Now().Add(s.cfg.CommandTimeout)
+	}
+	return s.bus.PublishCommand(esb.WithCorrelationID(ctx, deployment), ec)
+}
+
+// runPlanTask performs a plan task: the send task "notify" publishes the unit-ready message from the
+// unit to its recipient (correlation key "<deployment>/<unit>/<recipient>") and completes.
+func (s *Service) runPlanTask(ctx context.Context, cmd engine.Command) error {
+	var changed []*store.Deployment
+	_, err := s.st.ApplyOnce(ctx, cmd.ID, func(ctx context.Context) error {
+		changed = changed[:0]
+		def, err := s.st.DefinitionOfInstance(ctx, cmd.Instance)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // the deployment is gone
+		} else if err != nil {
+			return err
+		}
+		if cmd.Headers["operation"] != "notify" {
+			return s.eng.FailTask(ctx, cmd.ID, engine.Failure{ErrorCode: "UNSUPPORTED",
+				Message: fmt.Sprintf("plan task %s: unknown operation %q", cmd.Element, cmd.Headers["operation"])})
+		}
+		unit, _ := cmd.Variables["unit"].(map[string]any)
+		from, _ := unit["id"].(string)
+		to, _ := cmd.Variables["recipient"].(string)
+		deployment, _ := cmd.Variables["deployment"].(string)
+		name := cmd.Headers["message"]
+		if name == "" {
+			name = tosca2bpmn.MessageUnitReady
+		}
+		msg := engine.Message{Name: name, CorrelationKey: deployment + "/" + from + "/" + to, TTL: notifyTTL}
+		if _, err := s.eng.CorrelateMessage(ctx, msg); err != nil && !errors.Is(err, engine.ErrInstanceEnded) {
+			return fmt.Errorf("notify %s of %s: %w", to, from, err)
+		}
+		if err := s.eng.CompleteTask(ctx, cmd.ID, nil); err != nil && !gone(err) {
+			return err
+		}
+		d, err := s.settle(ctx, def)
+		if d != nil {
+			changed = append(changed, d)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("plan task %s: %w", cmd.ID, err)
+	}
+	s.after(changed...)
+	return nil
+}
+
+// gone tells whether an engine error means the job or instance is no longer there to answer: a reply
+// that arrives after a timer interrupted its task, or after the instance ended.
+func gone(err error) bool {
+	return errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInstanceEnded)
+}
+
+// dispatched is the engine's dispatcher: it runs after each engine step, inside the caller's
+// transaction, and marks the resources the step's commands start working on (creating, configuring,
+// deleting...) with a log line. The commands themselves leave through the outbox once committed.
+func (s *Service) dispatched(ctx context.Context, cmds []engine.Command) error {
+	for _, cmd := range cmds {
+		if cmd.Kind != engine.CommandService {
+			continue
+		}
+		if err := s.started(ctx, cmd); err != nil {
+			return err
+		}
+	}
+	s.relay.Wake()
+	return nil
+}

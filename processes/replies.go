@@ -1,0 +1,109 @@
+package processes
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/connectors"
+	"github.com/toscaflow/toscaflow/esb"
+	"github.com/toscaflow/toscaflow/processes/store"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// handleReply applies a connector's reply once (store.ApplyOnce): in one transaction, the resources of
+// the unit change state, the log says what happened, the engine completes or fails the task and, when
+// the plan ended, the deployment takes its final status. A reply for a job the engine no longer awaits
+// (a timer interrupted the task, the deployment was deleted) counts as applied and changes nothing.
+func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
+	var changed []*store.Deployment
+	_, err := s.st.ApplyOnce(ctx, r.CommandID, func(ctx context.Context) error {
+		changed = changed[:0]
+		def, err := s.st.DefinitionOfInstance(ctx, r.Instance)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		in, err := s.eng.Instance(ctx, r.Instance)
+		if errors.Is(err, engine.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		unit := unitOfJob(in, r.CommandID)
+		if unit == nil {
+			return nil // not awaited any more
+		}
+		if err := s.recorded(ctx, def.Deployment, unit, r); err != nil {
+			return err
+		}
+		if err := s.answer(ctx, r); err != nil && !gone(err) {
+			return err
+		}
+		d, err := s.settle(ctx, def)
+		if d != nil {
+			changed = append(changed, d)
+		}
+		return err
+	})
+	if err != nil {
+		// The store was busy or a step failed: let the bus try the reply again.
+		return esb.RetryableError("apply_reply", fmt.Errorf("apply reply to %s: %w", r.CommandID, err))
+	}
+	s.after(changed...)
+	return nil
+}
+
+// answer completes or fails the engine's job. Every connector failure is a BPMN error at the task, so
+// that the plan handles it: a failed create or status check disposes of the unit and tries again while
+// its retries last, anything else rolls the deployment back. The bus has already retried what was
+// retryable. A status check answers the variable ready only; the other outputs stay with the resources.
+func (s *Service) answer(ctx context.Context, r esb.Reply) error {
+	if rerr := r.Error; rerr != nil {
+		code := rerr.Code
+		if code == "" {
+			code = string(rerr.Class)
+		}
+		return s.eng.FailTask(ctx, r.CommandID, engine.Failure{
+			ErrorCode: "CONNECTOR_" + strings.ToUpper(strings.ReplaceAll(code, "-", "_")),
+			Message:   fmt.Sprintf("%s %s: %s", r.Operation, rerr.Class, rerr.Message),
+		})
+	}
+	var vars map[string]any
+	if isStatus(connectors.Operation(r.Operation)) {
+		var out map[string]any
+		if len(r.Outputs) > 0 {
+			if err := json.Unmarshal(r.Outputs, &out); err != nil {
+				return fmt.Errorf("outputs of %s: %w", r.CommandID, err)
+			}
+		}
+		ready, _ := out["ready"].(bool)
+		vars = map[string]any{"ready": ready}
+	}
+	return s.eng.CompleteTask(ctx, r.CommandID, vars)
+}
+
+// unitOfJob returns the unit descriptor the job of an instance works on (the variable unit of the
+// scope its token runs in, or of an enclosing one), or nil when no token waits for the job.
+func unitOfJob(in *engine.Instance, job string) map[string]any {
+	for _, t := range in.Tokens {
+		if t.Job != job {
+			continue
+		}
+		for sc := in.Scope(t.Scope); sc != nil; sc = in.Scope(sc.Parent) {
+			if u, ok := sc.Vars["unit"].(map[string]any); ok {
+				return u
+			}
+			if sc.Parent == 0 {
+				break
+			}
+		}
+		return map[string]any{}
+	}
+	return nil
+}

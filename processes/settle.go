@@ -1,0 +1,185 @@
+package processes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/processes/store"
+)
+
+// settle looks at the instance running a plan of a deployment after a step, inside the step's
+// transaction, and when the plan is over gives the deployment its final status: CREATE_COMPLETE with
+// its outputs, CREATE_FAILED with the reason; for the undeploy plan, the record removed, or
+// DELETE_FAILED. An open incident (a failure the plan did not handle) ends the plan as a failure.
+// It returns the deployment when its status changed (for the callback), else nil.
+func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Deployment, error) {
+	in, err := s.eng.Instance(ctx, def.Instance)
+	if err != nil {
+		return nil, fmt.Errorf("instance %s: %w", def.Instance, err)
+	}
+	d, err := s.st.Deployment(ctx, def.Deployment)
+	if err != nil {
+		return nil, err
+	}
+	want := map[store.DefinitionKind]string{store.KindDeploy: StatusCreateInProgress,
+		store.KindUndeploy: StatusDeleteInProgress, store.KindUpdate: StatusUpdateInProgress}[def.Kind]
+	if d.Status != want {
+		return nil, nil // another plan has taken over the deployment
+	}
+	failed := in.Status == engine.StatusFailed
+	var reason string
+	if in.Status == engine.StatusActive {
+		if len(in.Incidents) == 0 {
+			return nil, nil
+		}
+		// Nothing in the plan handles this failure: stop the plan and fail the deployment.
+		reason = incidentReason(in)
+		if err := s.eng.Cancel(ctx, in.ID); err != nil && !gone(err) {
+			return nil, fmt.Errorf("cancel %s: %w", in.ID, err)
+		}
+		failed = true
+	} else if in.Status == engine.StatusCanceled {
+		return nil, nil
+	}
+	if failed && reason == "" {
+		if reason, err = s.failureReason(ctx, d.UUID, in); err != nil {
+			return nil, err
+		}
+	}
+	switch def.Kind {
+	case store.KindDeploy:
+		return s.endCreate(ctx, d, failed, reason)
+	case store.KindUndeploy:
+		return s.endDelete(ctx, d, in, failed, reason)
+	}
+	return nil, nil
+}
+
+func (s *Service) endCreate(ctx context.Context, d *store.Deployment, failed bool, reason string) (*store.Deployment, error) {
+	if failed {
+		d.Status, d.StatusReason = StatusCreateFailed, reason
+		if err := s.st.AppendLog(ctx, d.UUID, "Deployment failed: "+reason); err != nil {
+			return nil, err
+		}
+		return d, s.st.UpdateDeployment(ctx, d)
+	}
+	outputs, err := s.outputs(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.nodeResources(ctx, d.UUID)
+	if err != nil {
+		return nil, err
+	}
+	// A deployment unit or cloud resource has no start step: configured, it runs.
+	for _, r := range res {
+		if r.State == StateConfigured {
+			if err := s.st.SetResourceState(ctx, d.UUID, r.UUID, StateStarted, ""); err != nil {
+				return nil, err
+			}
+		}
+	}
+	d.Status, d.StatusReason, d.Outputs = StatusCreateComplete, "", outputs
+	if err := s.st.AppendLog(ctx, d.UUID, "Deployment complete"); err != nil {
+		return nil, err
+	}
+	return d, s.st.UpdateDeployment(ctx, d)
+}
+
+// failureReason names the node, the provider and the cause of the last connector failure of a
+// deployment (recorded on its resources by the failing reply), or what the plan says when none did.
+func (s *Service) failureReason(ctx context.Context, deployment string, in *engine.Instance) (string, error) {
+	res, err := s.nodeResources(ctx, deployment)
+	if err != nil {
+		return "", err
+	}
+	type failure struct{ node, op, provider, cause, at string }
+	var fs []failure
+	for name, r := range res {
+		e, ok := r.Metadata["error"].(map[string]any)
+		if !ok {
+			continue
+		}
+		str := func(k string) string { v, _ := e[k].(string); return v }
+		fs = append(fs, failure{name, str("operation"), str("provider"), str("cause"), str("at")})
+	}
+	if len(fs) > 0 {
+		// The latest failure is what made the plan give up; ties (the nodes of one unit) go by name.
+		sort.Slice(fs, func(i, j int) bool {
+			if fs[i].at != fs[j].at {
+				return fs[i].at > fs[j].at
+			}
+			return fs[i].node < fs[j].node
+		})
+		f := fs[0]
+		return fmt.Sprintf("node %s on provider %s: %s failed: %s", f.node, f.provider, f.op, f.cause), nil
+	}
+	if in.Error != nil {
+		msg := in.Error.Code
+		if in.Error.Message != "" {
+			msg += ": " + in.Error.Message
+		}
+		return fmt.Sprintf("on provider %s: the plan ended in error %s (a unit timed out or gave up)", s.cfg.Provider, msg), nil
+	}
+	return "the plan failed", nil
+}
+
+func incidentReason(in *engine.Instance) string {
+	var parts []string
+	for _, inc := range in.Incidents {
+		parts = append(parts, fmt.Sprintf("%s at %s: %s", inc.Kind, inc.Element, inc.Message))
+	}
+	sort.Strings(parts)
+	return "unhandled failure: " + strings.Join(parts, "; ")
+}
+
+// endDelete ends an undeploy plan: done, the deployment is removed (DELETE_COMPLETE is what its
+// callback hears); failed, it is DELETE_FAILED, unless the delete was forced: then it is removed anyway
+// and what may be left on the provider is logged.
+func (s *Service) endDelete(ctx context.Context, d *store.Deployment, in *engine.Instance, failed bool, reason string) (*store.Deployment, error) {
+	force, _ := in.Variables()["force"].(bool)
+	if failed && !force {
+		d.Status, d.StatusReason = StatusDeleteFailed, reason
+		if err := s.st.AppendLog(ctx, d.UUID, "Delete failed: "+reason); err != nil {
+			return nil, err
+		}
+		return d, s.st.UpdateDeployment(ctx, d)
+	}
+	if failed {
+		res, err := s.nodeResources(ctx, d.UUID)
+		if err != nil {
+			return nil, err
+		}
+		var left []string
+		for name, r := range res {
+			if r.State != StateInitial {
+				left = append(left, fmt.Sprintf("%s (%s, %s)", name, r.State, r.PhysicalID))
+			}
+		}
+		sort.Strings(left)
+		s.log.Warn("deployment removed by a forced delete although its clean-up failed",
+			"deployment", d.UUID, "provider", d.Provider.Name, "reason", reason, "left", strings.Join(left, ", "))
+	}
+	defs, err := s.st.Definitions(ctx, d.UUID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.DeleteDeployment(ctx, d.UUID); err != nil {
+		return nil, err
+	}
+	for _, def := range defs {
+		if def.Instance == "" || def.Instance == in.ID {
+			continue // the running instance cannot purge itself mid-step; the others are over
+		}
+		if err := s.st.PurgeInstance(ctx, def.Instance); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	s.templates.Delete(d.UUID)
+	d.Status, d.StatusReason = StatusDeleteComplete, ""
+	return d, nil
+}

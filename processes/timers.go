@@ -1,0 +1,89 @@
+package processes
+
+import (
+	"context"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/processes/store"
+)
+
+// runTimers fires the plans' timers on the service's clock (status checks every check period, unit
+// timeouts, retry backoffs) until ctx ends. It sleeps until the next timer is due, or until a step of
+// this service wakes it (a step may have set an earlier timer), or TimerPoll passes (another process
+// sharing the store may have set one).
+func (s *Service) runTimers(ctx context.Context) {
+	for {
+		next, ok, err := s.eng.NextTimer(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("next timer", "err", err)
+		}
+		wait := s.cfg.TimerPoll
+		if ok {
+			if d := next.Sub(s.clock.Now()); d <= 0 {
+				if s.fireTimers(ctx) {
+					continue
+				}
+				// Due timers that did not fire (their plan is not compiled here): do not spin on them.
+			} else if d < wait {
+				wait = d
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.timerWake:
+		case <-s.clock.After(wait):
+		}
+	}
+}
+
+// fireTimers fires the timers due now in one transaction with the end of the plans they finish, and
+// tells whether any fired.
+func (s *Service) fireTimers(ctx context.Context) bool {
+	fired := 0
+	now := s.clock.Now()
+	var changed []*store.Deployment
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		changed = changed[:0]
+		due, err := s.st.DueTimers(ctx, now, 256)
+		if err != nil {
+			return err
+		}
+		if fired, err = s.eng.FireTimers(ctx, now); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, t := range due {
+			if t.Instance == "" || seen[t.Instance] {
+				continue
+			}
+			seen[t.Instance] = true
+			def, err := s.st.DefinitionOfInstance(ctx, t.Instance)
+			if err != nil {
+				continue // not a plan of a deployment (or the deployment is gone)
+			}
+			d, err := s.settle(ctx, def)
+			if err != nil {
+				return err
+			}
+			if d != nil {
+				changed = append(changed, d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("fire timers", "err", err)
+		}
+		return false
+	}
+	// Not s.after: the timer loop looks at the next timer anyway, and waking it here would spin.
+	s.relay.Wake()
+	for _, d := range changed {
+		s.notifyCallback(d)
+	}
+	return fired > 0
+}
+
+var _ engine.Clock = Clock(nil)
