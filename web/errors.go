@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/toscaflow/toscaflow/processes"
 	"github.com/toscaflow/toscaflow/processes/store"
 )
 
@@ -63,11 +64,12 @@ func statusOf(err error) int {
 		return ae.Code
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, processes.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, processes.ErrConflict):
 		return http.StatusConflict
-	case errors.As(err, &pe), errors.As(err, &pl), errors.Is(err, store.ErrBadPage):
+	case errors.As(err, &pe), errors.As(err, &pl), errors.Is(err, processes.ErrInvalid),
+		errors.Is(err, processes.ErrBadStatus), errors.Is(err, store.ErrBadPage):
 		return http.StatusBadRequest
 	default:
 		return http.StatusInternalServerError
@@ -103,9 +105,13 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	}
 }
 
-// withProblems lists the problems under msg, one a line, unless msg already holds them.
+// withProblems lists the problems under msg, one a line, unless msg already holds every one.
 func withProblems(msg string, problems []string) string {
-	if len(problems) == 0 || strings.Contains(msg, problems[0]) {
+	listed := true
+	for _, p := range problems {
+		listed = listed && strings.Contains(msg, p)
+	}
+	if listed {
 		return msg
 	}
 	return msg + ":\n- " + strings.Join(problems, "\n- ")

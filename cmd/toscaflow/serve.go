@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/toscaflow/toscaflow/connectors"
+	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/esb"
+	"github.com/toscaflow/toscaflow/esb/broker"
+	"github.com/toscaflow/toscaflow/processes"
+	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/registry"
+	"github.com/toscaflow/toscaflow/web"
+)
+
+func init() {
+	register("serve", command{summary: "serve the deployments API and run the plans on the simulated cloud", run: runServe})
+}
+
+// serveConfig is what the flags of `toscaflow serve` say.
+type serveConfig struct {
+	Addr        string
+	AllowRemote bool
+	DataDir     string
+	// DB is the store's SQLite file; empty means <DataDir>/toscaflow.db.
+	DB     string
+	BusURL string
+	// SimConfig is a YAML file of simulated providers (see loadSimConfigs); empty means one provider.
+	SimConfig string
+	LogLevel  slog.Level
+	// CheckPeriod is how often the plans check a unit being created (0: the translator's default).
+	CheckPeriod time.Duration
+	// ready, when set, is told the API's address once it listens (tests).
+	ready func(net.Addr)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseServeFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if err := serve(ctx, cfg, log); err != nil {
+		fmt.Fprintf(stderr, "toscaflow serve: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c serveConfig
+	fs.StringVar(&c.Addr, "listen", "127.0.0.1:8080", "listen `address` of the API (loopback unless --allow-remote)")
+	fs.BoolVar(&c.AllowRemote, "allow-remote", false, "allow a non-loopback listen address although authentication is off")
+	fs.StringVar(&c.DataDir, "data", defaultDataDir, "data `directory` (store and simulated cloud ledger)")
+	fs.StringVar(&c.DB, "db", "", "the store's SQLite `file` (default <data>/toscaflow.db)")
+	fs.StringVar(&c.BusURL, "bus", "", "service bus `URL`: empty for in-process, nats://host:port for NATS JetStream")
+	fs.StringVar(&c.SimConfig, "sim-config", "", "YAML `file` of simulated providers (latencies, faults, seed)")
+	fs.DurationVar(&c.CheckPeriod, "check-period", 0, "`period` of the status checks of units being created (default 10s)")
+	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "toscaflow serve: unexpected arguments %q\n", fs.Args())
+		return c, errors.New("unexpected arguments")
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		fmt.Fprintf(stderr, "toscaflow serve: --log-level: %v\n", err)
+		return c, err
+	}
+	if c.DB == "" {
+		c.DB = filepath.Join(c.DataDir, "toscaflow.db")
+	}
+	return c, nil
+}
+
+// serve builds store → bus → registry with the simulated cloud → broker → processes → web, runs them
+// until ctx ends, then stops them in the reverse order: the API first (no new requests), then the
+// lifecycle and the broker (their calls under way answered), then the bus, and closes the files.
+func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	simCfgs, err := loadSimConfigs(cfg.SimConfig, filepath.Join(cfg.DataDir, simLedgerFile))
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, st.Close()) }()
+	bus, err := esb.New(esb.Config{URL: cfg.BusURL}, log.With("component", "bus"))
+	if err != nil {
+		return err
+	}
+	clouds, err := sim.NewProviders(ctx, simCfgs...)
+	if err != nil {
+		_ = bus.Close()
+		return err
+	}
+	defer func() { err = errors.Join(err, clouds.Close()) }()
+	services := registry.NewServices()
+	if err := services.Announce(clouds); err != nil {
+		_ = bus.Close()
+		return err
+	}
+	brk, err := broker.New(broker.Config{DefaultPlatform: connectors.PlatformSim}, bus, services, log)
+	if err != nil {
+		_ = bus.Close()
+		return err
+	}
+	procs, err := processes.New(processes.Config{Provider: simCfgs[0].Provider, Platform: connectors.PlatformSim,
+		CheckPeriod: cfg.CheckPeriod},
+		processes.Deps{Store: st, Bus: bus, Clock: esb.SystemClock{}, Logger: log.With("component", "processes")})
+	if err != nil {
+		_ = bus.Close()
+		return err
+	}
+	api, err := web.New(web.Config{Addr: cfg.Addr, AllowRemote: cfg.AllowRemote, Info: serverInfo()},
+		web.Deps{Deployments: deployments{procs}, Sim: clouds, Health: busHealth(bus)}, log.With("component", "web"))
+	if err != nil {
+		_ = bus.Close()
+		return err
+	}
+	return runStaged(ctx, log, cfg.ready, bus, brk, procs, api)
+}
+
+// runStaged runs the components and, when ctx ends or one of them fails, stops them in order.
+func runStaged(ctx context.Context, log *slog.Logger, ready func(net.Addr), bus *esb.Bus, brk *broker.Broker,
+	procs *processes.Service, api *web.Server) error {
+	apiCtx, stopAPI := context.WithCancel(ctx)
+	defer stopAPI()
+	coreCtx, stopCore := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopCore()
+	busCtx, stopBus := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBus()
+
+	var mu sync.Mutex
+	var errs []error
+	fail := func(name string, err error) {
+		if err == nil || errors.Is(err, context.Canceled) {
+			return
+		}
+		log.Error("component failed", "component", name, "err", err)
+		mu.Lock()
+		errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		mu.Unlock()
+		stopAPI() // one failure stops everything, in order
+	}
+	var busWG, coreWG sync.WaitGroup
+	busWG.Go(func() { fail("bus", bus.Run(busCtx)) })
+	coreWG.Go(func() { fail("broker", brk.Run(coreCtx)) })
+	coreWG.Go(func() { fail("processes", procs.Run(coreCtx)) })
+
+	fail("api", api.Run(apiCtx, ready))
+	log.Info("shutting down")
+	stopCore()
+	coreWG.Wait()
+	stopBus()
+	busWG.Wait()
+	return errors.Join(errs...)
+}
+
+// busHealth reports the bus unhealthy until its handlers are subscribed and once it closes.
+func busHealth(bus *esb.Bus) func(context.Context) error {
+	return func(context.Context) error {
+		select {
+		case <-bus.Closing():
+			return errors.New("the service bus is closing")
+		default:
+		}
+		select {
+		case <-bus.Running():
+			return nil
+		default:
+			return errors.New("the service bus is not running yet")
+		}
+	}
+}
+
+// serverInfo is the build information GET /info serves.
+func serverInfo() map[string]string {
+	bi := buildInfo()
+	info := map[string]string{"version": bi.Version, "goVersion": bi.GoVersion}
+	if bi.Revision != "" {
+		info["revision"] = bi.Revision
+	}
+	if bi.BuildTime != "" {
+		info["buildTime"] = bi.BuildTime
+	}
+	if h, err := os.Hostname(); err == nil {
+		info["hostname"] = h
+	}
+	return info
+}
+
+// deployments adapts the lifecycle to the API's interface (only the request type differs).
+type deployments struct{ *processes.Service }
+
+var _ web.Deployments = deployments{}
+
+// Create converts the API's request to the lifecycle's.
+func (d deployments) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
+	return d.Service.Create(ctx, processes.CreateRequest(req))
+}
