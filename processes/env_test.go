@@ -37,7 +37,6 @@ type env struct {
 }
 
 type options struct {
-	sim  processes.Config
 	cfg  processes.Config
 	sims []sim.Config
 }
