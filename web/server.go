@@ -32,7 +32,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log}
-	s.handler = trimSlash(s.routes())
+	s.handler = s.observe(trimSlash(s.routes()))
 	return s, nil
 }
 

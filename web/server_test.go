@@ -14,6 +14,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/web"
 )
 
@@ -136,4 +137,16 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after its context ended")
 	}
+}
+
+// panicking is a lifecycle whose Get panics (a bug), which the API answers with a 500 error body.
+type panicking struct{ *fakeDeployments }
+
+func (panicking) Get(context.Context, string) (*store.Deployment, error) { panic("bug") }
+
+func TestPanicIsAnErrorBody(t *testing.T) {
+	s, err := web.New(web.Config{}, web.Deps{Deployments: panicking{newFake()}}, quiet)
+	require.NoError(t, err)
+	v := requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x", ""), http.StatusInternalServerError)
+	assert.Equal(t, "internal error", v["message"])
 }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/esb/esbtest"
 )
 
 // startServe runs `serve` on a free loopback port with its data in a temporary directory and returns
@@ -70,9 +72,16 @@ func TestServeDeploysAndDeletesWordPress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: starts the whole server")
 	}
+	t.Run("in-process bus", func(t *testing.T) { deployAndDeleteWordPress(t, "") })
+	t.Run("NATS JetStream bus", func(t *testing.T) { deployAndDeleteWordPress(t, esbtest.StartNATS(t)) })
+}
+
+// deployAndDeleteWordPress drives the project's WordPress/MySQL example through the HTTP API of a real
+// server on the simulated cloud: created, complete with outputs and resources, deleted, gone from the sim.
+func deployAndDeleteWordPress(t *testing.T, busURL string) {
 	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
 	require.NoError(t, err)
-	base := startServe(t, serveConfig{CheckPeriod: 50 * time.Millisecond})
+	base := startServe(t, serveConfig{CheckPeriod: 50 * time.Millisecond, BusURL: busURL})
 
 	t.Run("an invalid template is a 400 listing its problems", func(t *testing.T) {
 		bad := `{"template":"tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template:\n  node_templates:\n    x:\n      type: nope.Type\n"}`
