@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,9 +21,10 @@ import (
 	"github.com/toscaflow/toscaflow/esb/esbtest"
 )
 
-// startServe runs `serve` on a free loopback port with its data in a temporary directory and returns
-// the API's base URL; the server stops (and must stop cleanly) when the test ends.
-func startServe(t *testing.T, cfg serveConfig) string {
+// startServe runs `serve` on a free loopback port with its data in a temporary directory (unless
+// cfg.DataDir is set) and returns the API's base URL and a stop function; the server stops (and must
+// stop cleanly) when stop is called or the test ends.
+func startServe(t *testing.T, cfg serveConfig) (string, func()) {
 	t.Helper()
 	cfg.Addr = "127.0.0.1:0"
 	if cfg.DataDir == "" {
@@ -34,24 +36,28 @@ func startServe(t *testing.T, cfg serveConfig) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, cfg, slog.New(slog.DiscardHandler)) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err, "serve stops cleanly")
-		case <-time.After(60 * time.Second):
-			t.Error("serve did not stop within 60s of its context ending")
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				assert.NoError(t, err, "serve stops cleanly")
+			case <-time.After(60 * time.Second):
+				t.Error("serve did not stop within 60s of its context ending")
+			}
+		})
+	}
+	t.Cleanup(stop)
 	select {
 	case a := <-addrs:
-		return "http://" + a.String()
+		return "http://" + a.String(), stop
 	case err := <-done:
 		t.Fatalf("serve: %v", err)
 	case <-time.After(60 * time.Second):
 		t.Fatal("serve did not listen within 60s")
 	}
-	return ""
+	return "", stop
 }
 
 // getJSON GETs url and decodes its JSON body, returning the status.
@@ -81,7 +87,7 @@ func TestServeDeploysAndDeletesWordPress(t *testing.T) {
 func deployAndDeleteWordPress(t *testing.T, busURL string) {
 	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
 	require.NoError(t, err)
-	base := startServe(t, serveConfig{CheckPeriod: 50 * time.Millisecond, BusURL: busURL})
+	base, _ := startServe(t, serveConfig{CheckPeriod: 50 * time.Millisecond, BusURL: busURL})
 
 	t.Run("an invalid template is a 400 listing its problems", func(t *testing.T) {
 		bad := `{"template":"tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template:\n  node_templates:\n    x:\n      type: nope.Type\n"}`
@@ -230,4 +236,41 @@ func TestLoadSimConfigs(t *testing.T) {
 	}
 	_, err = loadSimConfigs(filepath.Join(dir, "missing.yaml"), ledger)
 	assert.Error(t, err)
+}
+
+func TestServeKeepsDeploymentsAcrossRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: starts the whole server twice")
+	}
+	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
+	require.NoError(t, err)
+	cfg := serveConfig{DataDir: t.TempDir(), CheckPeriod: 50 * time.Millisecond}
+	base, stop := startServe(t, cfg)
+	body, err := json.Marshal(map[string]any{"template": string(tmpl)})
+	require.NoError(t, err)
+	resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	var dep map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&dep))
+	resp.Body.Close()
+	id := dep["uuid"].(string)
+	require.Eventually(t, func() bool {
+		getJSON(t, base+"/deployments/"+id, &dep)
+		return dep["status"] == "CREATE_COMPLETE"
+	}, 2*time.Minute, 50*time.Millisecond)
+	var before []map[string]any
+	getJSON(t, base+"/sim/resources", &before)
+	stop()
+
+	base, _ = startServe(t, cfg)
+	var again map[string]any
+	require.Equal(t, http.StatusOK, getJSON(t, base+"/deployments/"+id, &again))
+	assert.Equal(t, dep["status"], again["status"])
+	assert.Equal(t, dep["outputs"], again["outputs"])
+	var after []map[string]any
+	getJSON(t, base+"/sim/resources", &after)
+	assert.Equal(t, before, after, "the simulated cloud's ledger outlives the restart")
+	var out, errb bytes.Buffer
+	require.Equal(t, exitOK, run(context.Background(), []string{"sim", "ls", "--json", "--db", filepath.Join(cfg.DataDir, simLedgerFile)}, &out, &errb), errb.String())
+	assert.Contains(t, out.String(), id, "sim ls reads the ledger the server writes")
 }
