@@ -69,6 +69,7 @@ type Type struct {
 
 	ancestors map[string]bool // names of this type and all its ancestors (aliases included)
 	def       *typeDef        // the raw definition, kept while parsing
+	shared    bool            // a normative type shared by every parse of its version: read-only
 }
 
 // IsDerivedFrom reports whether the type is name or derives from it, directly or not. name may be a

@@ -126,6 +126,8 @@ type parser struct {
 	problems
 
 	units   []*unit // every document read, the normative one first, the root last
+	shared  *sharedTypes
+	used    *[numKinds]map[string]bool // names looked up, while preparing shared types only
 	byLoc   map[string]*unit
 	version string // of the root document
 	types   [numKinds]map[string]*Type
@@ -159,14 +161,18 @@ func (p *parser) run(doc resolve.Document) *ServiceTemplate {
 	p.registerTypes() // phase 2
 	p.linkTypes()     // phase 3
 	p.inheritTypes()  // phase 4
-	p.readTopology()  // phase 5
-	p.linkTopology()  // phase 6
-	p.evaluate()      // phase 7
+	p.all = p.withShared(p.all)
+	p.readTopology() // phase 5
+	p.linkTopology() // phase 6
+	p.evaluate()     // phase 7
 	p.st.Types = map[Kind]map[string]*Type{}
 	for k := Kind(0); k < numKinds; k++ {
 		p.st.Types[k] = p.types[k]
 	}
 	p.st.aliases = p.aliases
+	if p.shared != nil {
+		p.found = append(p.found, p.shared.problems...) // the normative documents' own, as a parse reading them finds
+	}
 	for i := range p.found {
 		if p.profileFiles[p.found[i].File] {
 			p.found[i].Warning = true

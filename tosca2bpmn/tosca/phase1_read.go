@@ -2,6 +2,7 @@ package tosca
 
 import (
 	"errors"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,19 +49,16 @@ func (p *parser) readAll(doc resolve.Document) bool {
 		p.aliases[k] = map[string]string{}
 	}
 	if p.version != "" {
-		// The normative types, then the non-normative ones templates use without defining them (a
-		// template's own definition of the same name wins, being read later).
-		for _, get := range []func(string) (string, []byte, bool){normative.Definitions, normative.Extras} {
-			if name, data, ok := get(p.version); ok {
-				if nu := p.decode(resolve.Document{Location: "normative:" + name, Name: name, Data: data}, true); nu != nil {
-					p.units = append(p.units, nu)
-				}
+		if s := sharedFor(p.version); s != nil {
+			// The usual case: the normative types were prepared once for the process (shared.go).
+			p.shared = s
+			p.units = append(p.units, s.units...)
+			p.aliases = s.aliases
+			for k := range p.types {
+				p.types[k] = maps.Clone(s.types[k])
 			}
-		}
-		for k := Kind(0); k < numKinds; k++ {
-			for a, full := range normative.SectionAliases(p.version, kindSections[k]) {
-				p.aliases[k][a] = full
-			}
+		} else {
+			p.readNormative()
 		}
 	}
 	p.root = root
@@ -73,6 +71,24 @@ func (p *parser) readAll(doc resolve.Document) bool {
 	}
 	p.readHeader(root)
 	return true
+}
+
+// readNormative reads the normative types of p.version, then the non-normative ones templates use
+// without defining them (a template's own definition of the same name wins, being read later), and
+// the version's aliases of their names.
+func (p *parser) readNormative() {
+	for _, get := range []func(string) (string, []byte, bool){normative.Definitions, normative.Extras} {
+		if name, data, ok := get(p.version); ok {
+			if nu := p.decode(resolve.Document{Location: "normative:" + name, Name: name, Data: data}, true); nu != nil {
+				p.units = append(p.units, nu)
+			}
+		}
+	}
+	for k := Kind(0); k < numKinds; k++ {
+		for a, full := range normative.SectionAliases(p.version, kindSections[k]) {
+			p.aliases[k][a] = full
+		}
+	}
 }
 
 // decode turns a document into a unit, or reports why it cannot.

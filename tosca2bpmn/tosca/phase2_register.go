@@ -21,7 +21,23 @@ type typeDef struct {
 func quote(s string) string { return strconv.Quote(s) }
 
 func (p *parser) registerTypes() {
-	for _, u := range p.units {
+	if p.shared != nil {
+		mark := len(p.found)
+		if p.registerOwn() {
+			return
+		}
+		// A name the shared normative types depend on is redefined: read them for this parse alone.
+		p.found = p.found[:mark]
+		p.unshare()
+	}
+	p.registerOwn()
+}
+
+// registerOwn registers the types of the documents from p.ownFrom on. It reports false when one of
+// them takes a name reserved by the shared types (it registers them all anyway).
+func (p *parser) registerOwn() bool {
+	ok := true
+	for _, u := range p.units[p.ownFrom():] {
 		for k := Kind(0); k < numKinds; k++ {
 			n, ok := u.top[kindSections[k]]
 			if !ok {
@@ -47,19 +63,29 @@ func (p *parser) registerTypes() {
 				// A later document redefining a name replaces the earlier definition: the root and its
 				// imports may refine normative types, as the reference parsers allow.
 				p.types[k][e.Key] = t
+				ok = ok && !p.reserved(k, e.Key)
 				// A prefixed name is written "prefix:Name" (1.2+) or "prefix.Name" (as the reference parser
 				// reads 1.0 templates).
 				for _, pre := range u.prefixes {
 					p.types[k][pre+":"+e.Key] = t
 					p.types[k][pre+"."+e.Key] = t
+					ok = ok && !p.reserved(k, pre+":"+e.Key) && !p.reserved(k, pre+"."+e.Key)
 				}
 			}
 		}
 	}
+	return ok
+}
+
+func (p *parser) reserved(k Kind, name string) bool {
+	return p.shared != nil && p.shared.reserved[k][name]
 }
 
 // lookup finds a type by any of its names: full, namespace-prefixed, or a normative alias.
 func (p *parser) lookup(k Kind, name string) *Type {
+	if p.used != nil && k >= 0 && k < numKinds {
+		p.used[k][name] = true // preparing the shared types (shared.go)
+	}
 	if t, ok := p.types[k][name]; ok {
 		return t
 	}

@@ -10,7 +10,7 @@ import "github.com/toscaflow/toscaflow/tosca2bpmn/tosca/primitive"
 func (p *parser) allTypes() []*Type {
 	var out []*Type
 	seen := map[*Type]bool{}
-	for _, u := range p.units {
+	for _, u := range p.units[p.ownFrom():] {
 		for k := Kind(0); k < numKinds; k++ {
 			n, ok := u.top[kindSections[k]]
 			if !ok {
@@ -88,12 +88,24 @@ func (p *parser) linkTypes() {
 	names := map[*Type][]string{}
 	for k := Kind(0); k < numKinds; k++ {
 		for name, t := range p.types[k] {
-			names[t] = append(names[t], name)
+			if !t.shared {
+				names[t] = append(names[t], name)
+			}
 		}
 	}
 	for _, t := range p.all {
 		t.ancestors = map[string]bool{}
 		for _, c := range t.Lineage() {
+			if c.shared {
+				// Its ancestors (names, aliases, primitives) are those this loop would add from here.
+				for n := range c.ancestors {
+					t.ancestors[n] = true
+				}
+				if t.Primitive == "" {
+					t.Primitive = c.Primitive
+				}
+				break
+			}
 			t.ancestors[c.Name] = true
 			for _, n := range names[c] {
 				t.ancestors[n] = true

@@ -36,8 +36,8 @@ const (
 )
 
 func (p *parser) complete(t *Type) {
-	if t == nil || t.def == nil {
-		return
+	if t == nil || t.def == nil || t.shared {
+		return // a shared type is complete and must not be written (shared.go)
 	}
 	if p.state == nil {
 		p.state = map[*Type]int{}
