@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/toscaflow/toscaflow/processes/store"
@@ -55,6 +56,19 @@ func NewCallbackBody(d *store.Deployment) CallbackBody {
 	return b
 }
 
+// callbackQueues holds, per deployment, the callback bodies not yet posted: one worker per deployment
+// posts them in order, so that a receiver never hears CREATE_COMPLETE before CREATE_IN_PROGRESS, while
+// a slow receiver holds up only its own deployments.
+type callbackQueues struct {
+	mu      sync.Mutex
+	pending map[string][]callbackJob
+}
+
+type callbackJob struct {
+	url, status string
+	body        []byte
+}
+
 // notifyCallback posts a status change to the deployment's callback URL in the background; a failure
 // is logged, never fatal.
 func (s *Service) notifyCallback(d *store.Deployment) {
@@ -66,13 +80,41 @@ func (s *Service) notifyCallback(d *store.Deployment) {
 		s.log.Warn("callback body", "deployment", d.UUID, "err", err)
 		return
 	}
-	s.callbacks.Go(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.CallbackTimeout)
-		defer cancel()
-		if err := s.post(ctx, d.Callback, body); err != nil {
-			s.log.Warn("callback failed", "deployment", d.UUID, "status", d.Status, "url", d.Callback, "err", err)
+	q := &s.callbackQueues
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.pending == nil {
+		q.pending = map[string][]callbackJob{}
+	}
+	busy := len(q.pending[d.UUID]) > 0
+	q.pending[d.UUID] = append(q.pending[d.UUID], callbackJob{url: d.Callback, status: d.Status, body: body})
+	if !busy {
+		s.callbacks.Go(func() { s.postCallbacks(d.UUID) })
+	}
+}
+
+// postCallbacks posts the queued callbacks of one deployment in order until none is left. A job stays
+// queued while it is posted, so that notifyCallback knows a worker is at work.
+func (s *Service) postCallbacks(id string) {
+	q := &s.callbackQueues
+	for {
+		q.mu.Lock()
+		if len(q.pending[id]) == 0 {
+			delete(q.pending, id)
+			q.mu.Unlock()
+			return
 		}
-	})
+		job := q.pending[id][0]
+		q.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.CallbackTimeout)
+		if err := s.post(ctx, job.url, job.body); err != nil {
+			s.log.Warn("callback failed", "deployment", id, "status", job.status, "url", job.url, "err", err)
+		}
+		cancel()
+		q.mu.Lock()
+		q.pending[id] = q.pending[id][1:]
+		q.mu.Unlock()
+	}
 }
 
 func (s *Service) post(ctx context.Context, url string, body []byte) error {

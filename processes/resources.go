@@ -141,13 +141,12 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 	}
 	if rerr := r.Error; rerr != nil {
 		cause := fmt.Sprintf("%s: %s", rerr.Class, rerr.Message)
+		failure := map[string]any{"unit": id, "operation": string(op), "provider": provider, "cause": cause,
+			"at": s.clock.Now().UTC().Format(time.RFC3339Nano)}
 		for _, name := range names {
 			if x := res[name]; x != nil {
 				x.State = StateError
-				x.Metadata = withMeta(x.Metadata, map[string]any{"error": map[string]any{
-					"operation": string(op), "provider": provider, "cause": cause,
-					"at": s.clock.Now().UTC().Format(time.RFC3339Nano),
-				}})
+				x.Metadata = withMeta(x.Metadata, map[string]any{"error": failure})
 				if err := s.st.PutResource(ctx, x); err != nil {
 					return err
 				}
@@ -174,7 +173,9 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 		}
 		switch {
 		case known && states.done == StateInitial:
+			// Nothing of it is left on the provider: neither an id nor attributes.
 			x.State, x.PhysicalID = StateInitial, ""
+			delete(x.Metadata, "attributes")
 		case known:
 			x.State = states.done
 			if isCreate(op) {

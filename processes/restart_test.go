@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -108,7 +107,5 @@ func TestCallbackHearsEveryStatusChange(t *testing.T) {
 	}, waitFor, 5*time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()
-	slices.Sort(got)
-	slices.Sort(want)
-	assert.Equal(t, want, got)
+	assert.Equal(t, want, got, "in order")
 }

@@ -28,8 +28,9 @@ type Service struct {
 
 	// timerWake tells the timer driver that a step may have set a timer.
 	timerWake chan struct{}
-	// callbacks tracks the callback POSTs under way, so that Run returns after them.
-	callbacks sync.WaitGroup
+	// callbacks tracks the callback workers, so that Run returns after them.
+	callbacks      sync.WaitGroup
+	callbackQueues callbackQueues
 	// deployed holds the process ids the engine has compiled (every plan is its own process).
 	deployed sync.Map
 	// templates caches the parsed templates of deployments (outputs, resource type filters).

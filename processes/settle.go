@@ -105,10 +105,14 @@ func (s *Service) failureReason(ctx context.Context, deployment string, in *engi
 			continue
 		}
 		str := func(k string) string { v, _ := e[k].(string); return v }
-		fs = append(fs, failure{name, str("operation"), str("provider"), str("cause"), str("at")})
+		node := str("unit")
+		if node == "" {
+			node = name
+		}
+		fs = append(fs, failure{node, str("operation"), str("provider"), str("cause"), str("at")})
 	}
 	if len(fs) > 0 {
-		// The latest failure is what made the plan give up; ties (the nodes of one unit) go by name.
+		// The latest failure is what made the plan give up.
 		sort.Slice(fs, func(i, j int) bool {
 			if fs[i].at != fs[j].at {
 				return fs[i].at > fs[j].at
