@@ -141,7 +141,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 	return runStaged(ctx, log, cfg.ready, bus, brk, procs, api)
 }
 
-// runStaged runs the components and, when ctx ends or one of them fails, stops them in order.
+// runStaged starts the bus, then the broker once the bus runs, then the lifecycle once the broker's
+// handlers are on the bus (so that no command published at start-up finds nobody listening on the
+// in-process bus), then the API. When ctx ends or any component stops, it stops them in order: the API
+// (no new requests), the lifecycle and the broker (their calls under way answered), then the bus.
 func runStaged(ctx context.Context, log *slog.Logger, ready func(net.Addr), bus *esb.Bus, brk *broker.Broker,
 	procs *processes.Service, api *web.Server) error {
 	apiCtx, stopAPI := context.WithCancel(ctx)
@@ -153,22 +156,33 @@ func runStaged(ctx context.Context, log *slog.Logger, ready func(net.Addr), bus 
 
 	var mu sync.Mutex
 	var errs []error
-	fail := func(name string, err error) {
-		if err == nil || errors.Is(err, context.Canceled) {
-			return
+	// done records how a component ended; any component ending stops everything, in order.
+	done := func(name string, err error) {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("component failed", "component", name, "err", err)
+			mu.Lock()
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			mu.Unlock()
 		}
-		log.Error("component failed", "component", name, "err", err)
-		mu.Lock()
-		errs = append(errs, fmt.Errorf("%s: %w", name, err))
-		mu.Unlock()
-		stopAPI() // one failure stops everything, in order
+		stopAPI()
+	}
+	started := func(ch <-chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		case <-apiCtx.Done():
+			return false
+		}
 	}
 	var busWG, coreWG sync.WaitGroup
-	busWG.Go(func() { fail("bus", bus.Run(busCtx)) })
-	coreWG.Go(func() { fail("broker", brk.Run(coreCtx)) })
-	coreWG.Go(func() { fail("processes", procs.Run(coreCtx)) })
-
-	fail("api", api.Run(apiCtx, ready))
+	busWG.Go(func() { done("bus", bus.Run(busCtx)) })
+	if started(bus.Running()) {
+		coreWG.Go(func() { done("broker", brk.Run(coreCtx)) })
+		if started(brk.Ready()) {
+			coreWG.Go(func() { done("processes", procs.Run(coreCtx)) })
+			done("api", api.Run(apiCtx, ready))
+		}
+	}
 	log.Info("shutting down")
 	stopCore()
 	coreWG.Wait()

@@ -274,3 +274,20 @@ func TestServeKeepsDeploymentsAcrossRestart(t *testing.T) {
 	require.Equal(t, exitOK, run(context.Background(), []string{"sim", "ls", "--json", "--db", filepath.Join(cfg.DataDir, simLedgerFile)}, &out, &errb), errb.String())
 	assert.Contains(t, out.String(), id, "sim ls reads the ledger the server writes")
 }
+
+func TestServeStopsEverythingWhenTheAPICannotListen(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	dir := t.TempDir()
+	cfg := serveConfig{Addr: taken.Addr().String(), DataDir: dir, DB: filepath.Join(dir, "toscaflow.db")}
+	done := make(chan error, 1)
+	go func() { done <- serve(context.Background(), cfg, slog.New(slog.DiscardHandler)) }()
+	select {
+	case err := <-done:
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "listen")
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve went on without its API")
+	}
+}
