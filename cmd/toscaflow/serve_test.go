@@ -291,3 +291,61 @@ func TestServeStopsEverythingWhenTheAPICannotListen(t *testing.T) {
 		t.Fatal("serve went on without its API")
 	}
 }
+
+func TestServeWithInjectedFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: starts the whole server")
+	}
+	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		faults string
+		status string
+		reason []string
+	}{
+		{"a transient fault is retried and the deployment completes",
+			"{ kind: transient, first_n: 1, units: [ mysql_runtime ] }", "CREATE_COMPLETE", nil},
+		{"a lost reply is retried without a second resource",
+			"{ kind: transient, first_n: 1, units: [ wordpress_runtime ], after_effect: true }", "CREATE_COMPLETE", nil},
+		{"a permanent fault fails the deployment and leaves nothing behind",
+			"{ kind: permanent, first_n: 100, units: [ mysql_runtime ] }", "CREATE_FAILED", []string{"node mysql_runtime", "provider sim", "injected permanent fault"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			simCfg := filepath.Join(dir, "sim.yaml")
+			require.NoError(t, os.WriteFile(simCfg, []byte("provider: sim\nseed: 1\noperations:\n  create-deployment-unit:\n    faults: [ "+
+				tc.faults+" ]\n"), 0o600))
+			base, _ := startServe(t, serveConfig{DataDir: dir, SimConfig: simCfg, CheckPeriod: 50 * time.Millisecond})
+			body, err := json.Marshal(map[string]any{"template": string(tmpl)})
+			require.NoError(t, err)
+			resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(body))
+			require.NoError(t, err)
+			var dep map[string]any
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&dep))
+			resp.Body.Close()
+			require.Equal(t, http.StatusCreated, resp.StatusCode, "%v", dep)
+			id := dep["uuid"].(string)
+			require.Eventually(t, func() bool {
+				getJSON(t, base+"/deployments/"+id, &dep)
+				return dep["status"] != "CREATE_IN_PROGRESS"
+			}, 2*time.Minute, 50*time.Millisecond)
+			require.Equal(t, tc.status, dep["status"], "status reason: %v", dep["statusReason"])
+			for _, want := range tc.reason {
+				assert.Contains(t, dep["statusReason"], want)
+			}
+			var ledger []map[string]any
+			require.Equal(t, http.StatusOK, getJSON(t, base+"/sim/resources", &ledger))
+			names := map[string]int{}
+			for _, r := range ledger {
+				names[r["name"].(string)]++
+			}
+			if tc.status == "CREATE_FAILED" {
+				assert.Empty(t, names, "a failed deployment leaves no resource behind")
+				return
+			}
+			assert.Equal(t, map[string]int{"mysql_runtime": 1, "wordpress_runtime": 1}, names, "one resource per unit")
+		})
+	}
+}
