@@ -143,6 +143,8 @@ func TestDeleteFailsThenForceRemoves(t *testing.T) {
 	d := e.awaitStatus(id, processes.StatusDeleteFailed)
 	assert.NotEmpty(t, d.StatusReason)
 	assert.ErrorIs(t, e.svc.ResetDelete(ctx, id), processes.ErrConflict)
+	_, err = e.svc.Update(ctx, id, processes.UpdateRequest{})
+	assert.ErrorIs(t, err, processes.ErrConflict, "a deployment that failed to delete cannot be updated")
 
 	// The clean-up fails for good: DELETE_FAILED with the reason; forced, the record goes anyway.
 	require.NoError(t, e.cloud.Provider("sim").SetBehaviour(connectors.OpDisposeDeploymentUnit,

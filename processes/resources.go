@@ -179,7 +179,9 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 		case known:
 			x.State = states.done
 			if isCreate(op) {
+				// A new attempt succeeded: an earlier failure is no longer the story of this node.
 				x.PhysicalID = physicalID(out, attrs, name, id)
+				delete(x.Metadata, "error")
 			}
 		}
 		if err := s.st.PutResource(ctx, x); err != nil {

@@ -55,6 +55,8 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 		return s.endCreate(ctx, d, failed, reason)
 	case store.KindUndeploy:
 		return s.endDelete(ctx, d, in, failed, reason)
+	case store.KindUpdate:
+		return s.endUpdate(ctx, d, failed, reason)
 	}
 	return nil, nil
 }
@@ -71,23 +73,31 @@ func (s *Service) endCreate(ctx context.Context, d *store.Deployment, failed boo
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.nodeResources(ctx, d.UUID)
-	if err != nil {
+	if err := s.runningResources(ctx, d.UUID); err != nil {
 		return nil, err
-	}
-	// A deployment unit or cloud resource has no start step: configured, it runs.
-	for _, r := range res {
-		if r.State == StateConfigured {
-			if err := s.st.SetResourceState(ctx, d.UUID, r.UUID, StateStarted, ""); err != nil {
-				return nil, err
-			}
-		}
 	}
 	d.Status, d.StatusReason, d.Outputs = StatusCreateComplete, "", outputs
 	if err := s.st.AppendLog(ctx, d.UUID, "Deployment complete"); err != nil {
 		return nil, err
 	}
 	return d, s.st.UpdateDeployment(ctx, d)
+}
+
+// runningResources marks STARTED the configured resources of a plan that completed: a deployment unit
+// or a cloud resource has no start step; configured, it runs.
+func (s *Service) runningResources(ctx context.Context, deployment string) error {
+	res, err := s.nodeResources(ctx, deployment)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if r.State == StateConfigured {
+			if err := s.st.SetResourceState(ctx, deployment, r.UUID, StateStarted, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // failureReason names the node, the provider and the cause of the last connector failure of a
