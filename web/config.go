@@ -30,6 +30,8 @@ type Config struct {
 	LocalUser store.Owner
 	// Info is served by GET /info (build information).
 	Info map[string]string
+	// Configuration is served by GET /configuration: the service endpoints in use, as a flat string map.
+	Configuration map[string]string
 	// ShutdownTimeout bounds the graceful shutdown of Server.Run; 0 means 10s.
 	ShutdownTimeout time.Duration
 }
@@ -63,6 +65,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Info == nil {
 		c.Info = map[string]string{}
+	}
+	if c.Configuration == nil {
+		c.Configuration = map[string]string{}
 	}
 	return c
 }

@@ -28,7 +28,7 @@ func newServer(t *testing.T, f *fakeDeployments, deps ...func(*web.Deps)) *web.S
 		fn(&d)
 	}
 	s, err := web.New(web.Config{MaxBodyBytes: 1 << 12, LocalUser: localUser,
-		Info: map[string]string{"version": "test"}}, d, quiet)
+		Info: map[string]string{"version": "test"}, Configuration: map[string]string{"bus": "in-process"}}, d, quiet)
 	require.NoError(t, err)
 	return s
 }

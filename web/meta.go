@@ -17,6 +17,11 @@ func (s *Server) info(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, s.cfg.Info)
 }
 
+// configuration serves the flat map of the service endpoints in use.
+func (s *Server) configuration(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.cfg.Configuration)
+}
+
 // healthz is 200 {"status":"UP"} while the health check passes, else 503 with the error body.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Health != nil {

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -123,4 +125,44 @@ func TestResources(t *testing.T) {
 	assert.Equal(t, "The deployment x doesn't exist", m["message"])
 	requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x/resources", ""), http.StatusNotFound)
 	requireErrorBody(t, call(t, s, http.MethodGet, base+"/resources?page=x", ""), http.StatusBadRequest)
+}
+
+func TestResourcesFilterAndExtraInfo(t *testing.T) {
+	f := newFake()
+	d := f.add("CREATE_COMPLETE", localUser)
+	empty := f.add("CREATE_IN_PROGRESS", localUser)
+	for i := range 2005 {
+		typ := "tosca.nodes.Compute"
+		if i%2 == 1 {
+			typ = "tosca.nodes.BlockStorage"
+		}
+		f.resources[d.UUID] = append(f.resources[d.UUID], &store.Resource{UUID: fmt.Sprintf("r%04d", i),
+			NodeName: fmt.Sprintf("n%d", i), ToscaType: typ, State: "STARTED", Metadata: map[string]any{"i": float64(i)}})
+	}
+	s := newServer(t, f)
+	base := "/deployments/" + d.UUID
+
+	r := call(t, s, http.MethodGet, base+"/resources/filter?type=tosca.nodes.Compute", "")
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	var list []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.body), &list))
+	require.Len(t, list, 1003, "every page is read, not only the first")
+	assert.Equal(t, "r0000", list[0]["uuid"])
+	assert.Equal(t, "r2004", list[1002]["uuid"])
+	requireErrorBody(t, call(t, s, http.MethodGet, base+"/resources/filter", ""), http.StatusBadRequest)
+	requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x/resources/filter?type=a", ""), http.StatusNotFound)
+
+	r = call(t, s, http.MethodGet, base+"/extrainfo", "")
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	assert.Equal(t, "text/plain; charset=utf-8", r.header.Get("Content-Type"))
+	var info []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.body), &info), "extrainfo is JSON text")
+	require.Len(t, info, 2005)
+	assert.Equal(t, map[string]any{"uuid": "r0001", "toscaNodeName": "n1", "toscaNodeType": "tosca.nodes.BlockStorage",
+		"state": "STARTED", "metadata": map[string]any{"i": 1.0}}, info[1])
+
+	r = call(t, s, http.MethodGet, "/deployments/"+empty.UUID+"/extrainfo", "")
+	require.Equal(t, http.StatusOK, r.code)
+	assert.Equal(t, "[]", r.body)
+	requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x/extrainfo", ""), http.StatusNotFound)
 }

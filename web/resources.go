@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -43,4 +44,74 @@ func (s *Server) getResource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, resource(baseURL(r), id, res))
+}
+
+// allResources reads every resource of a deployment (of typ when set), page by page.
+func (s *Server) allResources(r *http.Request, id, typ string) ([]*store.Resource, error) {
+	var out []*store.Resource
+	for n := 0; ; n++ {
+		page, err := s.deps.Deployments.Resources(r.Context(), id, typ, store.Page{Number: n, Size: store.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if n+1 >= page.TotalPages() || len(page.Items) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// filterResources is GET /deployments/{id}/resources/filter?type=: every resource of that type (or a
+// type derived from it) as a JSON array, not paged.
+func (s *Server) filterResources(w http.ResponseWriter, r *http.Request) {
+	id := vars(r)["id"]
+	typ := r.URL.Query().Get("type")
+	if typ == "" {
+		writeStatus(w, http.StatusBadRequest, "The type to filter resources by is required")
+		return
+	}
+	rs, err := s.allResources(r, id, typ)
+	if err != nil {
+		s.deploymentError(w, r, id, err)
+		return
+	}
+	base := baseURL(r)
+	out := make([]resourceView, 0, len(rs))
+	for _, res := range rs {
+		out = append(out, resource(base, id, res))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// extraInfo is one element of GET /deployments/{id}/extrainfo.
+type extraInfo struct {
+	UUID          string         `json:"uuid"`
+	ToscaNodeName string         `json:"toscaNodeName"`
+	ToscaNodeType string         `json:"toscaNodeType"`
+	PhysicalID    string         `json:"physicalId,omitempty"`
+	State         string         `json:"state"`
+	Metadata      map[string]any `json:"metadata,omitempty"`
+}
+
+// extraInfo is GET /deployments/{id}/extrainfo: per-resource details as JSON text served as text/plain
+// (clients parse the text; "[]" when there is nothing).
+func (s *Server) extraInfo(w http.ResponseWriter, r *http.Request) {
+	id := vars(r)["id"]
+	rs, err := s.allResources(r, id, "")
+	if err != nil {
+		s.deploymentError(w, r, id, err)
+		return
+	}
+	out := make([]extraInfo, 0, len(rs))
+	for _, res := range rs {
+		out = append(out, extraInfo{UUID: res.UUID, ToscaNodeName: res.NodeName, ToscaNodeType: res.ToscaType,
+			PhysicalID: res.PhysicalID, State: res.State, Metadata: res.Metadata})
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write(data)
 }

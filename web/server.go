@@ -51,6 +51,7 @@ func (s *Server) routes() *mux.Router {
 	m.HandleFunc("/", s.banner).Methods(http.MethodGet, http.MethodHead)
 	m.HandleFunc("/info", s.info).Methods(http.MethodGet)
 	m.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
+	m.HandleFunc("/configuration", s.configuration).Methods(http.MethodGet)
 
 	m.HandleFunc("/deployments", s.listDeployments).Methods(http.MethodGet)
 	m.HandleFunc("/deployments", s.createDeployment).Methods(http.MethodPost)
@@ -64,7 +65,9 @@ func (s *Server) routes() *mux.Router {
 	m.HandleFunc(d+"/bpmn", s.plan).Methods(http.MethodGet)
 	m.HandleFunc(d+"/statistics", s.statistics).Methods(http.MethodGet)
 	m.HandleFunc(d+"/resources", s.listResources).Methods(http.MethodGet)
+	m.HandleFunc(d+"/resources/filter", s.filterResources).Methods(http.MethodGet)
 	m.HandleFunc(d+"/resources/{resId}", s.getResource).Methods(http.MethodGet)
+	m.HandleFunc(d+"/extrainfo", s.extraInfo).Methods(http.MethodGet)
 
 	if s.deps.Sim != nil {
 		m.HandleFunc("/sim/resources", s.simResources).Methods(http.MethodGet)

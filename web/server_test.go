@@ -52,6 +52,10 @@ func TestMeta(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.code)
 	assert.Equal(t, map[string]any{"version": "test"}, r.json(t))
 
+	r = call(t, s, http.MethodGet, "/configuration", "")
+	require.Equal(t, http.StatusOK, r.code)
+	assert.Equal(t, map[string]any{"bus": "in-process"}, r.json(t))
+
 	r = call(t, s, http.MethodGet, "/healthz", "")
 	require.Equal(t, http.StatusOK, r.code)
 	assert.Equal(t, map[string]any{"status": "UP"}, r.json(t))

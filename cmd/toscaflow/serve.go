@@ -8,8 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,7 +134,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 		_ = bus.Close()
 		return err
 	}
-	api, err := web.New(web.Config{Addr: cfg.Addr, AllowRemote: cfg.AllowRemote, Info: serverInfo()},
+	api, err := web.New(web.Config{Addr: cfg.Addr, AllowRemote: cfg.AllowRemote, Info: serverInfo(),
+		Configuration: serverConfiguration(cfg, simCfgs)},
 		web.Deps{Deployments: deployments{procs}, Sim: clouds, Health: busHealth(bus)}, log.With("component", "web"))
 	if err != nil {
 		_ = bus.Close()
@@ -222,6 +225,23 @@ func serverInfo() map[string]string {
 		info["hostname"] = h
 	}
 	return info
+}
+
+// serverConfiguration is the flat map GET /configuration serves: the bus in use (without credentials)
+// and the simulated providers.
+func serverConfiguration(cfg serveConfig, sims []sim.Config) map[string]string {
+	bus := "in-process"
+	if cfg.BusURL != "" {
+		bus = cfg.BusURL
+		if u, err := url.Parse(cfg.BusURL); err == nil {
+			bus = u.Redacted()
+		}
+	}
+	names := make([]string, 0, len(sims))
+	for _, c := range sims {
+		names = append(names, c.Provider)
+	}
+	return map[string]string{"bus": bus, "store": "sqlite", "simProviders": strings.Join(names, ",")}
 }
 
 // deployments adapts the lifecycle to the API's interface (only the request type differs).

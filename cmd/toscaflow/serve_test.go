@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/toscaflow/toscaflow/connectors/sim"
 	"github.com/toscaflow/toscaflow/esb/esbtest"
 )
 
@@ -188,6 +189,12 @@ func TestServeFlags(t *testing.T) {
 			tc.want(t, c)
 		})
 	}
+}
+
+func TestServerConfiguration(t *testing.T) {
+	got := serverConfiguration(serveConfig{BusURL: "nats://user:pw@127.0.0.1:4222"}, []sim.Config{{Provider: "a"}, {Provider: "b"}})
+	assert.Equal(t, map[string]string{"bus": "nats://user:xxxxx@127.0.0.1:4222", "store": "sqlite", "simProviders": "a,b"}, got)
+	assert.Equal(t, "in-process", serverConfiguration(serveConfig{}, nil)["bus"])
 }
 
 func TestServeRefusesRemoteWithoutFlag(t *testing.T) {
