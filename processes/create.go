@@ -24,8 +24,8 @@ type CreateRequest struct {
 	// Callback, when set, receives the Deployment JSON on every status change; it must be http(s).
 	Callback string
 	// TimeoutMins and ProviderTimeoutMins are 0 when not given, else >= 1 with ProviderTimeoutMins <=
-	// TimeoutMins. ProviderTimeoutMins bounds the creation of each unit on the provider (the plans'
-	// unit timeout); TimeoutMins is checked only.
+	// TimeoutMins. TimeoutMins bounds the whole creation (then CREATE_FAILED with TimeoutReason);
+	// ProviderTimeoutMins bounds the creation of each unit on the provider (the plans' unit timeout).
 	TimeoutMins         int
 	ProviderTimeoutMins int
 	// MaxProvidersRetry and KeepLastAttempt are accepted for API compatibility: with one provider there
@@ -113,6 +113,11 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if err != nil {
 		return nil, fmt.Errorf("plan of %s: %w", id, err)
 	}
+	var deadline time.Time
+	if req.TimeoutMins > 0 {
+		deadline = s.clock.Now().Add(time.Duration(req.TimeoutMins) * time.Minute)
+		vars[deadlineVar] = deadline.UTC().Format(time.RFC3339Nano)
+	}
 	resources, err := newResources(st, id)
 	if err != nil {
 		return nil, &ValidationError{Problems: []string{err.Error()}}
@@ -161,6 +166,9 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 		return nil, fmt.Errorf("create deployment %s: %w", id, err)
 	}
 	s.templates.Store(id, st)
+	if !deadline.IsZero() {
+		s.deadlines.set(id, deadline)
+	}
 	s.after(changed...)
 	return s.Get(ctx, id)
 }

@@ -39,6 +39,8 @@ type env struct {
 type options struct {
 	cfg  processes.Config
 	sims []sim.Config
+	// clock is the service's clock (the bus, broker and sim keep the wall clock); nil: the wall clock.
+	clock processes.Clock
 }
 
 func start(t *testing.T, dir string, o options) *env {
@@ -68,7 +70,7 @@ func start(t *testing.T, dir string, o options) *env {
 	require.NoError(t, err)
 	b, err := broker.New(broker.Config{DrainTimeout: 100 * time.Millisecond}, bus, reg, nil)
 	require.NoError(t, err)
-	e.svc, err = processes.New(o.cfg, processes.Deps{Store: e.st, Bus: bus})
+	e.svc, err = processes.New(o.cfg, processes.Deps{Store: e.st, Bus: bus, Clock: o.clock})
 	require.NoError(t, err)
 
 	e.goRun(func() error { return bus.Run(ctx) })

@@ -33,6 +33,8 @@ type Service struct {
 	callbackQueues callbackQueues
 	// deployed holds the process ids the engine has compiled (every plan is its own process).
 	deployed sync.Map
+	// deadlines are the timeoutMins of the deployments being created.
+	deadlines deadlines
 	// templates caches the parsed templates of deployments (outputs, resource type filters).
 	templates sync.Map
 }
@@ -123,6 +125,9 @@ func (s *Service) resume(ctx context.Context) error {
 				if err := s.compile(def.XML); err != nil {
 					return fmt.Errorf("deployment %s: %w", d.UUID, err)
 				}
+			}
+			if err := s.rearmDeadline(ctx, d, defs); err != nil {
+				return fmt.Errorf("deployment %s: %w", d.UUID, err)
 			}
 			if err := s.settleAfterRestart(ctx, d.UUID, defs); err != nil {
 				return err

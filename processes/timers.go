@@ -17,11 +17,19 @@ func (s *Service) runTimers(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("next timer", "err", err)
 		}
+		if dl, has := s.deadlines.next(); has && (!ok || dl.Before(next)) {
+			next, ok = dl, true
+		}
 		wait := s.cfg.TimerPoll
 		if ok {
 			if d := next.Sub(s.clock.Now()); d <= 0 {
+				now := s.clock.Now()
+				s.expire(ctx, now)
 				if s.fireTimers(ctx) {
 					continue
+				}
+				if dl, has := s.deadlines.next(); has && !dl.After(now) {
+					continue // a deadline to try again
 				}
 				// Due timers that did not fire (their plan is not compiled here): do not spin on them.
 			} else if d < wait {
