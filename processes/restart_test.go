@@ -3,9 +3,11 @@ package processes_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -108,4 +110,32 @@ func TestCallbackHearsEveryStatusChange(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, want, got, "in order")
+}
+
+func TestRestartAtManyMoments(t *testing.T) {
+	// Every operation takes 30ms on the cloud; the orchestrator is stopped once its log has k lines,
+	// a different moment of the deployment each time, then started again on the same files.
+	slow := sim.Config{Default: sim.Behaviour{Latency: sim.Latency{Dist: sim.Fixed, Mean: 30 * time.Millisecond}}}
+	for _, k := range []int{2, 3, 5, 7, 9, 11} {
+		t.Run(fmt.Sprintf("after %d log lines", k), func(t *testing.T) {
+			dir := t.TempDir()
+			first := start(t, dir, options{sims: []sim.Config{slow}})
+			id := first.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml")})
+			require.Eventually(t, func() bool {
+				log, err := first.svc.Log(context.Background(), id)
+				require.NoError(t, err)
+				return strings.Count(log, "\n") >= k
+			}, waitFor, time.Millisecond)
+			first.stop()
+
+			second := start(t, dir, options{sims: []sim.Config{slow}})
+			d := second.awaitStatus(id, processes.StatusCreateComplete, processes.StatusCreateFailed)
+			require.Equal(t, processes.StatusCreateComplete, d.Status, d.StatusReason)
+			assert.Len(t, second.ledger(id), 2)
+			assert.Equal(t, 2, second.creates(), "no unit created twice")
+			for _, r := range second.resources(id) {
+				assert.Contains(t, finalStates, r.State, r.NodeName)
+			}
+		})
+	}
 }
