@@ -36,7 +36,7 @@ func (p *parser) registerTypes() {
 // registerOwn registers the types of the documents from p.ownFrom on. It reports false when one of
 // them takes a name reserved by the shared types (it registers them all anyway).
 func (p *parser) registerOwn() bool {
-	ok := true
+	free := true
 	for _, u := range p.units[p.ownFrom():] {
 		for k := Kind(0); k < numKinds; k++ {
 			n, ok := u.top[kindSections[k]]
@@ -63,18 +63,18 @@ func (p *parser) registerOwn() bool {
 				// A later document redefining a name replaces the earlier definition: the root and its
 				// imports may refine normative types, as the reference parsers allow.
 				p.types[k][e.Key] = t
-				ok = ok && !p.reserved(k, e.Key)
+				free = free && !p.reserved(k, e.Key)
 				// A prefixed name is written "prefix:Name" (1.2+) or "prefix.Name" (as the reference parser
 				// reads 1.0 templates).
 				for _, pre := range u.prefixes {
 					p.types[k][pre+":"+e.Key] = t
 					p.types[k][pre+"."+e.Key] = t
-					ok = ok && !p.reserved(k, pre+":"+e.Key) && !p.reserved(k, pre+"."+e.Key)
+					free = free && !p.reserved(k, pre+":"+e.Key) && !p.reserved(k, pre+"."+e.Key)
 				}
 			}
 		}
 	}
-	return ok
+	return free
 }
 
 func (p *parser) reserved(k Kind, name string) bool {

@@ -3,6 +3,7 @@ package tosca
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // The normative types of a version are the same for every parse: reading, registering, linking and
@@ -28,6 +29,10 @@ type sharedTypes struct {
 	reserved [numKinds]map[string]bool
 }
 
+// unshared makes every parse read the normative types itself, as before they were shared: tests set
+// it to compare both readings.
+var unshared atomic.Bool
+
 var sharedCache struct {
 	sync.Mutex
 	m map[string]*sharedEntry
@@ -41,6 +46,9 @@ type sharedEntry struct {
 // sharedFor returns the prepared normative types of version, preparing them on first use; nil when
 // they cannot be shared (then each parse reads them itself).
 func sharedFor(version string) *sharedTypes {
+	if unshared.Load() {
+		return nil
+	}
 	sharedCache.Lock()
 	e := sharedCache.m[version]
 	if e == nil {
