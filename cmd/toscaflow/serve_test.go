@@ -25,7 +25,7 @@ import (
 // startServe runs `serve` on a free loopback port with its data in a temporary directory (unless
 // cfg.DataDir is set) and returns the API's base URL and a stop function; the server stops (and must
 // stop cleanly) when stop is called or the test ends.
-func startServe(t *testing.T, cfg serveConfig) (string, func()) {
+func startServe(t testing.TB, cfg serveConfig) (string, func()) {
 	t.Helper()
 	cfg.Addr = "127.0.0.1:0"
 	if cfg.DataDir == "" {

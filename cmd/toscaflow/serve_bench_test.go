@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// wordpressBody is the POST body of the project's WordPress/MySQL example.
+func wordpressBody(b *testing.B) []byte {
+	b.Helper()
+	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, err := json.Marshal(map[string]any{"template": string(tmpl)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+// create POSTs body and returns the new deployment's id.
+func create(base string, body []byte) (string, error) {
+	resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var d map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("create: %d %v %v", resp.StatusCode, d, err)
+	}
+	return d["uuid"].(string), nil
+}
+
+// waitSettled polls the deployment until it leaves CREATE_IN_PROGRESS and fails the benchmark unless
+// it is CREATE_COMPLETE.
+func waitSettled(b *testing.B, base, id string) {
+	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		resp, err := http.Get(base + "/deployments/" + id)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		var d map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&d)
+		resp.Body.Close()
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		switch d["status"] {
+		case "CREATE_IN_PROGRESS":
+			continue
+		case "CREATE_COMPLETE":
+			return
+		default:
+			b.Errorf("deployment %s: %v (%v)", id, d["status"], d["statusReason"])
+			return
+		}
+	}
+	b.Errorf("deployment %s did not settle", id)
+}
+
+// waitAllComplete polls the listing until n deployments in all are CREATE_COMPLETE (one request at a time, so
+// that polling does not load the server being measured); a failed deployment fails the benchmark.
+func waitAllComplete(b *testing.B, base string, n int) {
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		complete := 0
+		for page := 0; ; page++ {
+			var p struct {
+				Content []struct{ Status, StatusReason string }
+				Page    struct{ TotalPages int }
+			}
+			resp, err := http.Get(fmt.Sprintf("%s/deployments?size=2000&page=%d", base, page))
+			if err != nil {
+				b.Fatal(err)
+			}
+			err = json.NewDecoder(resp.Body).Decode(&p)
+			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, d := range p.Content {
+				switch d.Status {
+				case "CREATE_COMPLETE":
+					complete++
+				case "CREATE_IN_PROGRESS":
+				default:
+					b.Fatalf("a deployment is %s: %s", d.Status, d.StatusReason)
+				}
+			}
+			if page+1 >= p.Page.TotalPages {
+				break
+			}
+		}
+		if complete >= n {
+			return
+		}
+	}
+	b.Fatalf("%d deployments did not all complete", n)
+}
+
+// BenchmarkServeWordPress measures the time from POST to CREATE_COMPLETE of the WordPress/MySQL example
+// through the HTTP API, on a zero-latency simulated cloud (one deployment at a time).
+func BenchmarkServeWordPress(b *testing.B) {
+	body := wordpressBody(b)
+	base, _ := startServe(b, serveConfig{CheckPeriod: 10 * time.Millisecond})
+	b.ResetTimer()
+	for b.Loop() {
+		id, err := create(base, body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		waitSettled(b, base, id)
+	}
+}
+
+// BenchmarkServeThousand submits 1,000 WordPress deployments at once and measures the time until all are
+// complete, with the peak heap in use while they run.
+func BenchmarkServeThousand(b *testing.B) {
+	const n = 1000
+	body := wordpressBody(b)
+	base, _ := startServe(b, serveConfig{CheckPeriod: 10 * time.Millisecond})
+	var peak uint64
+	total := 0 // the server keeps the deployments of earlier iterations
+	for b.Loop() {
+		total += n
+		stop := make(chan struct{})
+		var sampler sync.WaitGroup
+		sampler.Go(func() {
+			var ms runtime.MemStats
+			tick := time.NewTicker(50 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapInuse)
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
+			}
+		})
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				if _, err := create(base, body); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		waitAllComplete(b, base, total)
+		close(stop)
+		sampler.Wait()
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
