@@ -19,6 +19,8 @@ const (
 	DefaultCommandTimeout  = 10 * time.Minute
 	DefaultCallbackTimeout = 10 * time.Second
 	DefaultTimerPoll       = time.Minute
+	DefaultRetention       = 7 * 24 * time.Hour
+	DefaultPruneEvery      = time.Hour
 )
 
 // ErrInvalidConfig wraps every problem Config.Validate finds.
@@ -43,6 +45,10 @@ type Config struct {
 	// TimerPoll is how long the timer driver waits when no timer is scheduled before it looks again
 	// (every engine step this service runs wakes it anyway); default 1m.
 	TimerPoll time.Duration
+	// Retention is how long sent outbox rows and applied inbox ids are kept (longer than the bus may
+	// redeliver a reply); PruneEvery how often older ones are deleted. Defaults 7 days and 1 hour.
+	Retention  time.Duration
+	PruneEvery time.Duration
 }
 
 // WithDefaults returns c with every unset field at its default.
@@ -61,6 +67,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.TimerPoll == 0 {
 		c.TimerPoll = DefaultTimerPoll
+	}
+	if c.Retention == 0 {
+		c.Retention = DefaultRetention
+	}
+	if c.PruneEvery == 0 {
+		c.PruneEvery = DefaultPruneEvery
 	}
 	return c
 }
@@ -86,6 +98,12 @@ func (c Config) Validate() error {
 	}
 	if c.TimerPoll < 0 {
 		bad("timer poll %v is negative", c.TimerPoll)
+	}
+	if c.Retention < 0 {
+		bad("retention %v is negative", c.Retention)
+	}
+	if c.PruneEvery < 0 {
+		bad("prune period %v is negative", c.PruneEvery)
 	}
 	if err := c.planOptions("").Validate(); err != nil {
 		bad("plan options: %v", err)

@@ -28,8 +28,9 @@ func TestConfigValidate(t *testing.T) {
 		want []string
 	}{
 		{"bad provider name", processes.Config{Provider: "a b"}, []string{"provider"}},
-		{"negative timeouts", processes.Config{CommandTimeout: -1, CallbackTimeout: -time.Second, TimerPoll: -1},
-			[]string{"command timeout", "callback timeout", "timer poll"}},
+		{"negative durations", processes.Config{CommandTimeout: -1, CallbackTimeout: -time.Second, TimerPoll: -1,
+			Retention: -1, PruneEvery: -1},
+			[]string{"command timeout", "callback timeout", "timer poll", "retention", "prune period"}},
 		{"check period not shorter than the unit timeout", processes.Config{CheckPeriod: time.Minute, UnitTimeout: time.Minute},
 			[]string{"check period"}},
 		{"every problem at once", processes.Config{Platform: "x/y", CommandTimeout: -1}, []string{"platform", "command timeout"}},

@@ -81,8 +81,8 @@ func New(cfg Config, deps Deps) (*Service, error) {
 }
 
 // Run serves until ctx ends: it first resumes what a previous run left (unanswered commands sent again,
-// plans of unfinished deployments compiled, their timers re-armed), then runs the outbox relay,
-// applies the bus's replies and fires the plans' timers. It returns ctx's error once every loop and
+// plans of unfinished deployments compiled, their timers and deadlines re-armed), then runs the outbox
+// relay, applies the bus's replies, fires the plans' timers and prunes old outbox and inbox rows. It returns ctx's error once every loop and
 // callback under way has stopped.
 func (s *Service) Run(ctx context.Context) error {
 	if err := s.resume(ctx); err != nil {
@@ -94,6 +94,7 @@ func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = s.relay.Run(ctx) })
 	wg.Go(func() { s.runTimers(ctx) })
+	wg.Go(func() { s.runPruning(ctx) })
 	<-ctx.Done()
 	wg.Wait()
 	s.callbacks.Wait()

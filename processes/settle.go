@@ -186,8 +186,8 @@ func (s *Service) endDelete(ctx context.Context, d *store.Deployment, in *engine
 		return nil, err
 	}
 	for _, def := range defs {
-		if def.Instance == "" || def.Instance == in.ID {
-			continue // the running instance cannot purge itself mid-step; the others are over
+		if def.Instance == "" {
+			continue
 		}
 		if err := s.st.PurgeInstance(ctx, def.Instance); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err

@@ -95,3 +95,22 @@ func (s *Service) fireTimers(ctx context.Context) bool {
 }
 
 var _ engine.Clock = Clock(nil)
+
+// runPruning keeps the outbox and the inbox small: every PruneEvery it deletes the settled rows older
+// than Retention.
+func (s *Service) runPruning(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.clock.After(s.cfg.PruneEvery):
+		}
+		before := s.clock.Now().Add(-s.cfg.Retention)
+		if _, err := s.st.PruneOutbox(ctx, before); err != nil && ctx.Err() == nil {
+			s.log.Warn("prune outbox", "err", err)
+		}
+		if _, err := s.st.PruneInbox(ctx, before); err != nil && ctx.Err() == nil {
+			s.log.Warn("prune inbox", "err", err)
+		}
+	}
+}
