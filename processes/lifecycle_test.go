@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -203,4 +204,16 @@ func TestGetUnknownIsNotFound(t *testing.T) {
 	assert.True(t, errors.Is(err, processes.ErrNotFound))
 	_, err = e.svc.Log(context.Background(), "nope")
 	assert.ErrorIs(t, err, processes.ErrNotFound)
+}
+
+func TestDeleteWhileCreating(t *testing.T) {
+	// Every operation takes 20ms: the delete comes while MySQL's unit is being created.
+	e := start(t, t.TempDir(), options{sims: []sim.Config{{Default: sim.Behaviour{
+		Latency: sim.Latency{Dist: sim.Fixed, Mean: 20 * time.Millisecond}}}}})
+	ctx := context.Background()
+	id := e.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml")})
+	require.NoError(t, e.svc.Delete(ctx, id, false))
+	e.awaitGone(id)
+	require.Eventually(t, func() bool { return len(e.ledger(id)) == 0 }, waitFor, 5*time.Millisecond,
+		"nothing of the deployment is left on the cloud")
 }
