@@ -26,7 +26,7 @@ const waitFor = 30 * time.Second
 // env is a running orchestrator core on files in one directory: the store, the in-process bus, the
 // broker with the simulated cloud (zero latency unless the test says otherwise) and the service.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	st     *store.Store
 	cloud  *sim.Providers
@@ -43,7 +43,7 @@ type options struct {
 	clock processes.Clock
 }
 
-func start(t *testing.T, dir string, o options) *env {
+func start(t testing.TB, dir string, o options) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &env{t: t, dir: dir, cancel: cancel}
@@ -108,7 +108,7 @@ func (e *env) stop() {
 
 func (e *env) ledgerPath() string { return filepath.Join(e.dir, "ledger.db") }
 
-func wait(t *testing.T, ch <-chan struct{}, what string) {
+func wait(t testing.TB, ch <-chan struct{}, what string) {
 	t.Helper()
 	select {
 	case <-ch:
@@ -118,7 +118,7 @@ func wait(t *testing.T, ch <-chan struct{}, what string) {
 }
 
 // example returns a template of docs/examples.
-func example(t *testing.T, name string) string {
+func example(t testing.TB, name string) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	require.NoError(t, err)
