@@ -50,6 +50,9 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 			return nil, err
 		}
 	}
+	// The parsed template is cached while a plan runs only: once it ends, outputs are evaluated and
+	// a later use (a resource type filter, a delete) parses it again.
+	defer s.templates.Delete(d.UUID)
 	switch def.Kind {
 	case store.KindDeploy:
 		return s.endCreate(ctx, d, failed, reason)
