@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 )
@@ -32,7 +33,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log}
-	s.handler = s.observe(trimSlash(s.routes()))
+	s.handler = s.observe(normalize(s.routes()))
 	return s, nil
 }
 
@@ -48,7 +49,7 @@ func (s *Server) routes() *mux.Router {
 	m.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s is not supported at %s", r.Method, r.URL.Path))
 	})
-	m.HandleFunc("/", s.banner).Methods(http.MethodGet, http.MethodHead)
+	m.HandleFunc("/", s.banner).Methods(http.MethodGet)
 	m.HandleFunc("/info", s.info).Methods(http.MethodGet)
 	m.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
 	m.HandleFunc("/configuration", s.configuration).Methods(http.MethodGet)
@@ -75,18 +76,24 @@ func (s *Server) routes() *mux.Router {
 	return m
 }
 
-// trimSlash accepts a trailing slash on every path by removing it before routing (a redirect would
-// lose the body of a POST).
-func trimSlash(next http.Handler) http.Handler {
+// normalize accepts a trailing slash on every path by removing it before routing (a redirect would
+// lose the body of a POST), and routes HEAD as GET: net/http sends no body for a HEAD request anyway.
+func normalize(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
-			r2 := r.Clone(r.Context())
-			r2.URL.Path = strings.TrimRight(p, "/")
-			if r2.URL.Path == "" {
-				r2.URL.Path = "/"
+		p := r.URL.Path
+		slash := len(p) > 1 && strings.HasSuffix(p, "/")
+		if slash || r.Method == http.MethodHead {
+			r = r.Clone(r.Context())
+			if slash {
+				r.URL.Path = strings.TrimRight(p, "/")
+				if r.URL.Path == "" {
+					r.URL.Path = "/"
+				}
+				r.URL.RawPath = ""
 			}
-			r2.URL.RawPath = ""
-			r = r2
+			if r.Method == http.MethodHead {
+				r.Method = http.MethodGet
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -104,7 +111,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr net.Addr)) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 30 * 1e9,
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	s.log.Info("serving the API", "addr", ln.Addr().String())
 	if ready != nil {

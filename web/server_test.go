@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -153,4 +155,20 @@ func TestPanicIsAnErrorBody(t *testing.T) {
 	require.NoError(t, err)
 	v := requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x", ""), http.StatusInternalServerError)
 	assert.Equal(t, "internal error", v["message"])
+}
+
+func TestHeadOverTheWire(t *testing.T) {
+	f := newFake()
+	d := f.add("CREATE_COMPLETE", localUser)
+	srv := httptest.NewServer(newServer(t, f))
+	defer srv.Close()
+	for _, path := range []string{"/deployments/" + d.UUID, "/deployments/", "/"} {
+		resp, err := http.Head(srv.URL + path)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, path)
+		assert.Empty(t, body, path)
+	}
 }
