@@ -121,6 +121,15 @@ func (s *Service) ResetDelete(ctx context.Context, id string) error {
 	return nil
 }
 
+// SetStatus is the API's PATCH of a deployment's status: only DELETE_FAILED may be asked for (else
+// ErrBadStatus), which resets a stuck delete (see ResetDelete).
+func (s *Service) SetStatus(ctx context.Context, id, status string) error {
+	if status != StatusDeleteFailed {
+		return fmt.Errorf("deployment %s: status %q: %w (only %s)", id, status, ErrBadStatus, StatusDeleteFailed)
+	}
+	return s.ResetDelete(ctx, id)
+}
+
 // cancelPlans stops every plan of a deployment still running: the replies to their commands in
 // flight will find nothing to answer.
 func (s *Service) cancelPlans(ctx context.Context, id string) error {

@@ -39,7 +39,11 @@ func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 	if s.cfg.CommandTimeout > 0 {
 		ec.Deadline = s.clock.Now().Add(s.cfg.CommandTimeout)
 	}
-	return s.bus.PublishCommand(esb.WithCorrelationID(ctx, deployment), ec)
+	if deployment != "" {
+		// One deployment's traffic can be followed across the bus, the broker and the connectors.
+		ctx = esb.WithCorrelationID(ctx, deployment)
+	}
+	return s.bus.PublishCommand(ctx, ec)
 }
 
 // runPlanTask performs a plan task: the send task "notify" publishes the unit-ready message from the
