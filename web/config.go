@@ -32,6 +32,9 @@ type Config struct {
 	Info map[string]string
 	// Configuration is served by GET /configuration: the service endpoints in use, as a flat string map.
 	Configuration map[string]string
+	// RetryAfter is the Retry-After of a 409 (the deployment is busy in another operation) and of a 503;
+	// 0 means 10s.
+	RetryAfter time.Duration
 	// ShutdownTimeout bounds the graceful shutdown of Server.Run; 0 means 10s.
 	ShutdownTimeout time.Duration
 }
@@ -62,6 +65,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 10 * time.Second
+	}
+	if c.RetryAfter <= 0 {
+		c.RetryAfter = 10 * time.Second
 	}
 	if c.Info == nil {
 		c.Info = map[string]string{}

@@ -16,6 +16,7 @@ func (s *Server) user(*http.Request) store.Owner { return s.cfg.LocalUser }
 // deploymentError answers a lifecycle error, with the API's message when the deployment is missing.
 func (s *Server) deploymentError(w http.ResponseWriter, r *http.Request, id string, err error) {
 	if statusOf(err) == http.StatusNotFound {
+		// The lifecycle's message names the operation; the API's names the deployment only.
 		writeStatus(w, http.StatusNotFound, fmt.Sprintf("The deployment %s doesn't exist", id))
 		return
 	}

@@ -151,8 +151,10 @@ func TestDeleteDeployment(t *testing.T) {
 	assert.Empty(t, r.body)
 	assert.Equal(t, []string{d.UUID + " true"}, f.deleted)
 
-	v := requireErrorBody(t, call(t, s, http.MethodDelete, "/deployments/"+d.UUID, ""), http.StatusConflict)
+	r = call(t, s, http.MethodDelete, "/deployments/"+d.UUID, "")
+	v := requireErrorBody(t, r, http.StatusConflict)
 	assert.Contains(t, v["message"], "DELETE_IN_PROGRESS")
+	assert.Equal(t, "10", r.header.Get("Retry-After"), "a busy deployment says when to try again")
 	requireErrorBody(t, call(t, s, http.MethodDelete, "/deployments/"+d.UUID+"?force=please", ""), http.StatusBadRequest)
 	v = requireErrorBody(t, call(t, s, http.MethodDelete, "/deployments/gone", ""), http.StatusNotFound)
 	assert.Equal(t, "The deployment gone doesn't exist", v["message"])

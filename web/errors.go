@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/toscaflow/toscaflow/processes"
@@ -84,6 +85,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if pl := problemLister(nil); errors.As(err, &pl) {
 		msg = withProblems(msg, pl.Problems())
 	}
+	if code == http.StatusConflict {
+		s.retryAfter(w)
+	}
 	if code == http.StatusInternalServerError {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		msg = "internal error"
@@ -115,4 +119,9 @@ func withProblems(msg string, problems []string) string {
 		return msg
 	}
 	return msg + ":\n- " + strings.Join(problems, "\n- ")
+}
+
+// retryAfter tells the client when to try again (whole seconds, as RFC 9110 10.2.3 writes it).
+func (s *Server) retryAfter(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(max(s.cfg.RetryAfter.Seconds(), 1))))
 }

@@ -27,6 +27,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Health != nil {
 		if err := s.deps.Health(r.Context()); err != nil {
 			s.log.Warn("health check failed", "err", err)
+			s.retryAfter(w)
 			writeStatus(w, http.StatusServiceUnavailable, "The service is not healthy: "+err.Error())
 			return
 		}

@@ -62,8 +62,10 @@ func TestMeta(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.code)
 	assert.Equal(t, map[string]any{"status": "UP"}, r.json(t))
 	health = errDown
-	v := requireErrorBody(t, call(t, s, http.MethodGet, "/healthz", ""), http.StatusServiceUnavailable)
+	r = call(t, s, http.MethodGet, "/healthz", "")
+	v := requireErrorBody(t, r, http.StatusServiceUnavailable)
 	assert.Contains(t, v["message"], "bus is down")
+	assert.Equal(t, "10", r.header.Get("Retry-After"))
 }
 
 func TestSimResources(t *testing.T) {
