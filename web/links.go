@@ -9,9 +9,10 @@ import (
 	"github.com/toscaflow/toscaflow/processes/store"
 )
 
-// baseURL is scheme://host of the request as the client sees it, honouring X-Forwarded-Proto and
-// X-Forwarded-Host from a proxy (first value of each). Values that are not a plain scheme or host are
-// ignored, so that a header cannot inject a path or a query into the links.
+// baseURL is scheme://host[/prefix] of the request as the client sees it, honouring X-Forwarded-Proto,
+// X-Forwarded-Host and X-Forwarded-Prefix from a proxy (first value of each). Values that are not a
+// plain scheme, host or path are ignored, so that a header cannot inject a query or another URL into
+// the links.
 func baseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
@@ -24,7 +25,25 @@ func baseURL(r *http.Request) string {
 	if h := firstValue(r.Header.Get("X-Forwarded-Host")); validHost(h) {
 		host = h
 	}
-	return scheme + "://" + host
+	prefix := ""
+	if p := firstValue(r.Header.Get("X-Forwarded-Prefix")); validPrefix(p) {
+		prefix = strings.TrimRight(p, "/")
+	}
+	return scheme + "://" + host + prefix
+}
+
+// validPrefix accepts an absolute path of unreserved characters (RFC 3986 2.3) and slashes.
+func validPrefix(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for _, c := range p {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-._~/", c)
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func firstValue(v string) string {
@@ -83,7 +102,7 @@ func queryInt(q url.Values, name string) (int, error) {
 // pageLinks are the first, prev, self, next and last links of a page (those that apply), each the
 // request's URL with its page and size set, so that clients can follow next until self equals last.
 func pageLinks(r *http.Request, number, size, totalPages int) []link {
-	base := baseURL(r) + r.URL.Path
+	base := baseURL(r) + r.URL.EscapedPath()
 	at := func(rel string, n int) link {
 		q := r.URL.Query()
 		q.Set("page", strconv.Itoa(n))
