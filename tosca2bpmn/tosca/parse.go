@@ -100,7 +100,7 @@ func ParseDocument(ctx context.Context, name string, data []byte, opts Options) 
 func newParser(ctx context.Context, opts Options) *parser {
 	lim := opts.Limits.withDefaults()
 	p := &parser{ctx: ctx, opts: opts, lim: lim, res: opts.Resolver, byLoc: map[string]*unit{},
-		profileFiles: map[string]bool{}, substituted: map[string]bool{}}
+		profileFiles: map[string]bool{}, substituted: map[string]bool{}, sharedPrefixes: map[string][]string{}}
 	p.problems.limit = lim.MaxProblems
 	for k := range p.types {
 		p.types[k] = map[string]*Type{}
@@ -125,21 +125,23 @@ type parser struct {
 	res  *resolve.Resolver
 	problems
 
-	units   []*unit // every document read, the normative one first, the root last
-	shared  *sharedTypes
-	used    *[numKinds]map[string]bool // names looked up, while preparing shared types only
-	byLoc   map[string]*unit
-	version string // of the root document
-	types   [numKinds]map[string]*Type
-	aliases [numKinds]map[string]string // per kind: short and prefixed names of normative types
-	st      *ServiceTemplate
-	root    *unit
-	topo    map[string]*yaml.Node // the root's topology_template sections
-	all     []*Type               // every type once
-	state   map[*Type]int         // phase 4 progress per type
-	values  []*valueRef           // every value read, for phase 7
-	cur     *fnContext            // the context values are being read in
-	inTypes int                   // > 0 while reading type definitions (see checkKeys)
+	units  []*unit // every document read, the normative one first, the root last
+	shared *sharedTypes
+	// sharedPrefixes are namespace prefixes a template imports a shared profile document with.
+	sharedPrefixes map[string][]string
+	used           *[numKinds]map[string]bool // names looked up, while preparing shared types only
+	byLoc          map[string]*unit
+	version        string // of the root document
+	types          [numKinds]map[string]*Type
+	aliases        [numKinds]map[string]string // per kind: short and prefixed names of normative types
+	st             *ServiceTemplate
+	root           *unit
+	topo           map[string]*yaml.Node // the root's topology_template sections
+	all            []*Type               // every type once
+	state          map[*Type]int         // phase 4 progress per type
+	values         []*valueRef           // every value read, for phase 7
+	cur            *fnContext            // the context values are being read in
+	inTypes        int                   // > 0 while reading type definitions (see checkKeys)
 
 	profileFiles map[string]bool // documents of Options.Profiles: their problems are the operator's, warnings
 	substituted  map[string]bool // node types some document's substitution_mappings implements

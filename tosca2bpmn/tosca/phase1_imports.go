@@ -114,7 +114,15 @@ func (p *parser) readImports(u *unit, stack []string) {
 		if seen, ok := p.byLoc[doc.Location]; ok {
 			// Read already (a diamond), or being read (an import loop): its types are defined once,
 			// possibly under one more namespace prefix.
-			if is.prefix != "" && !contains(seen.prefixes, is.prefix) {
+			switch {
+			case is.prefix == "" || contains(seen.prefixes, is.prefix):
+			case seen.shared:
+				// A shared profile document: its types are registered again under the prefix by the
+				// parse's own reading of the profiles (shared.go).
+				if !contains(p.sharedPrefixes[doc.Location], is.prefix) {
+					p.sharedPrefixes[doc.Location] = append(p.sharedPrefixes[doc.Location], is.prefix)
+				}
+			default:
 				seen.prefixes = append(seen.prefixes, is.prefix)
 			}
 			continue

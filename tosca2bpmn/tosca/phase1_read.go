@@ -27,6 +27,7 @@ type unit struct {
 	version  string
 	prefixes []string // namespace_prefix values the document was imported with
 	repos    map[string]*Repository
+	shared   bool // prepared once and shared by parses (shared.go): never written
 }
 
 var topKeys = keySet("tosca_definitions_version", "namespace", "metadata", "description", "dsl_definitions",
@@ -48,21 +49,30 @@ func (p *parser) readAll(doc resolve.Document) bool {
 	for k := range p.aliases {
 		p.aliases[k] = map[string]string{}
 	}
-	if p.version != "" {
-		if s := sharedFor(p.version); s != nil {
-			// The usual case: the normative types were prepared once for the process (shared.go).
-			p.shared = s
-			p.units = append(p.units, s.units...)
-			p.aliases = s.aliases
-			for k := range p.types {
-				p.types[k] = maps.Clone(s.types[k])
-			}
-		} else {
-			p.readNormative()
-		}
-	}
 	p.root = root
-	p.readProfiles()
+	switch s, withProfiles := p.prepared(); {
+	case s != nil:
+		// The usual case: the normative types (and the profiles) were prepared once for the process
+		// (shared.go).
+		p.shared = s
+		p.units = append(p.units, s.units...)
+		p.aliases = s.aliases
+		for k := range p.types {
+			p.types[k] = maps.Clone(s.types[k])
+		}
+		for _, u := range s.profiles {
+			p.byLoc[u.doc.Location] = u
+			p.profileFiles[u.file] = true
+		}
+		if !withProfiles {
+			p.readProfiles()
+		}
+	case p.version != "":
+		p.readNormative()
+		p.readProfiles()
+	default:
+		p.readProfiles()
+	}
 	p.byLoc[doc.Location] = root
 	p.readImports(root, []string{doc.Location})
 	p.units = append(p.units, root)

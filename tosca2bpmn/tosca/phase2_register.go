@@ -23,10 +23,11 @@ func quote(s string) string { return strconv.Quote(s) }
 func (p *parser) registerTypes() {
 	if p.shared != nil {
 		mark := len(p.found)
-		if p.registerOwn() {
+		if p.registerOwn() && len(p.sharedPrefixes) == 0 {
 			return
 		}
-		// A name the shared normative types depend on is redefined: read them for this parse alone.
+		// A name the shared types depend on is redefined, or a shared profile is imported under a
+		// namespace prefix: read them for this parse alone.
 		p.found = p.found[:mark]
 		p.unshare()
 	}

@@ -81,6 +81,9 @@ func (p *parser) linkTypes() {
 	var aliasesOf [numKinds]map[string][]string
 	for k := range p.aliases {
 		aliasesOf[k] = map[string][]string{}
+		if p.shared != nil {
+			continue // aliases name shared types only (an own type taking an alias's name is not shared)
+		}
 		for a, full := range p.aliases[k] {
 			aliasesOf[k][full] = append(aliasesOf[k][full], a)
 		}

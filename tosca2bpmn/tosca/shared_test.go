@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -184,7 +185,7 @@ func TestParseInParallel(t *testing.T) {
 // resetSharedTypes forgets the prepared types, as in a fresh process.
 func resetSharedTypes() {
 	sharedCache.Lock()
-	sharedCache.m = nil
+	sharedCache.m, sharedCache.bounded = nil, 0
 	sharedCache.Unlock()
 }
 
@@ -353,4 +354,71 @@ func firstDifference(got, want string) string {
 		}
 	}
 	return "(equal)"
+}
+
+// profileTypes is a profile document; %s is the name of its one property.
+const profileTypes = `tosca_definitions_version: tosca_simple_yaml_1_3
+node_types:
+  my.Profiled:
+    derived_from: tosca.nodes.Compute
+    properties:
+      %s: {type: string, default: set}
+`
+
+// TestSharedProfilesFollowTheirContent changes a profile between two parses: the second sees the new
+// definitions (profiles are shared by content, not by name).
+func TestSharedProfilesFollowTheirContent(t *testing.T) {
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "profile.yaml")
+	opts := Options{Profiles: []Profile{{Path: profile}}}
+	const tpl = "tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template:\n  node_templates:\n    s: {type: my.Profiled}\n"
+	for _, prop := range []string{"first", "second"} {
+		if err := os.WriteFile(profile, []byte(fmt.Sprintf(profileTypes, prop)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		st, ps := parseString(t, tpl, opts)
+		if ps.HasErrors() {
+			t.Fatalf("%s: %s", prop, messages(ps))
+		}
+		if got := sortedKeys(st.NodeTemplates["s"].Properties); !slices.Contains(got, prop) || len(got) != 1 {
+			t.Errorf("with the profile defining %q, the node has properties %v", prop, got)
+		}
+	}
+}
+
+// TestSharedProfileImportedWithPrefix imports a profile document under a namespace prefix (the
+// profile's types are then registered under the prefix too) and requires what a parse reading the
+// profile itself gives.
+func TestSharedProfileImportedWithPrefix(t *testing.T) {
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "profile.yaml")
+	if err := os.WriteFile(profile, []byte(fmt.Sprintf(profileTypes, "p")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Profiles: []Profile{{Path: profile}}}
+	tpl := `tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - {file: profile.yaml, namespace_prefix: pre}
+topology_template:
+  node_templates:
+    s: {type: pre:my.Profiled}
+    t: {type: my.Profiled}
+`
+	path := filepath.Join(dir, "t.yaml")
+	if err := os.WriteFile(path, []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, ps := Parse(context.Background(), path, opts)
+	if ps.HasErrors() {
+		t.Fatalf("%s", messages(ps))
+	}
+	if st.NodeTemplates["s"].Type != st.NodeTemplates["t"].Type {
+		t.Error("pre:my.Profiled and my.Profiled are different types")
+	}
+	shared := fullDump(st, ps)
+	unshared.Store(true)
+	defer unshared.Store(false)
+	if own := fullDump(Parse(context.Background(), path, opts)); shared != own {
+		t.Errorf("shared profile imported with a prefix differs from an unshared parse:\n%s", firstDifference(shared, own))
+	}
 }
