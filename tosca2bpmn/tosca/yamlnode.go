@@ -72,9 +72,21 @@ func (p *parser) entries(file string, n *yaml.Node, entity string) []entry {
 		p.add(posOf(file, n), entity, "must be a map, not %s", kindName(n))
 		return nil
 	}
-	var out []entry
+	out := make([]entry, 0, len(n.Content)/2)
 	var merged []entry
-	seen := map[string]bool{}
+	var index map[string]bool // the keys of out, once it is too long to scan (see hasEntry)
+	add := func(e entry) {
+		out = append(out, e)
+		switch {
+		case index != nil:
+			index[e.Key] = true
+		case len(out) > entryScan:
+			index = make(map[string]bool, len(n.Content))
+			for _, o := range out {
+				index[o.Key] = true
+			}
+		}
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), deref(n.Content[i+1])
 		if k == nil || k.Kind != yaml.ScalarNode {
@@ -85,7 +97,7 @@ func (p *parser) entries(file string, n *yaml.Node, entity string) []entry {
 			merged = append(merged, p.mergeSources(file, v, entity)...)
 			continue
 		}
-		if seen[k.Value] {
+		if hasEntry(out, index, k.Value) {
 			if p.inTypes > 0 {
 				// Definition files written for PyYAML rely on the last duplicate winning.
 				p.warn(posOf(file, k), entity, "duplicate key %q (the last one is used)", k.Value)
@@ -99,16 +111,30 @@ func (p *parser) entries(file string, n *yaml.Node, entity string) []entry {
 			}
 			continue
 		}
-		seen[k.Value] = true
-		out = append(out, entry{Key: k.Value, K: k, V: v})
+		add(entry{Key: k.Value, K: k, V: v})
 	}
 	for _, e := range merged {
-		if !seen[e.Key] {
-			seen[e.Key] = true
-			out = append(out, e)
+		if !hasEntry(out, index, e.Key) {
+			add(e)
 		}
 	}
 	return out
+}
+
+// entryScan is the length up to which entries finds keys by scanning rather than through a map:
+// most TOSCA maps have a handful of keys, and entries runs for every map read.
+const entryScan = 16
+
+func hasEntry(out []entry, index map[string]bool, key string) bool {
+	if index != nil {
+		return index[key]
+	}
+	for i := range out {
+		if out[i].Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) mergeSources(file string, v *yaml.Node, entity string) []entry {
