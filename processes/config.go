@@ -32,6 +32,10 @@ type Config struct {
 	// are told); default "sim". Platform is its kind, which the broker looks connectors up by; default "sim".
 	Provider string
 	Platform connectors.Platform
+	// Providers, when set, are the providers a deployment may be placed on, best first: a deployment
+	// that fails on one is rolled back and tried on the next (at most its request's MaxProvidersRetry).
+	// Empty means Provider alone.
+	Providers []ProviderRef
 	// CheckPeriod, UnitTimeout and Retries are the plans' defaults (tosca2bpmn.Options): how often the
 	// status of a unit being created is checked, how long it may take, how many times a failed creation
 	// is retried. Zero takes tosca2bpmn's defaults; a negative Retries means none.
@@ -59,6 +63,17 @@ func (c Config) WithDefaults() Config {
 	if c.Platform == "" {
 		c.Platform = DefaultPlatform
 	}
+	if len(c.Providers) == 0 {
+		c.Providers = []ProviderRef{{Name: c.Provider, Platform: c.Platform}}
+	}
+	ps := make([]ProviderRef, len(c.Providers))
+	for i, p := range c.Providers {
+		if p.Platform == "" {
+			p.Platform = DefaultPlatform
+		}
+		ps[i] = p
+	}
+	c.Providers = ps
 	if c.CommandTimeout == 0 {
 		c.CommandTimeout = DefaultCommandTimeout
 	}
@@ -90,6 +105,19 @@ func (c Config) Validate() error {
 	if err := esb.ValidateToken(string(c.Platform)); err != nil {
 		bad("platform %q: %v", c.Platform, err)
 	}
+	seen := map[string]bool{}
+	for _, p := range c.Providers {
+		if err := esb.ValidateToken(p.Name); err != nil {
+			bad("provider %q: %v", p.Name, err)
+		}
+		if err := esb.ValidateToken(string(p.Platform)); err != nil {
+			bad("platform %q of provider %q: %v", p.Platform, p.Name, err)
+		}
+		if seen[p.Name] {
+			bad("provider %q listed twice", p.Name)
+		}
+		seen[p.Name] = true
+	}
 	if c.CommandTimeout < 0 {
 		bad("command timeout %v is negative", c.CommandTimeout)
 	}
@@ -109,6 +137,23 @@ func (c Config) Validate() error {
 		bad("plan options: %v", err)
 	}
 	return errors.Join(errs...)
+}
+
+// ProviderRef names a provider of the catalogue and its platform (the kind of cloud, which the broker
+// looks connectors up by).
+type ProviderRef struct {
+	Name     string
+	Platform connectors.Platform
+}
+
+// platformOf returns the platform of a provider (the default one for a provider not listed).
+func (c Config) platformOf(name string) connectors.Platform {
+	for _, p := range c.Providers {
+		if p.Name == name {
+			return p.Platform
+		}
+	}
+	return c.Platform
 }
 
 // planOptions are the translator's options for a plan whose process is processID.

@@ -28,8 +28,8 @@ type CreateRequest struct {
 	// ProviderTimeoutMins bounds the creation of each unit on the provider (the plans' unit timeout).
 	TimeoutMins         int
 	ProviderTimeoutMins int
-	// MaxProvidersRetry and KeepLastAttempt are accepted for API compatibility: with one provider there
-	// is no other to retry on.
+	// MaxProvidersRetry bounds the providers tried (Config.Providers, best first; 0: all of them).
+	// KeepLastAttempt is accepted for API compatibility only: a failed attempt is always rolled back.
 	MaxProvidersRetry int
 	KeepLastAttempt   bool
 	UserGroup         string
@@ -113,6 +113,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if err != nil {
 		return nil, fmt.Errorf("plan of %s: %w", id, err)
 	}
+	vars[attemptVar], vars[maxProvidersVar] = 1, req.MaxProvidersRetry
 	var deadline time.Time
 	if req.TimeoutMins > 0 {
 		deadline = s.clock.Now().Add(time.Duration(req.TimeoutMins) * time.Minute)
@@ -125,7 +126,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	d := &store.Deployment{
 		UUID: id, Status: StatusCreateInProgress, Task: TaskNone, Owner: req.Owner, UserGroup: req.UserGroup,
 		Callback: req.Callback, Parameters: req.Parameters,
-		Provider: store.Provider{Name: s.cfg.Provider, DeploymentType: strings.ToUpper(string(s.cfg.Platform))},
+		Provider: providerOf(s.cfg.Providers[0]),
 	}
 	var changed []*store.Deployment
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
@@ -145,7 +146,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 			}
 		}
 		if err := s.st.AppendLog(ctx, id, fmt.Sprintf("Deployment created on provider %s: %d nodes to deploy",
-			s.cfg.Provider, len(resources))); err != nil {
+			d.Provider.Name, len(resources))); err != nil {
 			return err
 		}
 		instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: opts.ProcessID, InstanceID: opts.ProcessID, Variables: vars})

@@ -52,7 +52,7 @@ func (s *Service) Delete(ctx context.Context, id string, force bool) error {
 		if err := s.compile(string(xml)); err != nil {
 			return err
 		}
-		vars, err := tosca2bpmn.StartVariables(defs, id)
+		vars, err := tosca2bpmn.StartVariables(defs, id+scopeSep+"d"+run.String())
 		if err != nil {
 			return err
 		}

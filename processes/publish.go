@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine"
@@ -29,11 +30,17 @@ func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 	if err != nil {
 		return fmt.Errorf("command %s: payload: %w", cmd.ID, err)
 	}
-	deployment, _ := cmd.Variables["deployment"].(string)
+	deployment := deploymentOf(cmd.Variables)
+	d, err := s.st.Deployment(ctx, deployment)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // the deployment is gone: nobody awaits the command
+	} else if err != nil {
+		return fmt.Errorf("command %s: %w", cmd.ID, err)
+	}
 	ec := esb.Command{
 		ID: cmd.ID, Deployment: deployment, Instance: cmd.Instance, Element: cmd.Element,
 		Service: cmd.Type, Operation: cmd.Headers["operation"],
-		Provider: s.cfg.Provider, Platform: string(s.cfg.Platform),
+		Provider: d.Provider.Name, Platform: string(s.cfg.platformOf(d.Provider.Name)),
 		Attempt: cmd.Retries + 1, Payload: payload,
 	}
 	if s.cfg.CommandTimeout > 0 {
@@ -44,6 +51,19 @@ func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 		ctx = esb.WithCorrelationID(ctx, deployment)
 	}
 	return s.bus.PublishCommand(ctx, ec)
+}
+
+// scopeSep separates a deployment id from the attempt in the plans' variable deployment, which scopes
+// the correlation keys of the unit-ready messages: every run of a plan after the first (on another
+// provider, a delete tried again, an update) gets its own scope, so that it never hears a message a
+// run before it left behind. Connectors get the deployment id alone (esb.Command.Deployment).
+const scopeSep = "~"
+
+// deploymentOf returns the deployment id of a plan's variables.
+func deploymentOf(vars map[string]any) string {
+	scope, _ := vars["deployment"].(string)
+	id, _, _ := strings.Cut(scope, scopeSep)
+	return id
 }
 
 // runPlanTask performs a plan task: the send task "notify" publishes the unit-ready message from the

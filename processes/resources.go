@@ -105,9 +105,13 @@ func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 	if !ok {
 		return nil
 	}
-	deployment, _ := cmd.Variables["deployment"].(string)
+	deployment := deploymentOf(cmd.Variables)
 	unit, _ := cmd.Variables["unit"].(map[string]any)
 	id, names := unitNodes(unit)
+	d, err := s.st.Deployment(ctx, deployment)
+	if err != nil {
+		return err
+	}
 	res, err := s.nodeResources(ctx, deployment)
 	if err != nil {
 		return err
@@ -119,7 +123,7 @@ func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 			}
 		}
 	}
-	line := fmt.Sprintf("%s %s on %s", states.verb, id, s.cfg.Provider)
+	line := fmt.Sprintf("%s %s on %s", states.verb, id, d.Provider.Name)
 	if cmd.Retries > 0 {
 		line += fmt.Sprintf(" (attempt %d)", cmd.Retries+1)
 	}

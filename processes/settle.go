@@ -46,7 +46,7 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 		return nil, nil
 	}
 	if failed && reason == "" {
-		if reason, err = s.failureReason(ctx, d.UUID, in); err != nil {
+		if reason, err = s.failureReason(ctx, d, in); err != nil {
 			return nil, err
 		}
 	}
@@ -55,6 +55,13 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 	defer s.templates.Delete(d.UUID)
 	switch def.Kind {
 	case store.KindDeploy:
+		if failed {
+			retried, err := s.retryOnNextProvider(ctx, d, in, reason)
+			if err != nil || retried {
+				return nil, err
+			}
+			reason = exhaustedReason(in, d.Provider.Name, reason)
+		}
 		return s.endCreate(ctx, d, failed, reason)
 	case store.KindUndeploy:
 		return s.endDelete(ctx, d, in, failed, reason)
@@ -105,8 +112,8 @@ func (s *Service) runningResources(ctx context.Context, deployment string) error
 
 // failureReason names the node, the provider and the cause of the last connector failure of a
 // deployment (recorded on its resources by the failing reply), or what the plan says when none did.
-func (s *Service) failureReason(ctx context.Context, deployment string, in *engine.Instance) (string, error) {
-	res, err := s.nodeResources(ctx, deployment)
+func (s *Service) failureReason(ctx context.Context, d *store.Deployment, in *engine.Instance) (string, error) {
+	res, err := s.nodeResources(ctx, d.UUID)
 	if err != nil {
 		return "", err
 	}
@@ -140,7 +147,7 @@ func (s *Service) failureReason(ctx context.Context, deployment string, in *engi
 		if in.Error.Message != "" {
 			msg += ": " + in.Error.Message
 		}
-		return fmt.Sprintf("on provider %s: the plan ended in error %s (a unit timed out or gave up)", s.cfg.Provider, msg), nil
+		return fmt.Sprintf("on provider %s: the plan ended in error %s (a unit timed out or gave up)", d.Provider.Name, msg), nil
 	}
 	return "the plan failed", nil
 }

@@ -80,7 +80,7 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		if err := s.compile(string(xml)); err != nil {
 			return err
 		}
-		vars, err := tosca2bpmn.StartVariables(defs, id)
+		vars, err := tosca2bpmn.StartVariables(defs, id+scopeSep+"u"+run.String())
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,130 @@
+package processes
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
+)
+
+// Variables of the deploy plan that carry the provider retry across attempts and restarts.
+const (
+	attemptVar        = "providerAttempt"
+	maxProvidersVar   = "maxProvidersRetry"
+	providerErrorsVar = "providerErrors"
+)
+
+// ExhaustedPrefix starts the status reason of a deployment that failed on every provider it was tried
+// on (the INDIGO text); one block per provider follows.
+const ExhaustedPrefix = "Retries on cloud providers exhausted. Error list is:"
+
+func providerOf(p ProviderRef) store.Provider {
+	return store.Provider{Name: p.Name, DeploymentType: strings.ToUpper(string(p.Platform))}
+}
+
+func intVar(v any) int {
+	switch x := v.(type) {
+	case int:
+		return x
+	case int64:
+		return int(x)
+	case float64:
+		return int(x)
+	}
+	return 0
+}
+
+// retryOnNextProvider runs the deploy plan again on the next provider when the one that failed
+// (whose attempt the plan has already rolled back) was not the last the deployment may try. It
+// reports whether it did.
+func (s *Service) retryOnNextProvider(ctx context.Context, d *store.Deployment, in *engine.Instance, reason string) (bool, error) {
+	vars := in.Variables()
+	attempt := max(intVar(vars[attemptVar]), 1)
+	limit := len(s.cfg.Providers)
+	if m := intVar(vars[maxProvidersVar]); m > 0 && m < limit {
+		limit = m
+	}
+	if attempt >= limit {
+		return false, nil
+	}
+	next := s.cfg.Providers[attempt]
+	def, err := s.st.Definition(ctx, d.UUID, store.KindDeploy)
+	if err != nil {
+		return false, err
+	}
+	defs, _, err := bpmnxml.ReadBytes([]byte(def.XML))
+	if err != nil {
+		return false, fmt.Errorf("read plan of %s: %w", d.UUID, err)
+	}
+	scope := d.UUID + scopeSep + "p" + strconv.Itoa(attempt+1)
+	start, err := tosca2bpmn.StartVariables(defs, scope)
+	if err != nil {
+		return false, err
+	}
+	errs, _ := vars[providerErrorsVar].([]any)
+	start[providerErrorsVar] = append(errs, providerBlock(d.Provider.Name, reason))
+	start[attemptVar], start[maxProvidersVar] = attempt+1, vars[maxProvidersVar]
+	if dl, ok := vars[deadlineVar]; ok {
+		start[deadlineVar] = dl
+	}
+	if err := s.resetResources(ctx, d.UUID); err != nil {
+		return false, err
+	}
+	if err := s.st.AppendLog(ctx, d.UUID, fmt.Sprintf("Deployment failed on provider %s: %s", d.Provider.Name, reason),
+		fmt.Sprintf("Trying provider %s (attempt %d of %d)", next.Name, attempt+1, limit)); err != nil {
+		return false, err
+	}
+	d.Provider = providerOf(next)
+	if err := s.st.UpdateDeployment(ctx, d); err != nil {
+		return false, err
+	}
+	instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: in.ProcessID,
+		InstanceID: in.ProcessID + "-" + strconv.Itoa(attempt+1), Variables: start})
+	if err != nil {
+		return false, fmt.Errorf("start plan on provider %s: %w", next.Name, err)
+	}
+	return true, s.st.BindInstance(ctx, d.UUID, store.KindDeploy, instance)
+}
+
+// resetResources puts every resource of a deployment back to INITIAL before another attempt: the
+// rollback left nothing on the provider.
+func (s *Service) resetResources(ctx context.Context, deployment string) error {
+	res, err := s.nodeResources(ctx, deployment)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		r.State, r.PhysicalID = StateInitial, ""
+		delete(r.Metadata, "error")
+		delete(r.Metadata, "attributes")
+		if err := s.st.PutResource(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func providerBlock(provider, reason string) string {
+	return fmt.Sprintf("{provider: %s, error: %s}", provider, reason)
+}
+
+// exhaustedReason is the status reason of a deployment that failed on its last provider: the reason
+// alone when it was tried on one provider only, else every provider's error in the INDIGO form.
+func exhaustedReason(in *engine.Instance, provider, reason string) string {
+	errs, _ := in.Variables()[providerErrorsVar].([]any)
+	if len(errs) == 0 {
+		return reason
+	}
+	var b strings.Builder
+	b.WriteString(ExhaustedPrefix)
+	for _, e := range append(errs, providerBlock(provider, reason)) {
+		b.WriteString("\n")
+		b.WriteString(fmt.Sprint(e))
+	}
+	return b.String()
+}
