@@ -54,7 +54,10 @@
 // derivation loops, the IsDerivedFrom sets), phase4_inherit (type bodies, parents first: properties,
 // attributes, requirements, capabilities, interfaces, artifacts), phase5_topology (inputs, node and
 // relationship templates), phase6_requirements (requirements, groups, policies, outputs, substitution
-// mappings) and phase7_evaluate (intrinsic functions). YAML is read only through the yaml.v3 node API, so
+// mappings) and phase7_evaluate (intrinsic functions). The normative types of each version, and the
+// documents of Options.Profiles (keyed by their content), go through phases 1 to 4 once per process
+// (shared.go); every parse starts from them, read-only, and reads only its own types on top — unless it
+// redefines a name they depend on, when it reads them again for itself. YAML is read only through the yaml.v3 node API, so
 // every problem has a position; anchors, aliases and merge keys (dsl_definitions) work anywhere. The
 // limits guard (Limits) refuses oversized files, documents nested too deeply and alias bombs before any
 // phase runs, in time and memory linear in the text.

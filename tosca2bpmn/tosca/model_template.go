@@ -9,7 +9,9 @@ type ServiceTemplate struct {
 	Metadata     map[string]string
 	Repositories map[string]*Repository
 
-	// Types holds every type visible to the template, by full name, normative ones included.
+	// Types holds every type visible to the template, by full name, normative ones included. The
+	// normative types (and those of Options.Profiles) are shared by every parse in the process: a
+	// *Type, and everything it points to, must be treated as read-only.
 	Types map[Kind]map[string]*Type
 
 	Inputs                map[string]*Parameter
