@@ -82,3 +82,20 @@ func TestTimeoutMinsFailsTheDeployment(t *testing.T) {
 	assert.Equal(t, processes.StatusCreateFailed, d.Status)
 	assert.Equal(t, processes.TimeoutReason, d.StatusReason)
 }
+
+func TestTimeoutMinsSurvivesARestart(t *testing.T) {
+	dir := t.TempDir()
+	hang := []sim.Config{{Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpCreateDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Hang, Probability: 1}}},
+	}}}
+	first := start(t, dir, options{clock: newFakeClock(), sims: hang})
+	id := first.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml"), TimeoutMins: 5})
+	first.stop()
+
+	clock := newFakeClock()
+	second := start(t, dir, options{clock: clock, sims: hang})
+	// Whether the deadline is re-armed before or after the clock moves, it has passed by then.
+	clock.Advance(6 * time.Minute)
+	d := second.awaitStatus(id, processes.StatusCreateFailed, processes.StatusCreateComplete)
+	assert.Equal(t, processes.TimeoutReason, d.StatusReason, "the deadline was re-armed from the plan")
+}
