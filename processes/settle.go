@@ -31,6 +31,9 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 		return nil, nil // another plan has taken over the deployment
 	}
 	failed := in.Status == engine.StatusFailed
+	// A plan that ends in its error end event has compensated what it created; one stopped by an
+	// incident has not, so its deployment is not tried elsewhere (that would leave this attempt behind).
+	rolledBack := failed
 	var reason string
 	if in.Status == engine.StatusActive {
 		if len(in.Incidents) == 0 {
@@ -55,7 +58,7 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 	defer s.templates.Delete(d.UUID)
 	switch def.Kind {
 	case store.KindDeploy:
-		if failed {
+		if failed && rolledBack {
 			retried, err := s.retryOnNextProvider(ctx, d, in, reason)
 			if err != nil || retried {
 				return nil, err
