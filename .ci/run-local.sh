@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# What `make run` does until `toscaflow serve` exists (issue 5): validate the project's example templates and
-# write the provisioning plan of the paper's WordPress/MySQL scenario, ready to open in bpmn.io (demo.bpmn.io).
+# `make run`: one process on http://127.0.0.1:8080 with a SQLite file, the in-process bus and one simulated
+# provider (auth off, loopback only). Data lives in ./toscaflow-data (git-ignored) and survives restarts.
 set -euo pipefail
 bin="$1"
-"$bin" version
 "$bin" validate docs/examples/*.yaml
-out=bin/wordpress-mysql.bpmn
-"$bin" plan -o "$out" docs/examples/wordpress-mysql.yaml
-"$bin" plan --undeploy -o bin/wordpress-mysql-undeploy.bpmn docs/examples/wordpress-mysql.yaml
-echo "plans written: $out bin/wordpress-mysql-undeploy.bpmn (open them in bpmn.io)"
+echo "toscaflow: serving on http://127.0.0.1:8080 — try:"
+echo "  curl -s -H 'Content-Type: application/json' \\"
+echo "    -d \"\$(jq -Rs '{template: .}' docs/examples/wordpress-mysql.yaml)\" http://127.0.0.1:8080/deployments"
+exec "$bin" serve -data toscaflow-data -listen 127.0.0.1:8080
