@@ -218,3 +218,22 @@ func TestDeleteWhileCreating(t *testing.T) {
 	require.Eventually(t, func() bool { return len(e.ledger(id)) == 0 }, waitFor, 5*time.Millisecond,
 		"nothing of the deployment is left on the cloud")
 }
+
+func TestRollbackThatFailsEndsTheDeployment(t *testing.T) {
+	// WordPress cannot be created, and MySQL cannot be disposed of when the plan rolls back: the plan
+	// stops on the unhandled failure and the deployment fails, naming it; MySQL is left for a delete.
+	e := start(t, t.TempDir(), options{cfg: processes.Config{Retries: -1}, sims: []sim.Config{{Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpCreateDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Permanent, Probability: 1,
+			Units: []string{"wordpress_runtime"}}}},
+		connectors.OpDisposeDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Permanent, FirstN: 1}}},
+	}}}})
+	id := e.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml")})
+	d := e.awaitStatus(id, processes.StatusCreateFailed, processes.StatusCreateComplete)
+	require.Equal(t, processes.StatusCreateFailed, d.Status)
+	assert.Contains(t, d.StatusReason, "mysql_runtime", d.StatusReason)
+	assert.Len(t, e.ledger(id), 1, "MySQL's unit is still there")
+
+	require.NoError(t, e.svc.Delete(context.Background(), id, false))
+	e.awaitGone(id)
+	assert.Empty(t, e.ledger(id), "the delete removes what the failed rollback left")
+}
