@@ -173,7 +173,12 @@ func (p *parser) run(doc resolve.Document) *ServiceTemplate {
 	}
 	p.st.aliases = p.aliases
 	if p.shared != nil {
-		p.found = append(p.found, p.shared.problems...) // the normative documents' own, as a parse reading them finds
+		for _, pr := range p.shared.problems { // the shared documents' own, as a parse reading them finds
+			if p.limit > 0 && len(p.found) >= p.limit {
+				break
+			}
+			p.found = append(p.found, pr)
+		}
 	}
 	for i := range p.found {
 		if p.profileFiles[p.found[i].File] {
