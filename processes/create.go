@@ -166,9 +166,6 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if err != nil {
 		return nil, fmt.Errorf("create deployment %s: %w", id, err)
 	}
-	if d, err := s.st.Deployment(ctx, id); err == nil && d.Status == StatusCreateInProgress {
-		s.templates.Store(id, st) // for the outputs at the end
-	}
 	if !deadline.IsZero() {
 		s.deadlines.set(id, deadline)
 	}

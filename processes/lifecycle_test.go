@@ -230,7 +230,7 @@ func TestRollbackThatFailsEndsTheDeployment(t *testing.T) {
 	id := e.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml")})
 	d := e.awaitStatus(id, processes.StatusCreateFailed, processes.StatusCreateComplete)
 	require.Equal(t, processes.StatusCreateFailed, d.Status)
-	assert.Contains(t, d.StatusReason, "mysql_runtime", d.StatusReason)
+	assert.Contains(t, d.StatusReason, "node mysql_runtime on provider sim: dispose-deployment-unit failed", d.StatusReason)
 	assert.Len(t, e.ledger(id), 1, "MySQL's unit is still there")
 
 	require.NoError(t, e.svc.Delete(context.Background(), id, false))

@@ -35,8 +35,6 @@ type Service struct {
 	deployed sync.Map
 	// deadlines are the timeoutMins of the deployments being created.
 	deadlines deadlines
-	// templates caches the parsed templates of deployments (outputs, resource type filters).
-	templates sync.Map
 }
 
 // New checks the configuration and makes a Service.
@@ -185,11 +183,10 @@ func (s *Service) wakeTimers() {
 	}
 }
 
-// parsed returns the parsed template of a deployment (cached).
+// parsed parses the stored template of a deployment with its parameters. Parsed templates are not
+// kept: a thousand deployments under way would hold a thousand graphs for the few moments (outputs,
+// a resource type filter, a delete or update) that need one, and parsing is fast.
 func (s *Service) parsed(ctx context.Context, d *store.Deployment) (*tosca.ServiceTemplate, error) {
-	if st, ok := s.templates.Load(d.UUID); ok {
-		return st.(*tosca.ServiceTemplate), nil
-	}
 	yaml, err := s.st.Template(ctx, d.UUID)
 	if err != nil {
 		return nil, err
@@ -198,6 +195,5 @@ func (s *Service) parsed(ctx context.Context, d *store.Deployment) (*tosca.Servi
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("template of deployment %s: %w", d.UUID, &ValidationError{Problems: problems})
 	}
-	s.templates.Store(d.UUID, st)
 	return st, nil
 }

@@ -40,7 +40,12 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 			return nil, nil
 		}
 		// Nothing in the plan handles this failure: stop the plan and fail the deployment.
-		reason = incidentReason(in)
+		if reason, err = s.failureReason(ctx, d, in); err != nil {
+			return nil, err
+		}
+		if reason == "" {
+			reason = incidentReason(in)
+		}
 		if err := s.eng.Cancel(ctx, in.ID); err != nil && !gone(err) {
 			return nil, fmt.Errorf("cancel %s: %w", in.ID, err)
 		}
@@ -52,10 +57,10 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 		if reason, err = s.failureReason(ctx, d, in); err != nil {
 			return nil, err
 		}
+		if reason == "" {
+			reason = planErrorReason(d, in)
+		}
 	}
-	// The parsed template is cached while a plan runs only: once it ends, outputs are evaluated and
-	// a later use (a resource type filter, a delete) parses it again.
-	defer s.templates.Delete(d.UUID)
 	switch def.Kind {
 	case store.KindDeploy:
 		if failed && rolledBack {
@@ -114,7 +119,7 @@ func (s *Service) runningResources(ctx context.Context, deployment string) error
 }
 
 // failureReason names the node, the provider and the cause of the last connector failure of a
-// deployment (recorded on its resources by the failing reply), or what the plan says when none did.
+// deployment (recorded on its resources by the failing reply), or is "" when none is recorded.
 func (s *Service) failureReason(ctx context.Context, d *store.Deployment, in *engine.Instance) (string, error) {
 	res, err := s.nodeResources(ctx, d.UUID)
 	if err != nil {
@@ -145,14 +150,20 @@ func (s *Service) failureReason(ctx context.Context, d *store.Deployment, in *en
 		f := fs[0]
 		return fmt.Sprintf("node %s on provider %s: %s failed: %s", f.node, f.provider, f.op, f.cause), nil
 	}
+	return "", nil
+}
+
+// planErrorReason is the reason of a plan that failed with no connector failure recorded (a unit
+// timed out): what its error end event says.
+func planErrorReason(d *store.Deployment, in *engine.Instance) string {
+	msg := "unknown error"
 	if in.Error != nil {
-		msg := in.Error.Code
+		msg = in.Error.Code
 		if in.Error.Message != "" {
 			msg += ": " + in.Error.Message
 		}
-		return fmt.Sprintf("on provider %s: the plan ended in error %s (a unit timed out or gave up)", d.Provider.Name, msg), nil
 	}
-	return "the plan failed", nil
+	return fmt.Sprintf("on provider %s: the plan ended in error %s (a unit timed out or gave up)", d.Provider.Name, msg)
 }
 
 func incidentReason(in *engine.Instance) string {
@@ -206,7 +217,6 @@ func (s *Service) endDelete(ctx context.Context, d *store.Deployment, in *engine
 			return nil, err
 		}
 	}
-	s.templates.Delete(d.UUID)
 	d.Status, d.StatusReason = StatusDeleteComplete, ""
 	return d, nil
 }

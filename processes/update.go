@@ -110,8 +110,6 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		if err := s.st.BindInstance(ctx, id, store.KindUpdate, instance); err != nil {
 			return err
 		}
-		// From now on the deployment's template is the new one (outputs, type filters, a later delete).
-		s.templates.Store(id, next)
 		changed = append(changed, d)
 		end, err := s.settle(ctx, store.Definition{Deployment: id, Kind: store.KindUpdate, Instance: instance})
 		if end != nil {
@@ -120,7 +118,6 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		return err
 	})
 	if err != nil {
-		s.templates.Delete(id) // the cache may hold a template the rollback undid
 		return nil, fmt.Errorf("update deployment %s: %w", id, err)
 	}
 	s.after(changed...)
