@@ -422,3 +422,21 @@ topology_template:
 		t.Errorf("shared profile imported with a prefix differs from an unshared parse:\n%s", firstDifference(shared, own))
 	}
 }
+
+// TestSharedProblemsReportedByEveryParse checks that a problem in a shared profile document is
+// reported by every parse that uses it, as a warning, not only by the one that prepared it.
+func TestSharedProblemsReportedByEveryParse(t *testing.T) {
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "profile.yaml")
+	src := fmt.Sprintf(profileTypes, "p") + "    colour: blue\n" // an unknown key in a type definition
+	if err := os.WriteFile(profile, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Profiles: []Profile{{Path: profile}}}
+	for i := 0; i < 2; i++ {
+		_, ps := parseString(t, "tosca_definitions_version: tosca_simple_yaml_1_3\n", opts)
+		if ps.HasErrors() || len(ps) != 1 || ps[0].File != profile || !strings.Contains(ps[0].Message, "colour") {
+			t.Errorf("parse %d: want one warning about colour in %s, got:\n%s", i+1, profile, messages(ps))
+		}
+	}
+}
