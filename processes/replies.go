@@ -25,6 +25,10 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 		changed = changed[:0]
 		def, err := s.st.DefinitionOfInstance(ctx, r.Instance)
 		if errors.Is(err, store.ErrNotFound) {
+			if r.Error == nil && isCreate(connectors.Operation(r.Operation)) {
+				s.log.Warn("a create finished after its deployment was removed: what it created may be left",
+					"deployment", r.Deployment, "provider", r.Provider, "created", createdID(r.Outputs), "command", r.CommandID)
+			}
 			return nil
 		} else if err != nil {
 			return err
@@ -37,7 +41,15 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 		}
 		unit := unitOfJob(in, r.CommandID)
 		if unit == nil {
-			return nil // not awaited any more
+			// Not awaited any more (the plan was stopped, or a timer interrupted the task). A create
+			// that succeeded this late may have left something the plan no longer knows of: say so.
+			if r.Error == nil && isCreate(connectors.Operation(r.Operation)) {
+				line := fmt.Sprintf("%s finished after its plan had stopped: what it created on %s (%s) may be left there",
+					r.Operation, r.Provider, createdID(r.Outputs))
+				s.log.Warn(line, "deployment", def.Deployment, "command", r.CommandID)
+				return s.st.AppendLog(ctx, def.Deployment, line)
+			}
+			return nil
 		}
 		if err := s.recorded(ctx, def.Deployment, unit, r); err != nil {
 			return err
@@ -106,4 +118,15 @@ func unitOfJob(in *engine.Instance, job string) map[string]any {
 		return map[string]any{}
 	}
 	return nil
+}
+
+// createdID is the id a create's outputs give, for logs.
+func createdID(outputs json.RawMessage) string {
+	var out struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(outputs, &out) != nil || out.ID == "" {
+		return "id unknown"
+	}
+	return "id " + out.ID
 }
