@@ -44,7 +44,8 @@ ready_after: { dist: uniform, min: 100ms, max: 800ms }
 // undisturbed run (or gone, when deleted), and the simulated cloud's ledger must show no resource created
 // twice and nothing left of the deleted deployments.
 //
-// TOSCAFLOW_RESTART_RUNS sets the number of kills (default 10); TOSCAFLOW_RESTART_SEED replays a schedule.
+// TOSCAFLOW_RESTART_RUNS sets the number of kills (default 10); TOSCAFLOW_RESTART_SEED replays a schedule;
+// TOSCAFLOW_RESTART_LOGS names a directory that keeps the servers' logs and data.
 func TestRestartAfterKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: builds the binary and kills it repeatedly")
@@ -70,6 +71,11 @@ func TestRestartAfterKill(t *testing.T) {
 	t.Logf("built and ran undisturbed in %v", time.Since(began).Round(time.Millisecond))
 
 	srv := &killableServer{t: t, bin: bin, data: filepath.Join(dir, "data"), simCfg: simCfg, logs: dir}
+	if keep := os.Getenv("TOSCAFLOW_RESTART_LOGS"); keep != "" {
+		// The servers' logs (one file per start) and the data directory, kept for a post-mortem.
+		srv.logs, srv.data = keep, filepath.Join(keep, "data")
+		require.NoError(t, os.MkdirAll(keep, 0o750))
+	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			srv.dumpLogs() // runs after the kills: the clean-ups run last first
