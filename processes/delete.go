@@ -141,6 +141,11 @@ func (s *Service) cancelPlans(ctx context.Context, id string) error {
 		if def.Instance == "" {
 			continue
 		}
+		// A request may come before Run has resumed the plans of a previous run: compile the plan now
+		// (compile does nothing when it already is), else the engine would not know the process.
+		if err := s.compile(def.XML); err != nil {
+			return fmt.Errorf("%s plan: %w", def.Kind, err)
+		}
 		in, err := s.eng.Instance(ctx, def.Instance)
 		if err != nil {
 			if gone(err) {

@@ -31,6 +31,7 @@ type env struct {
 	st     *store.Store
 	cloud  *sim.Providers
 	svc    *processes.Service
+	ctx    context.Context
 	cancel context.CancelFunc
 	done   []chan error
 	closed bool
@@ -41,6 +42,8 @@ type options struct {
 	sims []sim.Config
 	// clock is the service's clock (the bus, broker and sim keep the wall clock); nil: the wall clock.
 	clock processes.Clock
+	// holdRun leaves the service not running (requests come before Run): the test calls env.run.
+	holdRun bool
 }
 
 func start(t testing.TB, dir string, o options) *env {
@@ -77,9 +80,17 @@ func start(t testing.TB, dir string, o options) *env {
 	wait(t, bus.Running(), "bus running")
 	e.goRun(func() error { return b.Run(ctx) })
 	wait(t, b.Ready(), "broker ready")
-	e.goRun(func() error { return e.svc.Run(ctx) })
+	e.ctx = ctx
+	if !o.holdRun {
+		e.run()
+	}
 	t.Cleanup(e.stop)
 	return e
+}
+
+// run runs the service (start does, unless options.holdRun).
+func (e *env) run() {
+	e.goRun(func() error { return e.svc.Run(e.ctx) })
 }
 
 func (e *env) goRun(f func() error) {

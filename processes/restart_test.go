@@ -139,3 +139,32 @@ func TestRestartAtManyMoments(t *testing.T) {
 		})
 	}
 }
+
+func TestDeleteBeforeResumeAndReady(t *testing.T) {
+	// The deployment is stopped mid-create; after the restart a delete comes before Run has compiled
+	// its deploy plan into the engine (a server serves its API only once Ready, but a request must not
+	// fail in any window).
+	dir := t.TempDir()
+	first := start(t, dir, options{sims: []sim.Config{{Default: sim.Behaviour{Latency: sim.Latency{Dist: sim.Fixed, Mean: time.Hour}}}}})
+	id := first.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml")})
+	first.stop()
+
+	second := start(t, dir, options{holdRun: true})
+	select {
+	case <-second.svc.Ready():
+		t.Fatal("Ready is closed before Run")
+	default:
+	}
+	require.NoError(t, second.svc.Delete(context.Background(), id, false))
+	d, err := second.svc.Get(context.Background(), id)
+	require.NoError(t, err)
+	assert.Equal(t, processes.StatusDeleteInProgress, d.Status)
+	log, err := second.svc.Log(context.Background(), id)
+	require.NoError(t, err)
+	assert.Contains(t, log, "The deploy plan was stopped")
+
+	second.run()
+	wait(t, second.svc.Ready(), "service ready after resume")
+	second.awaitGone(id)
+	assert.Empty(t, second.ledger(id))
+}

@@ -35,6 +35,9 @@ type Service struct {
 	deployed sync.Map
 	// deadlines are the timeoutMins of the deployments being created.
 	deadlines deadlines
+	// ready is closed once Run has resumed what a previous run left (see Ready).
+	ready     chan struct{}
+	readyOnce sync.Once
 }
 
 // New checks the configuration and makes a Service.
@@ -51,7 +54,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s := &Service{
 		cfg: cfg.WithDefaults(), st: deps.Store, bus: deps.Bus, clock: deps.Clock, log: deps.Logger,
-		timerWake: make(chan struct{}, 1),
+		timerWake: make(chan struct{}, 1), ready: make(chan struct{}),
 	}
 	if s.clock == nil {
 		s.clock = esb.SystemClock{}
@@ -89,6 +92,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := s.bus.HandleReplies("", s.handleReply); err != nil {
 		return fmt.Errorf("handle replies: %w", err)
 	}
+	s.readyOnce.Do(func() { close(s.ready) })
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = s.relay.Run(ctx) })
 	wg.Go(func() { s.runTimers(ctx) })
@@ -97,6 +101,14 @@ func (s *Service) Run(ctx context.Context) error {
 	wg.Wait()
 	s.callbacks.Wait()
 	return ctx.Err()
+}
+
+// Ready is closed once Run has resumed what a previous run left: the plans of every unfinished
+// deployment are compiled into the engine, their timers re-armed and the bus's replies handled. A server
+// serves its API (and reports itself healthy) only then, so that no request meets a plan half restored.
+// It is never closed when Run fails before.
+func (s *Service) Ready() <-chan struct{} {
+	return s.ready
 }
 
 // resume prepares a restart: commands sent but never answered are pending again (the in-process bus

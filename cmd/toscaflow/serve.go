@@ -136,7 +136,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 	}
 	api, err := web.New(web.Config{Addr: cfg.Addr, AllowRemote: cfg.AllowRemote, Info: serverInfo(),
 		Configuration: serverConfiguration(cfg, simCfgs)},
-		web.Deps{Deployments: deployments{procs}, Sim: clouds, Health: busHealth(bus)}, log.With("component", "web"))
+		web.Deps{Deployments: deployments{procs}, Sim: clouds, Health: health(bus, procs)}, log.With("component", "web"))
 	if err != nil {
 		_ = bus.Close()
 		return err
@@ -146,7 +146,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 
 // runStaged starts the bus, then the broker once the bus runs, then the lifecycle once the broker's
 // handlers are on the bus (so that no command published at start-up finds nobody listening on the
-// in-process bus), then the API. When ctx ends or any component stops, it stops them in order: the API
+// in-process bus), then the API once the lifecycle has resumed the plans of a previous run. When ctx ends or any component stops, it stops them in order: the API
 // (no new requests), the lifecycle and the broker (their calls under way answered), then the bus.
 func runStaged(ctx context.Context, log *slog.Logger, ready func(net.Addr), bus *esb.Bus, brk *broker.Broker,
 	procs *processes.Service, api *web.Server) error {
@@ -183,7 +183,10 @@ func runStaged(ctx context.Context, log *slog.Logger, ready func(net.Addr), bus 
 		coreWG.Go(func() { done("broker", brk.Run(coreCtx)) })
 		if started(brk.Ready()) {
 			coreWG.Go(func() { done("processes", procs.Run(coreCtx)) })
-			done("api", api.Run(apiCtx, ready))
+			// The API waits for the plans of a previous run to be resumed: a DELETE must find them.
+			if started(procs.Ready()) {
+				done("api", api.Run(apiCtx, ready))
+			}
 		}
 	}
 	log.Info("shutting down")
@@ -192,6 +195,23 @@ func runStaged(ctx context.Context, log *slog.Logger, ready func(net.Addr), bus 
 	stopBus()
 	busWG.Wait()
 	return errors.Join(errs...)
+}
+
+// health reports the server unhealthy until the bus's handlers are subscribed and the lifecycle has
+// resumed the plans of a previous run, and once the bus closes.
+func health(bus *esb.Bus, procs *processes.Service) func(context.Context) error {
+	busOK := busHealth(bus)
+	return func(ctx context.Context) error {
+		if err := busOK(ctx); err != nil {
+			return err
+		}
+		select {
+		case <-procs.Ready():
+			return nil
+		default:
+			return errors.New("the deployments of a previous run are not resumed yet")
+		}
+	}
 }
 
 // busHealth reports the bus unhealthy until its handlers are subscribed and once it closes.
