@@ -16,9 +16,11 @@ import "maps"
 // subprocess without its own handler is compensated by compensating its children in reverse order.
 // The throw event waits until every handler has completed (waitForCompletion is always honoured as
 // true), then continues (intermediate) or ends its path (end event). Handlers take no outgoing
-// flows; each runs in a scope of the throw holding the variables visible to the compensated activity
-// when it completed (innermost wins), so a handler's job carries the data of what it undoes. Output
-// variables of a handler stay in that scope when they name one of those variables.
+// flows; each runs in a scope of the throw holding the variables the compensated activity saw when
+// it completed in the scopes that ended with it (innermost wins), so a handler's job carries the data
+// of what it undoes; the variables of the scopes still alive around the record (the one that holds it
+// and its ancestors) are read where they live. Output variables of a handler stay in that scope when
+// they name one of the recorded variables.
 
 // compensate starts the compensation thrown by token tok in scope.
 func (r *run) compensate(scope int64, tok *Token, activityRef string) {
@@ -60,7 +62,15 @@ func (r *run) expandComp(rec *CompRecord) []*CompRecord {
 	}
 	var out []*CompRecord
 	for i := len(rec.Children) - 1; i >= 0; i-- {
-		out = append(out, r.expandComp(rec.Children[i])...)
+		// A child's record keeps only the variables of its own scopes: the subprocess around it
+		// is gone now, so its handler gets the subprocess's variables from this record (the child's win).
+		child := *rec.Children[i]
+		if len(rec.Vars) > 0 {
+			vars := maps.Clone(rec.Vars)
+			maps.Copy(vars, child.Vars)
+			child.Vars = vars
+		}
+		out = append(out, r.expandComp(&child)...)
 	}
 	return out
 }

@@ -92,3 +92,45 @@ func TestCompensationHandlersSeeTheVariablesOfWhatTheyUndo(t *testing.T) {
 	_, leaked := h.Instance(id).Variables()["unit"]
 	assert.False(t, leaked)
 }
+
+func TestCompensationRecordsKeepOnlyTheVariablesOfEndedScopes(t *testing.T) {
+	// Each unit's attempt (a subprocess without a handler) creates it; undoing reaches the create of
+	// every attempt. The dispose job (no tf:inputs: every visible variable) must see its own unit and
+	// the process's variables, while the records at the process scope must not copy the process's
+	// units once per completion.
+	h := enginetest.New(t, enginetest.Process("p", "", `<startEvent id="s"/>
+<subProcess id="each"><multiInstanceLoopCharacteristics isSequential="true" tf:collection="${units}" tf:elementVariable="unit"/>
+  <startEvent id="es"/><subProcess id="attempt"><startEvent id="as"/><serviceTask id="create"/>`+seq("as", "create")+`
+    <boundaryEvent id="cb" attachedToRef="create"><compensateEventDefinition/></boundaryEvent>
+    <serviceTask id="dispose" isForCompensation="true"/><association id="a1" sourceRef="cb" targetRef="dispose"/>
+  </subProcess>`+seq("es", "attempt")+`
+</subProcess>
+<serviceTask id="check"/><intermediateThrowEvent id="undo"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>`+
+		seq("s", "each", "check", "undo", "e")))
+	units := []any{"u1", "u2"}
+	id := h.Start("p", map[string]any{"units": units, "owner": "me"})
+	h.Complete(id, "create", nil)
+	h.Complete(id, "create", nil)
+	in := h.Instance(id)
+	root := in.Scope(1)
+	require.NotNil(t, root)
+	require.Len(t, root.Comp, 2, "one record per completed unit")
+	for _, rec := range root.Comp {
+		assert.NotContains(t, rec.Vars, "units", "the process scope is alive: its variables are not copied")
+		assert.Contains(t, rec.Vars, "unit", "the multi-instance element ended with the unit")
+	}
+	h.Rec.Take()
+	h.Complete(id, "check", nil)
+	var disposed []any
+	for range 2 {
+		cmds := h.Rec.Take()
+		require.Len(t, cmds, 1)
+		assert.Equal(t, "dispose", cmds[0].Element)
+		disposed = append(disposed, cmds[0].Variables["unit"])
+		assert.Equal(t, units, cmds[0].Variables["units"], "the process's variables are read where they live")
+		assert.Equal(t, "me", cmds[0].Variables["owner"])
+		require.NoError(t, h.Engine.CompleteTask(h.Ctx, cmds[0].ID, nil))
+	}
+	assert.Equal(t, []any{"u2", "u1"}, disposed, "reverse order, each with its own unit")
+	assert.Equal(t, engine.StatusCompleted, h.Status(id))
+}

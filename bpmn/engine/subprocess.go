@@ -94,7 +94,7 @@ func (r *run) completeScope(s *Scope) {
 		children := s.Comp
 		var inner map[string]any
 		if n := r.p.nodes[s.Element]; len(children) > 0 || n.inner.compSub != nil {
-			inner = maps.Clone(r.vars(s.ID))
+			inner = r.recordVars(s)
 		}
 		r.dropScope(s)
 		if tok != nil {
@@ -244,4 +244,33 @@ func (r *run) calledDone(tokID int64, vars map[string]any) {
 	tok.Called = ""
 	r.setVars(tok.Scope, vars)
 	r.completeActivity(tok)
+}
+
+// recordVars returns the variables a compensation record of subprocess scope s keeps: those of s and
+// of the scopes around it that end with it (see endingVars), innermost winning.
+func (r *run) recordVars(s *Scope) map[string]any {
+	out := r.endingVars(s.Parent)
+	maps.Copy(out, s.Vars)
+	return out
+}
+
+// endingVars returns the variables of scope id and its ancestors as long as they end with the
+// activity that completes in id: a multi-instance inner instance and body, an event subprocess (their
+// compensation records move to their parent). The scope that finally holds the record and its
+// ancestors are left out: they are alive whenever the record's handler runs (a compensation throw
+// reaches only records of its own scope or of enclosing ones), so the handler reads them there, and
+// a record does not copy, say, a process-wide collection once per completion.
+func (r *run) endingVars(id int64) map[string]any {
+	var chain []*Scope
+	for p := r.in.Scope(id); p != nil; p = r.in.Scope(p.Parent) { // read only: no copy
+		if p.Kind != ScopeMIInner && p.Kind != ScopeMIBody && p.Kind != ScopeEventSub {
+			break
+		}
+		chain = append(chain, p)
+	}
+	out := map[string]any{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		maps.Copy(out, chain[i].Vars)
+	}
+	return out
 }

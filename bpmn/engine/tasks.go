@@ -179,15 +179,16 @@ func (r *run) finishActivity(tok *Token, children []*CompRecord, inner map[strin
 	scope := tok.Scope
 	compFor := tok.CompFor
 	if n.compHandler != nil || (n.kind == kSubProcess && (len(children) > 0 || n.inner.compSub != nil)) {
-		// The record keeps every variable visible to the activity (innermost wins): its handler
-		// runs with them, as Camunda runs it in the compensated execution.
+		// The record keeps the variables of the activity's own scopes (innermost wins; see
+		// recordVars for a subprocess, the handler's inputs for a task): its handler runs with them
+		// and sees the scopes still alive around it, as Camunda runs it in the compensated execution.
 		vars := inner
 		if vars == nil {
-			var inputs []string
-			if n.compHandler != nil {
-				inputs = n.compHandler.inputs // the handler's job needs no more than these
+			if h := n.compHandler; h != nil && h.inputs != nil {
+				vars = pickVars(r.vars(scope), h.inputs) // the handler's job needs no more than these
+			} else if vars = r.endingVars(scope); len(vars) == 0 {
+				vars = nil
 			}
-			vars = pickVars(r.vars(scope), inputs)
 		}
 		s := r.scope(scope)
 		s.Comp = append(s.Comp, &CompRecord{Element: n.id, Children: children, Vars: vars})
