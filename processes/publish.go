@@ -19,12 +19,13 @@ import (
 const notifyTTL = 24 * time.Hour
 
 // publish is the relay's PublishFunc. The plans' own tasks (service "plan": a unit notifying the units
-// that wait for it) are carried out here, once, in one transaction with their completion; every other
-// command goes on the bus to the broker.
+// that wait for it) are handed to the plan task worker (runPlanTasks), which carries each out once, in
+// one transaction with its completion; every other command goes on the bus to the broker.
 func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 	cmd := row.Command
 	if cmd.Type == tosca2bpmn.ServicePlan {
-		return s.runPlanTask(ctx, cmd)
+		s.planTasks.push(cmd)
+		return nil
 	}
 	payload, err := json.Marshal(cmd.Variables)
 	if err != nil {

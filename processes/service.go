@@ -35,6 +35,8 @@ type Service struct {
 	deployed sync.Map
 	// deadlines are the timeoutMins of the deployments being created.
 	deadlines deadlines
+	// planTasks are the plans' own tasks the relay handed over (see runPlanTasks).
+	planTasks *planTasks
 	// ready is closed once Run has resumed what a previous run left (see Ready).
 	ready     chan struct{}
 	readyOnce sync.Once
@@ -54,7 +56,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s := &Service{
 		cfg: cfg.WithDefaults(), st: deps.Store, bus: deps.Bus, clock: deps.Clock, log: deps.Logger,
-		timerWake: make(chan struct{}, 1), ready: make(chan struct{}),
+		timerWake: make(chan struct{}, 1), ready: make(chan struct{}), planTasks: newPlanTasks(),
 	}
 	if s.clock == nil {
 		s.clock = esb.SystemClock{}
@@ -94,6 +96,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	s.readyOnce.Do(func() { close(s.ready) })
 	var wg sync.WaitGroup
+	wg.Go(func() { s.runPlanTasks(ctx) })
 	wg.Go(func() { _ = s.relay.Run(ctx) })
 	wg.Go(func() { s.runTimers(ctx) })
 	wg.Go(func() { s.runPruning(ctx) })
