@@ -73,6 +73,7 @@ func (s *Service) runPlanTask(ctx context.Context, cmd engine.Command) error {
 	var changed []*store.Deployment
 	_, err := s.st.ApplyOnce(ctx, cmd.ID, func(ctx context.Context) error {
 		changed = changed[:0]
+		ctx = engine.Remember(ctx) // for settle, after the steps
 		def, err := s.st.DefinitionOfInstance(ctx, cmd.Instance)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // the deployment is gone

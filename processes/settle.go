@@ -17,9 +17,13 @@ import (
 // DELETE_FAILED. An open incident (a failure the plan did not handle) ends the plan as a failure.
 // It returns the deployment when its status changed (for the callback), else nil.
 func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Deployment, error) {
-	in, err := s.eng.Instance(ctx, def.Instance)
-	if err != nil {
-		return nil, fmt.Errorf("instance %s: %w", def.Instance, err)
+	// The step just taken under ctx (engine.Remember) has the state at hand: no second decode.
+	in, ok := engine.Remembered(ctx, def.Instance)
+	if !ok {
+		var err error
+		if in, err = s.eng.Instance(ctx, def.Instance); err != nil {
+			return nil, fmt.Errorf("instance %s: %w", def.Instance, err)
+		}
 	}
 	d, err := s.st.Deployment(ctx, def.Deployment)
 	if err != nil {

@@ -86,6 +86,7 @@ func (t *tx) attempt(op func(t *tx) error) (bool, error) {
 	if err := t.e.store.Commit(t.ctx, m); err != nil {
 		return false, fmt.Errorf("commit step: %w", err)
 	}
+	remember(t.ctx, m)
 	return true, nil
 }
 
