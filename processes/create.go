@@ -128,7 +128,10 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 		Callback: req.Callback, Parameters: req.Parameters,
 		Provider: providerOf(s.cfg.Providers[0]),
 	}
-	var changed []*store.Deployment
+	var (
+		changed []*store.Deployment
+		result  *store.Deployment
+	)
 	err = s.st.InTx(ctx, func(ctx context.Context) error {
 		changed = changed[:0]
 		if err := s.st.CreateDeployment(ctx, d); err != nil {
@@ -161,6 +164,12 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 		if end != nil {
 			changed = append(changed, end)
 		}
+		if err != nil {
+			return err
+		}
+		// The answer is the state this request committed: once the workers are woken below, the plan may
+		// move on (even finish) before a later read, and the API promises *_IN_PROGRESS here.
+		result, err = s.st.Deployment(ctx, id)
 		return err
 	})
 	if err != nil {
@@ -170,7 +179,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 		s.deadlines.set(id, deadline)
 	}
 	s.after(changed...)
-	return s.Get(ctx, id)
+	return result, nil
 }
 
 // compile reads a plan and deploys its process into the engine, once per process id.

@@ -33,7 +33,10 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 	if req.Callback != "" && !callbackPattern.MatchString(req.Callback) {
 		return nil, &ValidationError{Problems: []string{fmt.Sprintf("callback %q must match ^https?:", req.Callback)}}
 	}
-	var changed []*store.Deployment
+	var (
+		changed []*store.Deployment
+		result  *store.Deployment
+	)
 	err := s.st.InTx(ctx, func(ctx context.Context) error {
 		changed = changed[:0]
 		d, err := s.st.Deployment(ctx, id)
@@ -115,13 +118,19 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		if end != nil {
 			changed = append(changed, end)
 		}
+		if err != nil {
+			return err
+		}
+		// The answer is the state this request committed: once the workers are woken below, the plan may
+		// move on (even finish) before a later read, and the API promises *_IN_PROGRESS here.
+		result, err = s.st.Deployment(ctx, id)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update deployment %s: %w", id, err)
 	}
 	s.after(changed...)
-	return s.Get(ctx, id)
+	return result, nil
 }
 
 // reconcileResources gives the nodes of the new template their resources: those of nodes kept stay
