@@ -11,7 +11,6 @@ import (
 	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
-	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/resolve"
 )
 
 func init() {
@@ -62,17 +61,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "toscaflow plan: --undeploy and --from exclude each other")
 		return exitUsage
 	}
-	values, err := readInputs(*inputsFile, inputs)
-	if err != nil {
-		fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
-		return exitUsage
-	}
-	ms, err := resolve.ParseMirrors(mirrors)
-	if err != nil {
-		fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
-		return exitUsage
-	}
-	res, err := resolve.New(resolve.Options{Mirrors: ms})
+	values, res, err := templateSources(*inputsFile, inputs, mirrors)
 	if err != nil {
 		fmt.Fprintf(stderr, "toscaflow plan: %v\n", err)
 		return exitUsage

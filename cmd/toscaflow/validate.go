@@ -60,17 +60,7 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fs.Usage()
 		return exitUsage
 	}
-	values, err := readInputs(*inputsFile, inputs)
-	if err != nil {
-		fmt.Fprintf(stderr, "toscaflow validate: %v\n", err)
-		return exitUsage
-	}
-	ms, err := resolve.ParseMirrors(mirrors)
-	if err != nil {
-		fmt.Fprintf(stderr, "toscaflow validate: %v\n", err)
-		return exitUsage
-	}
-	res, err := resolve.New(resolve.Options{Mirrors: ms})
+	values, res, err := templateSources(*inputsFile, inputs, mirrors)
 	if err != nil {
 		fmt.Fprintf(stderr, "toscaflow validate: %v\n", err)
 		return exitUsage
@@ -170,4 +160,22 @@ func readInputs(file string, pairs []string) (map[string]any, error) {
 		return nil, errors.New("-i needs name=value, got " + strings.Join(bad, ", "))
 	}
 	return values, nil
+}
+
+// templateSources reads what plan and validate share: the input values (--inputs, -i) and a resolver with the
+// import mirrors (--mirror). Its errors are usage errors.
+func templateSources(inputsFile string, inputs, mirrors []string) (map[string]any, *resolve.Resolver, error) {
+	values, err := readInputs(inputsFile, inputs)
+	if err != nil {
+		return nil, nil, err
+	}
+	ms, err := resolve.ParseMirrors(mirrors)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := resolve.New(resolve.Options{Mirrors: ms})
+	if err != nil {
+		return nil, nil, err
+	}
+	return values, res, nil
 }
