@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
-	"github.com/toscaflow/toscaflow/bpmn/engine"
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
@@ -152,24 +151,12 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 			d.Provider.Name, len(resources))); err != nil {
 			return err
 		}
-		instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: opts.ProcessID, InstanceID: opts.ProcessID, Variables: vars})
-		if err != nil {
-			return fmt.Errorf("start plan: %w", err)
-		}
-		if err := s.st.BindInstance(ctx, id, store.KindDeploy, instance); err != nil {
-			return err
-		}
 		changed = append(changed, d)
-		end, err := s.settle(ctx, store.Definition{Deployment: id, Kind: store.KindDeploy, Instance: instance})
+		var end *store.Deployment
+		end, result, err = s.startPlan(ctx, id, store.KindDeploy, opts.ProcessID, vars)
 		if end != nil {
 			changed = append(changed, end)
 		}
-		if err != nil {
-			return err
-		}
-		// The answer is the state this request committed: once the workers are woken below, the plan may
-		// move on (even finish) before a later read, and the API promises *_IN_PROGRESS here.
-		result, err = s.st.Deployment(ctx, id)
 		return err
 	})
 	if err != nil {

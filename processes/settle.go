@@ -224,3 +224,23 @@ func (s *Service) endDelete(ctx context.Context, d *store.Deployment, in *engine
 	d.Status, d.StatusReason = StatusDeleteComplete, ""
 	return d, nil
 }
+
+// startPlan starts a deployment's plan inside the caller's transaction, binds the instance to the deployment,
+// settles what the plan's first step already decided (end is the deployment when that changed its status), and
+// reads back the deployment as this transaction leaves it: that, not a read after the workers are woken (when the
+// plan may already have moved on), is what Create and Update answer.
+func (s *Service) startPlan(ctx context.Context, id string, kind store.DefinitionKind, processID string, vars map[string]any) (end, result *store.Deployment, err error) {
+	instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: processID, InstanceID: processID, Variables: vars})
+	if err != nil {
+		return nil, nil, fmt.Errorf("start %s plan: %w", kind, err)
+	}
+	if err := s.st.BindInstance(ctx, id, kind, instance); err != nil {
+		return nil, nil, err
+	}
+	end, err = s.settle(ctx, store.Definition{Deployment: id, Kind: kind, Instance: instance})
+	if err != nil {
+		return end, nil, err
+	}
+	result, err = s.st.Deployment(ctx, id)
+	return end, result, err
+}

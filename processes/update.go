@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
-	"github.com/toscaflow/toscaflow/bpmn/engine"
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
@@ -106,24 +105,12 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		if err := s.st.AppendLog(ctx, id, "Update requested"); err != nil {
 			return err
 		}
-		instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: processID, InstanceID: processID, Variables: vars})
-		if err != nil {
-			return fmt.Errorf("start update plan: %w", err)
-		}
-		if err := s.st.BindInstance(ctx, id, store.KindUpdate, instance); err != nil {
-			return err
-		}
 		changed = append(changed, d)
-		end, err := s.settle(ctx, store.Definition{Deployment: id, Kind: store.KindUpdate, Instance: instance})
+		var end *store.Deployment
+		end, result, err = s.startPlan(ctx, id, store.KindUpdate, processID, vars)
 		if end != nil {
 			changed = append(changed, end)
 		}
-		if err != nil {
-			return err
-		}
-		// The answer is the state this request committed: once the workers are woken below, the plan may
-		// move on (even finish) before a later read, and the API promises *_IN_PROGRESS here.
-		result, err = s.st.Deployment(ctx, id)
 		return err
 	})
 	if err != nil {
