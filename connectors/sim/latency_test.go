@@ -22,7 +22,7 @@ func TestLatencyWaitsOnTheClock(t *testing.T) {
 		_, err := c.CreateDeploymentUnit(context.Background(), request("k", "web"))
 		done <- err
 	}()
-	require.Eventually(t, func() bool { return clock.Waiting() == 1 }, 5*time.Second, time.Millisecond)
+	clock.awaitWaiters(t, 1)
 	clock.Advance(5*time.Second - time.Nanosecond)
 	select {
 	case err := <-done:

@@ -168,7 +168,7 @@ func run(t *testing.T, seed uint64) []string {
 			out, err := c.CreateDeploymentUnit(context.Background(), request(fmt.Sprint("k", i), fmt.Sprint("u", i)))
 			done <- fmt.Sprint(out["id"], " ", connectors.ClassOf(err), " ", err == nil)
 		}()
-		require.Eventually(t, func() bool { return clock.Waiting() == 1 }, 5*time.Second, time.Millisecond)
+		clock.awaitWaiters(t, 1)
 		clock.Advance(time.Minute)
 		got = append(got, <-done)
 	}

@@ -1,11 +1,11 @@
 package broker_test
 
 import (
-	"sort"
-	"sync"
+	"context"
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/stretchr/testify/require"
 
 	"github.com/toscaflow/toscaflow/connectors"
@@ -13,66 +13,20 @@ import (
 	"github.com/toscaflow/toscaflow/esb/broker"
 )
 
-// fakeClock is a clock that moves only when told; it counts who waits on it.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []fakeWaiter
+func newFakeClock() *clockwork.FakeClock {
+	return clockwork.NewFakeClockAt(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
 }
 
-type fakeWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-		return ch
-	}
-	c.waiters = append(c.waiters, fakeWaiter{at: c.now.Add(d), ch: ch})
-	return ch
-}
-
-// Advance moves the clock by d and wakes the waiters whose time has come.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	sort.Slice(c.waiters, func(i, j int) bool { return c.waiters[i].at.Before(c.waiters[j].at) })
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if w.at.After(c.now) {
-			kept = append(kept, w)
-			continue
-		}
-		w.ch <- c.now
-	}
-	c.waiters = kept
-}
-
-// Waiting returns how many wait on the clock.
-func (c *fakeClock) Waiting() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.waiters)
+// awaitWaiters blocks until exactly n callers wait on clock (a create waiting its latency, Run draining).
+func awaitWaiters(t *testing.T, clock *clockwork.FakeClock, n int, msgAndArgs ...any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), waitFor)
+	defer cancel()
+	require.NoError(t, clock.BlockUntilContext(ctx, n), msgAndArgs...)
 }
 
 // slowSim is a simulated provider whose creates take an hour on clock.
-func slowSim(clock *fakeClock) []sim.Config {
+func slowSim(clock *clockwork.FakeClock) []sim.Config {
 	return []sim.Config{{Provider: "sim-a", Clock: clock, Operations: map[connectors.Operation]sim.Behaviour{
 		connectors.OpCreateDeploymentUnit: {Latency: sim.Latency{Dist: sim.Fixed, Mean: time.Hour}},
 	}}}
@@ -92,11 +46,10 @@ func TestShutdownDrainsCallsUnderWay(t *testing.T) {
 	clock := newFakeClock()
 	e := newEnv(t, setup{sims: slowSim(clock), broker: broker.Config{Clock: clock, DrainTimeout: 2 * time.Hour}})
 	require.NoError(t, e.bus.PublishCommand(t.Context(), createCommand(t, "cmd-slow", "web")))
-	require.Eventually(t, func() bool { return clock.Waiting() == 1 }, waitFor, time.Millisecond,
-		"the create waits its latency")
+	awaitWaiters(t, clock, 1, "the create waits its latency")
 
 	e.stopBroker()
-	require.Eventually(t, func() bool { return clock.Waiting() == 2 }, waitFor, time.Millisecond, "Run drains")
+	awaitWaiters(t, clock, 2, "Run drains")
 	_, returned := e.runReturned()
 	require.False(t, returned, "Run waits for the call under way")
 
@@ -114,10 +67,10 @@ func TestDrainTimeoutCancelsAndRequeues(t *testing.T) {
 	clock := newFakeClock()
 	e := newEnv(t, setup{sims: slowSim(clock), broker: broker.Config{Clock: clock, DrainTimeout: time.Minute}})
 	require.NoError(t, e.bus.PublishCommand(t.Context(), createCommand(t, "cmd-slow", "web")))
-	require.Eventually(t, func() bool { return clock.Waiting() == 1 }, waitFor, time.Millisecond)
+	awaitWaiters(t, clock, 1)
 
 	e.stopBroker()
-	require.Eventually(t, func() bool { return clock.Waiting() == 2 }, waitFor, time.Millisecond)
+	awaitWaiters(t, clock, 2)
 	clock.Advance(time.Minute)
 	require.Eventually(t, func() bool { _, ok := e.runReturned(); return ok }, waitFor, time.Millisecond)
 	err, _ := e.runReturned()
@@ -152,7 +105,7 @@ func TestCommandsAfterStopAreLeftForRedelivery(t *testing.T) {
 }
 
 func TestDeadlinePassedOnTheBrokersClockCallsNothing(t *testing.T) {
-	clock := &fakeClock{now: time.Now().Add(time.Hour)} // an hour ahead of the bus's wall clock
+	clock := clockwork.NewFakeClockAt(time.Now().Add(time.Hour)) // an hour ahead of the bus's wall clock
 	e := newEnv(t, setup{broker: broker.Config{Clock: clock}})
 	cmd := createCommand(t, "cmd-late", "web")
 	cmd.Deadline = time.Now().Add(time.Minute) // ahead on the bus's clock, past on the broker's
