@@ -57,6 +57,10 @@ type Deps struct {
 	Deployments Deployments
 	// Sim enables GET /sim/resources.
 	Sim SimLedger
+	// Live feeds the server-sent events and the metrics (live.go).
+	Live LiveDeps
+	// Catalogue lists the providers and their health (providers.go).
+	Catalogue ProviderDeps
 	// Health, when set, is checked by GET /healthz (503 when it fails).
 	Health func(ctx context.Context) error
 }

@@ -70,6 +70,11 @@ func (s *Server) routes() *mux.Router {
 	m.HandleFunc(d+"/resources/{resId}", s.getResource).Methods(http.MethodGet)
 	m.HandleFunc(d+"/extrainfo", s.extraInfo).Methods(http.MethodGet)
 
+	// Each group below lives in its own file with its own dependencies (Deps.Live, Deps.Catalogue).
+	s.liveRoutes(m)     // live.go: server-sent events and Prometheus metrics
+	s.providerRoutes(m) // providers.go: the provider catalogue and its health
+	s.uiRoutes(m)       // ui.go: the embedded dashboard
+
 	if s.deps.Sim != nil {
 		m.HandleFunc("/sim/resources", s.simResources).Methods(http.MethodGet)
 	}
