@@ -19,13 +19,26 @@ var ErrInvalidConfig = errors.New("invalid web configuration")
 
 // Config is the configuration of the HTTP API.
 type Config struct {
-	// Addr is the listen address (host:port) of Server.Run; it must be a loopback address unless
-	// AllowRemote is set, since authentication is off.
+	// Addr is the listen address (host:port) of Server.Run; without Auth it must be a loopback address
+	// unless AllowRemote is set.
 	Addr string
-	// AllowRemote allows a non-loopback Addr without authentication (logged as a warning).
+	// AllowRemote allows a non-loopback Addr without authentication (logged as a warning); with Auth
+	// any address is allowed.
 	AllowRemote bool
 	// MaxBodyBytes limits request bodies (413 beyond); 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxTemplateBytes limits the template of a POST, a PUT or /templates/* (413 beyond); 0 means
+	// DefaultMaxTemplateBytes.
+	MaxTemplateBytes int64
+	// MaxNodeTemplates limits the node templates of a template (413 beyond); 0 means
+	// DefaultMaxNodeTemplates.
+	MaxNodeTemplates int
+	// MaxInFlight bounds the POST and PUT requests served at once (429 with Retry-After beyond); 0
+	// means DefaultMaxInFlight.
+	MaxInFlight int
+	// Auth verifies the bearer tokens (an *auth.Verifier); nil turns authentication off: every
+	// request then acts as LocalUser, and Addr must be loopback unless AllowRemote.
+	Auth Authenticator
 	// LocalUser is who every request acts as while authentication is off.
 	LocalUser store.Owner
 	// Info is served by GET /info (build information).
@@ -45,11 +58,14 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("%w: negative body limit %d", ErrInvalidConfig, c.MaxBodyBytes))
 	}
+	if c.MaxTemplateBytes < 0 || c.MaxNodeTemplates < 0 || c.MaxInFlight < 0 {
+		errs = append(errs, fmt.Errorf("%w: negative request limit", ErrInvalidConfig))
+	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, fmt.Errorf("%w: negative shutdown timeout %s", ErrInvalidConfig, c.ShutdownTimeout))
 	}
 	if c.Addr != "" {
-		if err := checkListenAddr(c.Addr, c.AllowRemote); err != nil {
+		if err := checkListenAddr(c.Addr, c.AllowRemote || c.Auth != nil); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -59,6 +75,15 @@ func (c Config) Validate() error {
 func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxTemplateBytes == 0 {
+		c.MaxTemplateBytes = DefaultMaxTemplateBytes
+	}
+	if c.MaxNodeTemplates == 0 {
+		c.MaxNodeTemplates = DefaultMaxNodeTemplates
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultMaxInFlight
 	}
 	if c.LocalUser == (store.Owner{}) {
 		c.LocalUser = store.Owner{Issuer: "local", Subject: "local"}
@@ -98,7 +123,7 @@ func checkListenAddr(addr string, allowRemote bool) error {
 
 // warnRemote logs once that the API is open to other hosts without authentication.
 func warnRemote(log *slog.Logger, c Config) {
-	if c.AllowRemote && checkListenAddr(c.Addr, false) != nil {
+	if c.Auth == nil && c.AllowRemote && checkListenAddr(c.Addr, false) != nil {
 		log.Warn("serving without authentication on a non-loopback address", "addr", c.Addr)
 	}
 }

@@ -1,17 +1,15 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/toscaflow/toscaflow/processes/store"
 )
 
-// user is who the request acts as (authentication is off: the configured local user).
-func (s *Server) user(*http.Request) store.Owner { return s.cfg.LocalUser }
+// The deployments endpoints: this file creates, lists and reads them; changes.go updates, resets and
+// deletes them; artifacts.go serves their template, log, plan and statistics; resources.go and
+// actions.go their resources.
 
 // deploymentError answers a lifecycle error, with the API's message when the deployment is missing.
 func (s *Server) deploymentError(w http.ResponseWriter, r *http.Request, id string, err error) {
@@ -35,7 +33,11 @@ func (s *Server) createDeployment(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	req.Owner = s.user(r)
+	if err := s.checkTemplate(req.Template); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req.Owner = user(r)
 	d, err := s.deps.Deployments.Create(r.Context(), req)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -54,21 +56,12 @@ func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	f := store.DeploymentFilter{UserGroup: q.Get("userGroup")}
-	switch by := q.Get("createdBy"); by {
-	case "":
-	case "me":
-		f.Owner = s.user(r)
-	default:
-		// sub@issuer; the issuer is a URL, so the subject ends at the last '@'.
-		i := strings.LastIndex(by, "@")
-		if i <= 0 || i == len(by)-1 {
-			writeStatus(w, http.StatusBadRequest, fmt.Sprintf("createdBy must be \"me\" or \"subject@issuer\", not %q", by))
-			return
-		}
-		f.Owner = store.Owner{Subject: by[:i], Issuer: by[i+1:]}
+	owner, err := ownerFilter(r, q.Get("createdBy"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	page, err := s.deps.Deployments.List(r.Context(), f, p)
+	page, err := s.deps.Deployments.List(r.Context(), store.DeploymentFilter{Owner: owner, UserGroup: q.Get("userGroup")}, p)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -79,87 +72,9 @@ func (s *Server) listDeployments(w http.ResponseWriter, r *http.Request) {
 
 // getDeployment is GET /deployments/{id}.
 func (s *Server) getDeployment(w http.ResponseWriter, r *http.Request) {
-	id := vars(r)["id"]
-	d, err := s.deps.Deployments.Get(r.Context(), id)
-	if err != nil {
-		s.deploymentError(w, r, id, err)
+	d, ok := s.deploymentFor(w, r, vars(r)["id"])
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, deployment(baseURL(r), d))
-}
-
-// deleteDeployment is DELETE /deployments/{id}?force=: 204 once the undeployment has started.
-func (s *Server) deleteDeployment(w http.ResponseWriter, r *http.Request) {
-	id := vars(r)["id"]
-	force := false
-	if v := r.URL.Query().Get("force"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			writeStatus(w, http.StatusBadRequest, fmt.Sprintf("force must be true or false, not %q", v))
-			return
-		}
-		force = b
-	}
-	if err := s.deps.Deployments.Delete(r.Context(), id, force); err != nil {
-		s.deploymentError(w, r, id, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// resetDeployment is PATCH /deployments/{id} with {"status":"DELETE_FAILED"}: resets a stuck delete.
-func (s *Server) resetDeployment(w http.ResponseWriter, r *http.Request) {
-	id := vars(r)["id"]
-	obj, err := readObject(w, r, s.cfg.MaxBodyBytes)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	f := &fields{obj: obj}
-	if st := f.str("status"); st != "DELETE_FAILED" {
-		writeStatus(w, http.StatusBadRequest, fmt.Sprintf("Only the status DELETE_FAILED can be set, not %q", st))
-		return
-	}
-	if err := s.deps.Deployments.ResetDelete(r.Context(), id); err != nil {
-		s.deploymentError(w, r, id, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// text serves a text/plain view of a deployment (template, log).
-func (s *Server) text(get func(ctx context.Context, id string) (string, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id := vars(r)["id"]
-		t, err := get(r.Context(), id)
-		if err != nil {
-			s.deploymentError(w, r, id, err)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte(t))
-	}
-}
-
-// plan is GET /deployments/{id}/bpmn: the BPMN XML of the deployment's plan.
-func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
-	id := vars(r)["id"]
-	xml, err := s.deps.Deployments.Plan(r.Context(), id)
-	if err != nil {
-		s.deploymentError(w, r, id, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/xml")
-	_, _ = w.Write(xml)
-}
-
-// statistics is GET /deployments/{id}/statistics.
-func (s *Server) statistics(w http.ResponseWriter, r *http.Request) {
-	id := vars(r)["id"]
-	st, err := s.deps.Deployments.Statistics(r.Context(), id)
-	if err != nil {
-		s.deploymentError(w, r, id, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
 }

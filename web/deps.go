@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/processes"
 	"github.com/toscaflow/toscaflow/processes/store"
 )
 
@@ -15,6 +16,12 @@ type Deployments interface {
 	Create(ctx context.Context, req CreateRequest) (*store.Deployment, error)
 	Get(ctx context.Context, id string) (*store.Deployment, error)
 	List(ctx context.Context, f store.DeploymentFilter, p store.Page) (store.Paged[*store.Deployment], error)
+	// Update starts updating a deployment to a new template and/or parameters merged into the stored
+	// ones; the deployment is returned in UPDATE_IN_PROGRESS. A status other than CREATE_COMPLETE,
+	// UPDATE_COMPLETE or UPDATE_FAILED is a conflict (processes.ErrConflict).
+	Update(ctx context.Context, id string, req processes.UpdateRequest) (*store.Deployment, error)
+	// Action starts or stops a compute node ("start" needs it STOPPED, "stop" STARTED).
+	Action(ctx context.Context, id, resID, action string) error
 	// Delete starts the undeployment; force removes the record even when the clean-up fails.
 	Delete(ctx context.Context, id string, force bool) error
 	// ResetDelete marks a stuck DELETE_IN_PROGRESS deployment DELETE_FAILED.

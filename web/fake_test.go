@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/toscaflow/toscaflow/processes"
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/web"
 )
@@ -23,6 +24,8 @@ type fakeDeployments struct {
 	templates map[string]string
 	// created records the requests Create received.
 	created []web.CreateRequest
+	// updated records the requests Update received.
+	updated []processes.UpdateRequest
 	// deleted records Delete calls as "id force".
 	deleted []string
 	// failWith, when set, is returned by every call.
@@ -215,3 +218,46 @@ func (e *validationError) Error() string      { return "invalid template" }
 func (e *validationError) Problems() []string { return e.problems }
 
 var errBoom = errors.New("database is on fire at /var/lib/secret.db")
+
+func (f *fakeDeployments) Update(_ context.Context, id string, req processes.UpdateRequest) (*store.Deployment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, err := f.find(id)
+	if err != nil {
+		return nil, err
+	}
+	switch d.Status {
+	case "CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_FAILED":
+	default:
+		return nil, &processes.ConflictError{Deployment: id, Status: d.Status, Op: "update"}
+	}
+	f.updated = append(f.updated, req)
+	d.Status = "UPDATE_IN_PROGRESS"
+	return d, nil
+}
+
+func (f *fakeDeployments) Action(_ context.Context, id, resID, action string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, err := f.find(id); err != nil {
+		return err
+	}
+	for _, r := range f.resources[id] {
+		if r.UUID != resID {
+			continue
+		}
+		if r.ToscaType != "tosca.nodes.Compute" {
+			return &processes.ValidationError{Problems: []string{"not a compute node"}}
+		}
+		from, to := "STOPPED", "STARTED"
+		if action == "stop" {
+			from, to = to, from
+		}
+		if r.State != from {
+			return &processes.ConflictError{Deployment: id, Status: r.State, Op: action}
+		}
+		r.State = to
+		return nil
+	}
+	return fmt.Errorf("resource %q: %w", resID, store.ErrNotFound)
+}

@@ -158,13 +158,16 @@ func numbersToValues(v any) any {
 }
 
 // createRequest validates a POST /deployments body (API.md, Bodies).
-func createRequest(obj map[string]any) (CreateRequest, error) {
+func createRequest(obj map[string]any) (CreateRequest, error) { return deploymentRequest(obj, true) }
+
+// deploymentRequest validates the body of a POST or a PUT (where the template may be left out).
+func deploymentRequest(obj map[string]any, needTemplate bool) (CreateRequest, error) {
 	f := &fields{obj: obj}
 	req := CreateRequest{
 		Template: f.str("template"), Parameters: f.object("parameters"), Callback: f.str("callback"),
 		KeepLastAttempt: f.boolean("keepLastAttempt"), UserGroup: f.str("userGroup"),
 	}
-	if strings.TrimSpace(req.Template) == "" {
+	if needTemplate && strings.TrimSpace(req.Template) == "" {
 		f.problem("template is required")
 	}
 	if req.Callback != "" && !callbackPattern.MatchString(req.Callback) {

@@ -11,6 +11,9 @@ import (
 // listResources is GET /deployments/{id}/resources?type=&page=&size=.
 func (s *Server) listResources(w http.ResponseWriter, r *http.Request) {
 	id := vars(r)["id"]
+	if _, ok := s.deploymentFor(w, r, id); !ok {
+		return
+	}
 	q := r.URL.Query()
 	p, err := parsePage(q)
 	if err != nil {
@@ -30,20 +33,29 @@ func (s *Server) listResources(w http.ResponseWriter, r *http.Request) {
 // resource is missing.
 func (s *Server) getResource(w http.ResponseWriter, r *http.Request) {
 	id, resID := vars(r)["id"], vars(r)["resId"]
-	res, err := s.deps.Deployments.Resource(r.Context(), id, resID)
-	if err != nil {
-		if statusOf(err) == http.StatusNotFound {
-			if _, derr := s.deps.Deployments.Get(r.Context(), id); derr != nil {
-				s.deploymentError(w, r, id, derr)
-				return
-			}
-			writeStatus(w, http.StatusNotFound, fmt.Sprintf("The resource %s of deployment %s doesn't exist", resID, id))
-			return
-		}
-		s.writeError(w, r, err)
+	res, ok := s.resourceFor(w, r, id, resID)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, resource(baseURL(r), id, res))
+}
+
+// resourceFor reads a resource of a deployment the request's principal may access; on false the
+// answer (403, or a 404 naming what is missing) is written.
+func (s *Server) resourceFor(w http.ResponseWriter, r *http.Request, id, resID string) (*store.Resource, bool) {
+	if _, ok := s.deploymentFor(w, r, id); !ok {
+		return nil, false
+	}
+	res, err := s.deps.Deployments.Resource(r.Context(), id, resID)
+	if err != nil {
+		if statusOf(err) == http.StatusNotFound {
+			writeStatus(w, http.StatusNotFound, fmt.Sprintf("The resource %s of deployment %s doesn't exist", resID, id))
+			return nil, false
+		}
+		s.writeError(w, r, err)
+		return nil, false
+	}
+	return res, true
 }
 
 // allResources reads every resource of a deployment (of typ when set), page by page.
@@ -65,6 +77,9 @@ func (s *Server) allResources(r *http.Request, id, typ string) ([]*store.Resourc
 // type derived from it) as a JSON array, not paged.
 func (s *Server) filterResources(w http.ResponseWriter, r *http.Request) {
 	id := vars(r)["id"]
+	if _, ok := s.deploymentFor(w, r, id); !ok {
+		return
+	}
 	typ := r.URL.Query().Get("type")
 	if typ == "" {
 		writeStatus(w, http.StatusBadRequest, "The type to filter resources by is required")
@@ -97,6 +112,9 @@ type extraInfo struct {
 // (clients parse the text; "[]" when there is nothing).
 func (s *Server) extraInfo(w http.ResponseWriter, r *http.Request) {
 	id := vars(r)["id"]
+	if _, ok := s.deploymentFor(w, r, id); !ok {
+		return
+	}
 	rs, err := s.allResources(r, id, "")
 	if err != nil {
 		s.deploymentError(w, r, id, err)

@@ -19,6 +19,10 @@ type Server struct {
 	deps    Deps
 	log     *slog.Logger
 	handler http.Handler
+	// publicRoutes are the routes served without credentials (see public).
+	publicRoutes map[*mux.Route]bool
+	// inFlight holds one token per POST or PUT being served (see admit).
+	inFlight chan struct{}
 }
 
 // New builds the API from a validated configuration and its dependencies.
@@ -32,8 +36,10 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log}
-	s.handler = s.observe(normalize(s.routes()))
+	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log, publicRoutes: map[*mux.Route]bool{}}
+	s.inFlight = make(chan struct{}, s.cfg.MaxInFlight)
+	m := s.routes()
+	s.handler = s.observe(normalize(s.authenticate(m, s.admit(m))))
 	return s, nil
 }
 
@@ -49,16 +55,20 @@ func (s *Server) routes() *mux.Router {
 	m.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s is not supported at %s", r.Method, r.URL.Path))
 	})
-	m.HandleFunc("/", s.banner).Methods(http.MethodGet)
-	m.HandleFunc("/info", s.info).Methods(http.MethodGet)
-	m.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
+	s.public(m.HandleFunc("/", s.banner).Methods(http.MethodGet))
+	s.public(m.HandleFunc("/info", s.info).Methods(http.MethodGet))
+	s.public(m.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet))
+	s.public(m.HandleFunc("/openapi.json", s.openAPI).Methods(http.MethodGet))
 	m.HandleFunc("/configuration", s.configuration).Methods(http.MethodGet)
+	m.HandleFunc("/templates/validate", s.validateTemplate).Methods(http.MethodPost)
+	m.HandleFunc("/templates/plan", s.planTemplate).Methods(http.MethodPost)
 
 	m.HandleFunc("/deployments", s.listDeployments).Methods(http.MethodGet)
 	m.HandleFunc("/deployments", s.createDeployment).Methods(http.MethodPost)
 	// Full paths rather than a subrouter: gorilla/mux answers 404 instead of 405 from subrouters.
 	const d = "/deployments/{id}"
 	m.HandleFunc(d, s.getDeployment).Methods(http.MethodGet)
+	m.HandleFunc(d, s.updateDeployment).Methods(http.MethodPut)
 	m.HandleFunc(d, s.deleteDeployment).Methods(http.MethodDelete)
 	m.HandleFunc(d, s.resetDeployment).Methods(http.MethodPatch)
 	m.HandleFunc(d+"/template", s.text(s.deps.Deployments.Template)).Methods(http.MethodGet)
@@ -68,6 +78,7 @@ func (s *Server) routes() *mux.Router {
 	m.HandleFunc(d+"/resources", s.listResources).Methods(http.MethodGet)
 	m.HandleFunc(d+"/resources/filter", s.filterResources).Methods(http.MethodGet)
 	m.HandleFunc(d+"/resources/{resId}", s.getResource).Methods(http.MethodGet)
+	m.HandleFunc(d+"/resources/{resId}/actions", s.resourceAction).Methods(http.MethodPost)
 	m.HandleFunc(d+"/extrainfo", s.extraInfo).Methods(http.MethodGet)
 
 	// Each group below lives in its own file with its own dependencies (Deps.Live, Deps.Catalogue).

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/toscaflow/toscaflow/bpmn"
+	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
+)
+
+// templateRequest is the body of POST /templates/validate and /templates/plan: the template and,
+// optionally, the parameters a deployment would give it.
+type templateRequest struct {
+	template   string
+	parameters map[string]any
+	// partial is set when no parameters are given: required inputs may then go without a value
+	// (validating a template before anyone deploys it).
+	partial bool
+	// undeploy asks /templates/plan for the undeploy plan.
+	undeploy bool
+}
+
+// validation is the answer of POST /templates/validate.
+type validation struct {
+	Valid bool `json:"valid"`
+	// Version is the template's tosca_definitions_version.
+	Version string `json:"version,omitempty"`
+	// NodeTemplates counts the template's node templates.
+	NodeTemplates int `json:"nodeTemplates"`
+	// Problems are the errors and warnings found, each with file, line and column.
+	Problems tosca.Problems `json:"problems"`
+}
+
+// readTemplateRequest reads and checks the body of a /templates request.
+func (s *Server) readTemplateRequest(w http.ResponseWriter, r *http.Request) (templateRequest, error) {
+	obj, err := readObject(w, r, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return templateRequest{}, err
+	}
+	_, hasParams := obj["parameters"]
+	f := &fields{obj: obj}
+	req := templateRequest{template: f.str("template"), parameters: f.object("parameters"), partial: !hasParams,
+		undeploy: f.boolean("undeploy")}
+	if req.template == "" {
+		f.problem("template is required")
+	}
+	if len(f.problems) > 0 {
+		return req, &ProblemsError{Summary: "Invalid template request", Problems: f.problems}
+	}
+	return req, s.checkTemplate(req.template)
+}
+
+// parse parses the template of a request as a deployment would (imports resolved the same way).
+func (s *Server) parse(ctx context.Context, req templateRequest) (*tosca.ServiceTemplate, tosca.Problems) {
+	st, ps := tosca.ParseDocument(ctx, "template.yaml", []byte(req.template), tosca.Options{Inputs: req.parameters,
+		PartialInputs: req.partial, Limits: tosca.Limits{MaxFileSize: s.cfg.MaxTemplateBytes}})
+	if ps == nil {
+		ps = tosca.Problems{}
+	}
+	return st, ps
+}
+
+// validateTemplate is POST /templates/validate. The request succeeded when the template could be
+// examined, so an invalid template is a 200 with valid:false and its problems (file:line:col each),
+// like `toscaflow validate --json`; a 400 means the request itself is wrong (no template, not JSON).
+// Without parameters, required inputs may lack a value; with them, they are checked as a POST would.
+func (s *Server) validateTemplate(w http.ResponseWriter, r *http.Request) {
+	req, err := s.readTemplateRequest(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, ps := s.parse(r.Context(), req)
+	v := validation{Valid: !ps.HasErrors() && st != nil, Problems: ps}
+	if st != nil {
+		v.Version, v.NodeTemplates = st.Version, len(st.NodeTemplates)
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// planTemplate is POST /templates/plan: 200 with the BPMN XML of the template's deployment plan (its
+// undeploy plan with "undeploy":true), or 400 with the error body listing the problems (file:line:col)
+// when the template is invalid or cannot be planned.
+func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) {
+	req, err := s.readTemplateRequest(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, ps := s.parse(r.Context(), req)
+	if errs := ps.Errors(); len(errs) > 0 || st == nil {
+		pe := &ProblemsError{Summary: "The template is invalid"}
+		for _, p := range errs {
+			pe.Problems = append(pe.Problems, p.String())
+		}
+		s.writeError(w, r, pe)
+		return
+	}
+	var defs *bpmn.Definitions
+	if req.undeploy {
+		defs, err = tosca2bpmn.TranslateUndeploy(st, tosca2bpmn.Options{})
+	} else {
+		defs, err = tosca2bpmn.Translate(st, tosca2bpmn.Options{})
+	}
+	if err != nil {
+		s.writeError(w, r, &ProblemsError{Summary: "The template cannot be planned", Problems: []string{err.Error()}})
+		return
+	}
+	xml, err := bpmnxml.Marshal(defs)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	_, _ = w.Write(xml)
+}
