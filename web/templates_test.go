@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const validTemplate = `tosca_definitions_version: tosca_simple_yaml_1_3
+topology_template:
+  inputs:
+    cpus:
+      type: integer
+  node_templates:
+    server:
+      type: tosca.nodes.Compute
+      capabilities:
+        host:
+          properties:
+            num_cpus: { get_input: cpus }
+`
+
+func TestValidateTemplate(t *testing.T) {
+	s := newServer(t, newFake())
+	body := func(template string, extra string) string {
+		return fmt.Sprintf(`{"template":%q%s}`, template, extra)
+	}
+	tests := []struct {
+		name, body string
+		valid      bool
+		nodes      int
+		problem    string // a substring of one problem's message
+	}{
+		{"valid without parameters", body(validTemplate, ""), true, 1, ""},
+		{"valid with parameters", body(validTemplate, `,"parameters":{"cpus":2}`), true, 1, ""},
+		{"a required input missing when parameters are given", body(validTemplate, `,"parameters":{}`), false, 1, "cpus"},
+		{"unknown type", body(strings.Replace(validTemplate, "tosca.nodes.Compute", "tosca.nodes.Nope", 1), ""), false, 1, "tosca.nodes.Nope"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := call(t, s, http.MethodPost, "/templates/validate", tc.body, jsonCT)
+			require.Equal(t, http.StatusOK, r.code, r.body)
+			var v struct {
+				Valid         bool
+				Version       string
+				NodeTemplates int
+				Problems      []struct {
+					File         string
+					Line, Column int
+					Message      string
+				}
+			}
+			require.NoError(t, json.Unmarshal([]byte(r.body), &v))
+			assert.Equal(t, tc.valid, v.Valid, r.body)
+			assert.Equal(t, "tosca_simple_yaml_1_3", v.Version)
+			assert.Equal(t, tc.nodes, v.NodeTemplates)
+			if tc.problem == "" {
+				assert.Empty(t, v.Problems)
+				return
+			}
+			require.NotEmpty(t, v.Problems)
+			found := false
+			for _, p := range v.Problems {
+				found = found || strings.Contains(p.Message, tc.problem)
+				assert.Positive(t, p.Line, "problems carry file:line:col")
+				assert.Positive(t, p.Column)
+				assert.NotEmpty(t, p.File)
+			}
+			assert.True(t, found, r.body)
+		})
+	}
+	v := requireErrorBody(t, call(t, s, http.MethodPost, "/templates/validate", `{"parameters":{}}`, jsonCT), http.StatusBadRequest)
+	assert.Contains(t, v["message"], "template is required")
+	requireErrorBody(t, call(t, s, http.MethodPost, "/templates/validate", validTemplate, "Content-Type: text/yaml"), http.StatusUnsupportedMediaType)
+}
+
+func TestPlanTemplate(t *testing.T) {
+	s := newServer(t, newFake())
+	r := call(t, s, http.MethodPost, "/templates/plan", fmt.Sprintf(`{"template":%q,"parameters":{"cpus":2}}`, validTemplate), jsonCT)
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	assert.Equal(t, "application/xml", r.header.Get("Content-Type"))
+	assert.Contains(t, r.body, "<bpmn:definitions")
+	assert.Contains(t, r.body, "server")
+
+	r = call(t, s, http.MethodPost, "/templates/plan", fmt.Sprintf(`{"template":%q,"parameters":{"cpus":2},"undeploy":"true"}`, validTemplate), jsonCT)
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	assert.Contains(t, r.body, "undeploy")
+
+	bad := strings.Replace(validTemplate, "tosca.nodes.Compute", "tosca.nodes.Nope", 1)
+	v := requireErrorBody(t, call(t, s, http.MethodPost, "/templates/plan", fmt.Sprintf(`{"template":%q}`, bad), jsonCT), http.StatusBadRequest)
+	assert.Contains(t, v["message"], "template.yaml:8:13: ", "problems as file:line:col")
+	assert.Contains(t, v["message"], "tosca.nodes.Nope")
+}
