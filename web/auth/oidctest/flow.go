@@ -12,8 +12,8 @@ import (
 	"time"
 )
 
-// codeLifetime bounds an authorization code (RFC 6749, 4.1.2 recommends at most 10 minutes).
-const codeLifetime = time.Minute
+// CodeLifetime bounds an authorization code (RFC 6749, 4.1.2 recommends at most 10 minutes).
+const CodeLifetime = time.Minute
 
 // User is who the authorization endpoint signs in, without asking.
 type User struct {
@@ -106,7 +106,7 @@ func (is *Issuer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	code := random()
 	f.mu.Lock()
 	f.codes[code] = grant{clientID: client.ID, redirectURI: redirect, challenge: q.Get("code_challenge"),
-		nonce: q.Get("nonce"), scope: q.Get("scope"), user: user, expires: is.clock.Now().Add(codeLifetime)}
+		nonce: q.Get("nonce"), scope: q.Get("scope"), user: user, expires: is.clock.Now().Add(CodeLifetime)}
 	f.mu.Unlock()
 	back(url.Values{"code": {code}})
 }
