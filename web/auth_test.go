@@ -18,9 +18,9 @@ import (
 
 // authed is an API with authentication on, trusting one local issuer whose group "admins" administers.
 type authed struct {
-	is  *oidctest.Issuer
-	f   *fakeDeployments
-	s   *web.Server
+	is *oidctest.Issuer
+	f  *fakeDeployments
+	s  *web.Server
 	// alice and bob are deployments of the users alice and bob, each with a compute resource.
 	alice, bob *store.Deployment
 }
