@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/toscaflow/toscaflow/connectors"
@@ -36,6 +37,10 @@ type Config struct {
 	// that fails on one is rolled back and tried on the next (at most its request's MaxProvidersRetry).
 	// Empty means Provider alone.
 	Providers []ProviderRef
+	// Ranker, when set, ranks the providers for each deployment (registry.Selector over the provider
+	// catalogue: placement policies, data location, SLAs, quotas, health); the deployment is tried on
+	// those it keeps, best first. Nil keeps Providers in their order for every deployment.
+	Ranker Ranker
 	// CheckPeriod, UnitTimeout and Retries are the plans' defaults (tosca2bpmn.Options): how often the
 	// status of a unit being created is checked, how long it may take, how many times a failed creation
 	// is retried. Zero takes tosca2bpmn's defaults; a negative Retries means none.
@@ -49,6 +54,8 @@ type Config struct {
 	// TimerPoll is how long the timer driver waits when no timer is scheduled before it looks again
 	// (every engine step this service runs wakes it anyway); default 1m.
 	TimerPoll time.Duration
+	// usage is what the deployments use on each provider (for the quotas); one per Service.
+	usage *usage
 	// Retention is how long sent outbox rows and applied inbox ids are kept (longer than the bus may
 	// redeliver a reply); PruneEvery how often older ones are deleted. Defaults 7 days and 1 hour.
 	Retention  time.Duration
@@ -74,6 +81,12 @@ func (c Config) WithDefaults() Config {
 		ps[i] = p
 	}
 	c.Providers = ps
+	if c.Ranker == nil {
+		c.Ranker = listRanker(ps)
+	}
+	if c.usage == nil {
+		c.usage = &usage{}
+	}
 	if c.CommandTimeout == 0 {
 		c.CommandTimeout = DefaultCommandTimeout
 	}
@@ -154,6 +167,15 @@ func (c Config) platformOf(name string) connectors.Platform {
 		}
 	}
 	return c.Platform
+}
+
+// platformFor returns the platform a deployment's commands go to: the one chosen with its provider
+// (its deployment type), else the provider's platform.
+func (s *Service) platformFor(d *store.Deployment) connectors.Platform {
+	if t := d.Provider.DeploymentType; t != "" {
+		return connectors.Platform(strings.ToLower(t))
+	}
+	return s.cfg.platformOf(d.Provider.Name)
 }
 
 // planOptions are the translator's options for a plan whose process is processID.

@@ -24,11 +24,13 @@ type CreateRequest struct {
 	Callback string
 	// TimeoutMins and ProviderTimeoutMins are 0 when not given, else >= 1 with ProviderTimeoutMins <=
 	// TimeoutMins. TimeoutMins bounds the whole creation (then CREATE_FAILED with TimeoutReason);
-	// ProviderTimeoutMins bounds the creation of each unit on the provider (the plans' unit timeout).
+	// ProviderTimeoutMins bounds each attempt on a provider (then it is rolled back and the next provider
+	// tried) and the creation of each unit (the plans' unit timeout).
 	TimeoutMins         int
 	ProviderTimeoutMins int
-	// MaxProvidersRetry bounds the providers tried (Config.Providers, best first; 0: all of them).
-	// KeepLastAttempt is accepted for API compatibility only: a failed attempt is always rolled back.
+	// MaxProvidersRetry bounds the providers tried (those the ranking keeps, best first; 0: all of
+	// them). A failed attempt is rolled back before the next provider is tried, except the last one
+	// when KeepLastAttempt is set: what it created stays (for debugging) until the deployment is deleted.
 	MaxProvidersRetry int
 	KeepLastAttempt   bool
 	UserGroup         string
@@ -73,10 +75,12 @@ func parseTemplate(ctx context.Context, yaml string, inputs map[string]any) (*to
 	return st, ps
 }
 
-// Create validates and parses the template, translates it into its plan and, in one transaction,
+// Create validates and parses the template, ranks the providers for what it needs (Config.Ranker; the
+// ranking goes to the deployment's log, see Selection), translates it into its plan and, in one transaction,
 // stores the deployment (CREATE_IN_PROGRESS), its template, plan and resources and starts the plan up
 // to its first commands, which the relay publishes once the transaction is committed. A request or
-// template with problems is a *ValidationError listing them all.
+// template with problems is a *ValidationError listing them all. When no provider qualifies, the
+// deployment is stored CREATE_FAILED with NoProviderReason and no plan runs.
 func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deployment, error) {
 	if ps := req.validate(); len(ps) > 0 {
 		return nil, &ValidationError{Problems: ps}
@@ -101,6 +105,38 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if err != nil {
 		return nil, &ValidationError{Problems: []string{fmt.Sprintf("translate: %v", err)}}
 	}
+	providerTimeout := ""
+	if req.ProviderTimeoutMins > 0 {
+		providerTimeout = fmt.Sprintf("PT%dM", req.ProviderTimeoutMins)
+	}
+	if err := attemptPlan(defs, providerTimeout); err != nil {
+		return nil, fmt.Errorf("plan of %s: %w", id, err)
+	}
+	needs, err := requirements(st, opts, req.UserGroup)
+	if err != nil {
+		return nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	if err := s.loadUsage(ctx); err != nil {
+		return nil, fmt.Errorf("provider usage: %w", err)
+	}
+	ranking := s.cfg.Ranker.Rank(needs)
+	kept := ranking.Kept()
+	selection, err := selectionLines(ranking)
+	if err != nil {
+		return nil, err
+	}
+	resources, err := newResources(st, id)
+	if err != nil {
+		return nil, &ValidationError{Problems: []string{err.Error()}}
+	}
+	d := &store.Deployment{
+		UUID: id, Status: StatusCreateInProgress, Task: TaskNone, Owner: req.Owner, UserGroup: req.UserGroup,
+		Callback: req.Callback, Parameters: req.Parameters,
+	}
+	if len(kept) == 0 {
+		return s.createUnplaced(ctx, d, req.Template, selection)
+	}
+	d.Provider = providerOf(ProviderRef{Name: kept[0].Provider, Platform: kept[0].Platform})
 	xml, err := bpmnxml.Marshal(defs)
 	if err != nil {
 		return nil, fmt.Errorf("write plan of %s: %w", id, err)
@@ -112,20 +148,16 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if err != nil {
 		return nil, fmt.Errorf("plan of %s: %w", id, err)
 	}
-	vars[attemptVar], vars[maxProvidersVar] = 1, req.MaxProvidersRetry
+	limit := attemptLimit(len(kept), req.MaxProvidersRetry)
+	vars[attemptVar], vars[maxProvidersVar], vars[rankingVar] = 1, req.MaxProvidersRetry, rankingValue(kept)
+	vars[keepLastVar], vars[keepAttemptVar] = req.KeepLastAttempt, req.KeepLastAttempt && limit == 1
+	if req.ProviderTimeoutMins > 0 {
+		vars[providerTimeoutVar] = req.ProviderTimeoutMins
+	}
 	var deadline time.Time
 	if req.TimeoutMins > 0 {
 		deadline = s.clock.Now().Add(time.Duration(req.TimeoutMins) * time.Minute)
 		vars[deadlineVar] = deadline.UTC().Format(time.RFC3339Nano)
-	}
-	resources, err := newResources(st, id)
-	if err != nil {
-		return nil, &ValidationError{Problems: []string{err.Error()}}
-	}
-	d := &store.Deployment{
-		UUID: id, Status: StatusCreateInProgress, Task: TaskNone, Owner: req.Owner, UserGroup: req.UserGroup,
-		Callback: req.Callback, Parameters: req.Parameters,
-		Provider: providerOf(s.cfg.Providers[0]),
 	}
 	var (
 		changed []*store.Deployment
@@ -147,6 +179,9 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 				return err
 			}
 		}
+		if err := s.st.AppendLog(ctx, id, selection...); err != nil {
+			return err
+		}
 		if err := s.st.AppendLog(ctx, id, fmt.Sprintf("Deployment created on provider %s: %d nodes to deploy",
 			d.Provider.Name, len(resources))); err != nil {
 			return err
@@ -165,8 +200,32 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if !deadline.IsZero() {
 		s.deadlines.set(id, deadline)
 	}
+	s.cfg.usage.place(id, d.Provider.Name, req.UserGroup, needs.Demand)
 	s.after(changed...)
 	return result, nil
+}
+
+// createUnplaced stores a deployment that no provider qualifies for: CREATE_FAILED with
+// NoProviderReason, its template and its log saying why each provider was dropped. No plan runs.
+func (s *Service) createUnplaced(ctx context.Context, d *store.Deployment, template string, selection []string) (*store.Deployment, error) {
+	d.Status, d.StatusReason = StatusCreateFailed, NoProviderReason
+	err := s.st.InTx(ctx, func(ctx context.Context) error {
+		if err := s.st.CreateDeployment(ctx, d); err != nil {
+			return err
+		}
+		if err := s.st.PutTemplate(ctx, d.UUID, template); err != nil {
+			return err
+		}
+		if err := s.st.AppendLog(ctx, d.UUID, selection...); err != nil {
+			return err
+		}
+		return s.st.AppendLog(ctx, d.UUID, "Deployment failed: "+NoProviderReason)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create deployment %s: %w", d.UUID, err)
+	}
+	s.after(d)
+	return d, nil
 }
 
 // compile reads a plan and deploys its process into the engine, once per process id.

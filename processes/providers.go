@@ -39,20 +39,19 @@ func intVar(v any) int {
 	return 0
 }
 
-// retryOnNextProvider runs the deploy plan again on the next provider when the one that failed
-// (whose attempt the plan has already rolled back) was not the last the deployment may try. It
-// reports whether it did.
+// retryOnNextProvider runs the deploy plan again on the next ranked provider when the one that failed
+// (whose attempt the plan has already rolled back) was not the last the deployment may try. It reports
+// whether it did. The next attempt keeps what it fails with when it is the last and the request set
+// keepLastAttempt.
 func (s *Service) retryOnNextProvider(ctx context.Context, d *store.Deployment, in *engine.Instance, reason string) (bool, error) {
 	vars := in.Variables()
 	attempt := max(intVar(vars[attemptVar]), 1)
-	limit := len(s.cfg.Providers)
-	if m := intVar(vars[maxProvidersVar]); m > 0 && m < limit {
-		limit = m
-	}
+	ranked := rankedProviders(vars, s.cfg.Providers)
+	limit := attemptLimit(len(ranked), intVar(vars[maxProvidersVar]))
 	if attempt >= limit {
 		return false, nil
 	}
-	next := s.cfg.Providers[attempt]
+	next := ranked[attempt]
 	def, err := s.st.Definition(ctx, d.UUID, store.KindDeploy)
 	if err != nil {
 		return false, err
@@ -68,10 +67,14 @@ func (s *Service) retryOnNextProvider(ctx context.Context, d *store.Deployment, 
 	}
 	errs, _ := vars[providerErrorsVar].([]any)
 	start[providerErrorsVar] = append(errs, providerBlock(d.Provider.Name, reason))
-	start[attemptVar], start[maxProvidersVar] = attempt+1, vars[maxProvidersVar]
-	if dl, ok := vars[deadlineVar]; ok {
-		start[deadlineVar] = dl
+	start[attemptVar] = attempt + 1
+	for _, k := range []string{maxProvidersVar, deadlineVar, rankingVar, keepLastVar, providerTimeoutVar} {
+		if v, ok := vars[k]; ok {
+			start[k] = v
+		}
 	}
+	keepLast, _ := vars[keepLastVar].(bool)
+	start[keepAttemptVar] = keepLast && attempt+1 == limit
 	if err := s.resetResources(ctx, d.UUID); err != nil {
 		return false, err
 	}
@@ -83,6 +86,7 @@ func (s *Service) retryOnNextProvider(ctx context.Context, d *store.Deployment, 
 	if err := s.st.UpdateDeployment(ctx, d); err != nil {
 		return false, err
 	}
+	s.cfg.usage.move(d.UUID, next.Name)
 	instance, err := s.eng.Start(ctx, engine.StartRequest{ProcessID: in.ProcessID,
 		InstanceID: in.ProcessID + "-" + strconv.Itoa(attempt+1), Variables: start})
 	if err != nil {

@@ -57,6 +57,10 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 	} else if in.Status == engine.StatusCanceled {
 		return nil, nil
 	}
+	if timedOut, _ := in.Variables()[attemptTimedOutVar].(bool); failed && reason == "" && timedOut {
+		reason = fmt.Sprintf("on provider %s: the attempt took longer than providerTimeoutMins (%v minutes)",
+			d.Provider.Name, in.Variables()[providerTimeoutVar])
+	}
 	if failed && reason == "" {
 		if reason, err = s.failureReason(ctx, d, in); err != nil {
 			return nil, err
@@ -73,6 +77,11 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 				return nil, err
 			}
 			reason = exhaustedReason(in, d.Provider.Name, reason)
+		}
+		if kept, _ := in.Variables()[keepAttemptVar].(bool); failed && !kept {
+			// Rolled back (or stopped by an incident, whose leftovers a delete removes): nothing counts
+			// against the quotas any more.
+			s.cfg.usage.release(d.UUID)
 		}
 		return s.endCreate(ctx, d, failed, reason)
 	case store.KindUndeploy:
@@ -222,6 +231,7 @@ func (s *Service) endDelete(ctx context.Context, d *store.Deployment, in *engine
 		}
 	}
 	d.Status, d.StatusReason = StatusDeleteComplete, ""
+	s.cfg.usage.release(d.UUID)
 	return d, nil
 }
 

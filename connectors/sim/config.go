@@ -22,6 +22,7 @@ var ErrInvalidConfig = errors.New("invalid sim configuration")
 //	  create-deployment-unit:
 //	    latency: { dist: normal, mean: 3s, stddev: 1s, min: 500ms }
 //	    faults: [ { kind: transient, probability: 0.1 }, { kind: permanent, first_n: 1, units: [ mysql_runtime ] } ]
+//	health: { faults: [ { kind: permanent, probability: 0.2 } ] }
 type Config struct {
 	// Provider names the provider; resources are filed under it. Default "sim".
 	Provider string `yaml:"provider"`
@@ -38,7 +39,13 @@ type Config struct {
 	// ReadyAfter is how long after its create a resource or deployment unit becomes ready (its status says
 	// ready); zero means at once.
 	ReadyAfter Latency `yaml:"ready_after"`
+	// Health is the latency and the faults of the provider's health checks (Ping): a hang or a fault makes
+	// a check fail. It is independent of Default.
+	Health Behaviour `yaml:"health"`
 }
+
+// opHealth is the pseudo-operation of a health check: its behaviour is Config.Health.
+const opHealth connectors.Operation = "health"
 
 // Behaviour is the latency and the faults of an operation.
 type Behaviour struct {
@@ -107,6 +114,7 @@ func (c Config) Validate() error {
 		}
 		errs = append(errs, b.validate(string(op))...)
 	}
+	errs = append(errs, c.Health.validate("health")...)
 	if err := c.ReadyAfter.validate(); err != nil {
 		errs = append(errs, fmt.Errorf("ready after: %w", err))
 	}
@@ -175,6 +183,9 @@ func (c Config) withDefaults() Config {
 }
 
 func (c Config) behaviour(op connectors.Operation) Behaviour {
+	if op == opHealth {
+		return c.Health
+	}
 	if b, ok := c.Operations[op]; ok {
 		return b
 	}
