@@ -29,7 +29,7 @@ type env struct {
 
 // newEnv starts an issuer (with opts) and a verifier trusting it with audience oidctest.Audience and
 // admin group "admins"; edit may change the configuration first.
-func newEnv(t *testing.T, edit func(*auth.Config), opts ...oidctest.Option) env {
+func newEnv(t testing.TB, edit func(*auth.Config), opts ...oidctest.Option) env {
 	t.Helper()
 	clock := clockwork.NewFakeClockAt(start)
 	iss := oidctest.Start(t, append([]oidctest.Option{oidctest.WithClock(clock)}, opts...)...)

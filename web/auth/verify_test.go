@@ -67,6 +67,12 @@ func TestVerify(t *testing.T) {
 			return iss.Token(nil, oidctest.WithForeignKey(foreign), oidctest.WithEmbeddedJWK())
 		}, auth.ErrUnknownKey, ""},
 		{"RSA signature under the EC key's kid", func() string { return iss.Token(nil, oidctest.WithKID("es256-1")) }, auth.ErrBadSignature, ""},
+		{"unknown critical header", func() string {
+			return iss.Token(nil, oidctest.WithHeader("crit", []string{"x-must"}), oidctest.WithHeader("x-must", true))
+		}, auth.ErrBadSignature, ""},
+		{"foreign key with a jku to fetch it from", func() string {
+			return iss.Token(nil, oidctest.WithForeignKey(foreign), oidctest.WithHeader("jku", "http://127.0.0.1:1/keys"))
+		}, auth.ErrBadSignature, ""},
 		{"tampered payload", func() string {
 			return iss.Tamper(iss.Token(nil), func(c map[string]any) { c["sub"] = "mallory"; c["groups"] = []string{"admins"} })
 		}, auth.ErrBadSignature, ""},
