@@ -1,0 +1,213 @@
+// The deployment page: status and reason, outputs, and tabs for the plan with its live tokens, the topology,
+// the resources, the log and the template. While an operation runs, the page follows the deployment's
+// server-sent events (GET /deployments/{id}/events) and refreshes what changed; without a stream it polls.
+import { h, replace, statusBadge, timeCell, isFinal, download, announce } from './dom.js';
+import { api, events, ApiError } from './api.js';
+import { PlanView } from './plan.js';
+import { topology, nodeStates } from './topology.js';
+import { analyse } from './template.js';
+import { tabs } from './tabs.js';
+
+const POLL_MS = 1000;
+const POLL_STREAMING_MS = 5000;
+
+/** detailPage renders deployment id into main; it returns its clean-up. */
+export function detailPage(main, { id }) {
+  const abort = new AbortController();
+  const base = `/deployments/${encodeURIComponent(id)}`;
+  const head = h('div', { class: 'summary' }, h('p', { role: 'status' }, 'Loading the deployment…'));
+  const live = h('span', { class: 'live-state', 'aria-live': 'polite' });
+  const outputs = h('section', { class: 'outputs', 'aria-labelledby': 'out-h' });
+  const plan = new PlanView();
+  const planState = h('p', { class: 'hint' }, 'Loading the plan…');
+  const topo = h('div', { class: 'topology-panel' }, h('p', {}, 'Loading the topology…'));
+  const resources = h('div', {}, h('p', {}, 'Loading the resources…'));
+  const log = h('pre', { class: 'log', role: 'log', 'aria-label': 'Deployment log', tabindex: '0' }, '');
+  const template = h('pre', { class: 'template-view', tabindex: '0', 'aria-label': 'Template' });
+  let dep = null;
+  let nodes = {};
+  let states = {};
+  let planXML = '';
+  let templateText = '';
+  let timer = 0;
+  let pending = 0;
+  let streaming = false;
+  let lastStatus = '';
+
+  const t = tabs([
+    { key: 'plan', label: 'Plan', panel: [planState, plan.el] },
+    { key: 'topology', label: 'Topology', panel: topo },
+    { key: 'resources', label: 'Resources', panel: resources },
+    { key: 'log', label: 'Log', panel: log },
+    { key: 'template', label: 'Template', panel: template },
+  ], { label: 'Deployment views', selected: 'plan', onShow: (k) => { if (k === 'plan') setTimeout(() => plan.fit(), 0); } });
+
+  main.replaceChildren(
+    h('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, h('a', { href: '#/' }, 'Deployments'), ' › ', h('span', { class: 'mono' }, id)),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Deployment'), live),
+    head, outputs, t.el);
+
+  function renderHead() {
+    const failed = /FAILED$/.test(dep.status);
+    replace(head,
+      h('dl', { class: 'facts-grid' },
+        h('dt', {}, 'Status'), h('dd', {}, statusBadge(dep.status), isFinal(dep.status) ? null : h('span', { class: 'spinner', role: 'progressbar', 'aria-label': 'in progress' })),
+        h('dt', {}, 'Id'), h('dd', { class: 'mono' }, dep.uuid),
+        h('dt', {}, 'Provider'), h('dd', {}, dep.cloudProviderName || '—', dep.cloudProviderEndpoint?.deploymentType ? ` (${dep.cloudProviderEndpoint.deploymentType.toLowerCase()})` : ''),
+        h('dt', {}, 'Created'), h('dd', {}, timeCell(dep.creationTime)),
+        h('dt', {}, 'Updated'), h('dd', {}, timeCell(dep.updateTime)),
+        dep.createdBy ? [h('dt', {}, 'Owner'), h('dd', {}, dep.createdBy.subject)] : null),
+      dep.statusReason ? h('div', { class: `reason ${failed ? 'reason-bad' : ''}`, role: failed ? 'alert' : null },
+        h('h2', {}, failed ? 'Why it failed' : 'Status reason'), h('pre', {}, dep.statusReason)) : null,
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', onclick: () => planXML && download(`deployment-${id}.bpmn`, planXML, 'application/xml'), disabled: !planXML }, 'Download BPMN'),
+        h('button', { type: 'button', onclick: () => templateText && download(`deployment-${id}.yaml`, templateText, 'text/yaml'), disabled: !templateText }, 'Download template'),
+        h('button', { type: 'button', class: 'danger', disabled: dep.status === 'DELETE_IN_PROGRESS', onclick: remove }, 'Delete…')));
+  }
+
+  function renderOutputs() {
+    const entries = Object.entries(dep.outputs || {});
+    replace(outputs, h('h2', { id: 'out-h' }, 'Outputs'),
+      entries.length
+        ? h('dl', { class: 'outputs-list' }, entries.map(([k, v]) => [h('dt', {}, k), h('dd', { class: 'mono', 'data-output': k }, typeof v === 'string' ? v : JSON.stringify(v))]))
+        : h('p', { class: 'empty' }, isFinal(dep.status) ? 'This deployment has no outputs.' : 'Outputs appear when the deployment completes.'));
+  }
+
+  function renderResources(list) {
+    states = nodeStates(list);
+    replace(resources, list.length ? h('table', {},
+      h('caption', { class: 'visually-hidden' }, 'Resources: one per node instance, in topological order'),
+      h('thead', {}, h('tr', {}, ['Node', 'Type', 'State', 'Physical id', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, list.map((r) => h('tr', { 'data-node': r.toscaNodeName },
+        h('td', {}, r.toscaNodeName), h('td', { class: 'mono' }, r.toscaNodeType),
+        h('td', {}, h('span', { class: `state state-${r.state}` }, r.state.toLowerCase())),
+        h('td', { class: 'mono' }, r.physicalId || '—'), h('td', {}, timeCell(r.updateTime))))))
+      : h('p', { class: 'empty' }, 'No resources yet.'));
+    replace(topo, topology(nodes, states));
+  }
+
+  async function remove() {
+    // eslint-disable-next-line no-alert
+    if (!window.confirm('Delete this deployment and every resource it created?')) return;
+    try {
+      await api(base, { method: 'DELETE' });
+      announce('Deletion started.');
+      follow();
+    } catch (err) {
+      alertError(`The deployment cannot be deleted: ${err.message}`);
+    }
+  }
+
+  function alertError(msg) {
+    const prev = head.querySelector('.request-error');
+    if (prev) prev.remove();
+    head.append(h('p', { class: 'request-error error-text', role: 'alert' }, msg));
+  }
+
+  async function loadOnce() {
+    try {
+      templateText = await api(`${base}/template`, { accept: 'text/plain', signal: abort.signal });
+      template.replaceChildren(...templateText.split('\n').map((l, i) => h('span', { class: 'tl' }, h('span', { class: 'tn', 'aria-hidden': 'true' }, String(i + 1)), l, '\n')));
+      nodes = analyse(templateText).nodes;
+      replace(topo, topology(nodes, states));
+    } catch (err) {
+      if (err.name !== 'AbortError') replace(template, `The template cannot be read: ${err.message}`);
+    }
+    await loadPlan();
+  }
+
+  async function loadPlan() {
+    try {
+      planXML = await api(`${base}/bpmn`, { accept: 'application/xml', signal: abort.signal });
+      await plan.load(planXML);
+      planState.textContent = '';
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      planState.textContent = err instanceof ApiError && err.status === 404
+        ? 'This deployment has no plan yet.'
+        : `The plan cannot be drawn: ${err.message}`;
+    }
+  }
+
+  // refresh reads the deployment and what changes while it runs.
+  async function refresh() {
+    try {
+      const [d, stats, res, text] = await Promise.all([
+        api(base, { signal: abort.signal }),
+        api(`${base}/statistics`, { signal: abort.signal }).catch(() => null),
+        api(`${base}/resources?size=2000`, { signal: abort.signal }).catch(() => null),
+        api(`${base}/log`, { accept: 'text/plain', signal: abort.signal }).catch(() => null),
+      ]);
+      dep = d;
+      if (lastStatus && lastStatus !== d.status) announce(`Status: ${d.status.replaceAll('_', ' ').toLowerCase()}.`);
+      if (isFinal(lastStatus) && !isFinal(d.status)) await loadPlan(); // an update brings a new plan
+      lastStatus = d.status;
+      renderHead();
+      renderOutputs();
+      if (stats) plan.update(stats);
+      if (res) renderResources(res.content || []);
+      if (text != null) {
+        const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+        log.textContent = text || '(nothing logged yet)';
+        if (atEnd) log.scrollTop = log.scrollHeight;
+      }
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      if (err instanceof ApiError && err.status === 404) {
+        stop();
+        replace(head, h('p', { role: 'alert' }, 'This deployment does not exist (any more): it was deleted, or the link is wrong. ', h('a', { href: '#/' }, 'Back to the deployments')));
+        return;
+      }
+      alertError(`The deployment cannot be refreshed: ${err.message}. Retrying…`);
+    }
+  }
+
+  // schedule refreshes soon, coalescing a burst of events into one refresh.
+  function schedule(ms) {
+    if (pending) return;
+    pending = setTimeout(async () => {
+      await refresh();
+      pending = 0;
+      if (dep && !isFinal(dep.status) && !abort.signal.aborted) {
+        clearTimeout(timer);
+        timer = setTimeout(() => schedule(0), streaming ? POLL_STREAMING_MS : POLL_MS);
+      } else if (dep && isFinal(dep.status)) {
+        streamAbort?.abort();
+        live.textContent = '';
+      }
+    }, ms);
+  }
+
+  let streamAbort = null;
+  // follow listens to the events while an operation runs.
+  function follow() {
+    schedule(0);
+    if (streamAbort) return;
+    streamAbort = new AbortController();
+    abort.signal.addEventListener('abort', () => streamAbort.abort(), { once: true });
+    live.textContent = 'Live';
+    events(`${base}/events`, {
+      signal: streamAbort.signal,
+      onEvent: () => schedule(150),
+      onState: (s) => {
+        streaming = s === 'open';
+        live.textContent = { open: 'Live', retrying: 'Reconnecting…', unavailable: 'Refreshing every second' }[s] || '';
+      },
+    }).finally(() => { streamAbort = null; streaming = false; });
+  }
+
+  function stop() {
+    abort.abort();
+    clearTimeout(timer);
+    clearTimeout(pending);
+  }
+
+  (async () => {
+    await refresh();
+    if (!dep) return;
+    await loadOnce();
+    await refresh();
+    if (!isFinal(dep.status)) follow();
+  })();
+  return () => { stop(); plan.destroy(); };
+}
