@@ -139,6 +139,8 @@ type Scope struct {
 	// ownVars tells whether Vars belongs to this copy; a clone shares the map until its first write.
 	ownVars bool
 	gen     int64
+	// enc is the scope's JSON once it can no longer change: decoded from it, or committed (codec.go).
+	enc []byte
 }
 
 // copyFor copies a shared scope for the state copy gen; its variables are copied on first write.
@@ -146,6 +148,7 @@ func (s *Scope) copyFor(gen int64) *Scope {
 	c := *s
 	c.gen = gen
 	c.ownVars = false
+	c.enc = nil // the copy is the one the step changes
 	if s.Joins != nil {
 		c.Joins = append([]Arrival(nil), s.Joins...)
 	}

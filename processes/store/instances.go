@@ -10,7 +10,9 @@ import (
 	"github.com/toscaflow/toscaflow/bpmn/engine"
 )
 
-// Load returns the committed state of an instance.
+// Load returns the committed state of an instance (seen from the caller's transaction, if any). The
+// state is read every time; its decode is skipped when this store decoded or committed those very
+// bytes before (instanceCache).
 func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
 	var state []byte
 	err := s.read(ctx).QueryRowContext(ctx, "SELECT state FROM instances WHERE id = ?", id).Scan(&state)
@@ -20,10 +22,14 @@ func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load instance %q: %w", id, err)
 	}
+	if in := s.instances.get(id, state); in != nil {
+		return in, nil
+	}
 	in := new(engine.Instance)
 	if err := json.Unmarshal(state, in); err != nil {
 		return nil, fmt.Errorf("load instance %q: %w", id, err)
 	}
+	s.instances.put(id, state, in)
 	return in, nil
 }
 
@@ -52,7 +58,7 @@ func (s *Store) Commit(ctx context.Context, m *engine.Mutation) error {
 func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
 	for _, w := range m.Instances {
 		in := w.Instance
-		state, err := json.Marshal(in)
+		state, err := engine.MarshalInstance(in)
 		if err != nil {
 			return fmt.Errorf("encode instance %q: %w", in.ID, err)
 		}
@@ -71,6 +77,8 @@ func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutati
 			}
 			return fmt.Errorf("write instance %q at version %d: %w", in.ID, w.Expected, engine.ErrConflict)
 		}
+		// Kept even though the transaction may still roll back: Load compares the bytes it reads.
+		s.instances.put(in.ID, state, in)
 	}
 	return nil
 }
@@ -187,5 +195,6 @@ func (s *Store) PurgeInstance(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("purge instance %q: %w", id, err)
 	}
+	s.instances.drop(id)
 	return nil
 }

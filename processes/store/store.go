@@ -23,6 +23,8 @@ type Store struct {
 	clock  engine.Clock
 	// prepared holds the statements of an engine step, prepared on the writer (tx.go).
 	prepared map[string]*sql.Stmt
+	// instances spares Load the decode of a state it decoded or committed before (cache.go).
+	instances *instanceCache
 }
 
 var _ engine.Store = (*Store)(nil)
@@ -33,7 +35,15 @@ type Options struct {
 	Clock engine.Clock
 	// Readers bounds the connections that read in parallel (default 4).
 	Readers int
+	// InstanceCache bounds the bytes of instance state kept decoded in memory, so that an engine step
+	// does not decode again the state the step before it committed (default 16 MiB; negative: none).
+	// Load still reads every state from the database and uses a kept instance only when the row holds
+	// the very bytes it was kept with: no instance is ever served stale.
+	InstanceCache int
 }
+
+// defaultInstanceCache is Options.InstanceCache's default: the states of a few hundred plans under way.
+const defaultInstanceCache = 16 << 20
 
 // Open opens (creating it if needed) the database file at path, in WAL mode with a busy timeout
 // and foreign keys on, and applies the embedded migrations it lacks.
@@ -47,6 +57,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	if opts.Readers <= 0 {
 		opts.Readers = 4
+	}
+	if opts.InstanceCache == 0 {
+		opts.InstanceCache = defaultInstanceCache
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -63,7 +76,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
-	s := &Store{writer: writer, clock: opts.Clock}
+	s := &Store{writer: writer, clock: opts.Clock, instances: newInstanceCache(opts.InstanceCache)}
 	if err := s.migrate(ctx, migrations, "migrations"); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open store %q: %w", path, err)
