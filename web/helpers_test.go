@@ -62,6 +62,7 @@ func call(t *testing.T, h http.Handler, method, target, body string, headers ...
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	checkAgainstSpec(t, req, rec.Code, rec.Header(), rec.Body.Bytes())
 	return response{code: rec.Code, header: rec.Header(), body: rec.Body.String()}
 }
 

@@ -19,6 +19,8 @@ type Server struct {
 	deps    Deps
 	log     *slog.Logger
 	handler http.Handler
+	// router is the routes (the OpenAPI test walks it).
+	router *mux.Router
 	// publicRoutes are the routes served without credentials (see public).
 	publicRoutes map[*mux.Route]bool
 	// inFlight holds one token per POST or PUT being served (see admit).
@@ -39,6 +41,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log, publicRoutes: map[*mux.Route]bool{}}
 	s.inFlight = make(chan struct{}, s.cfg.MaxInFlight)
 	m := s.routes()
+	s.router = m
 	s.handler = s.observe(normalize(s.authenticate(m, s.admit(m))))
 	return s, nil
 }
