@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,10 @@ import (
 // start is the fake clock's time: tokens are dated by it, and the verifier checks them by it.
 var start = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
+// sharedKeys are the issuers' keys in tests that start one issuer each: generating RSA keys is most
+// of the package's test time. Tests that need issuers with distinct keys start the second one bare.
+var sharedKeys = sync.OnceValues(oidctest.DefaultKeys)
+
 // env is one verifier trusting one local issuer, both on one fake clock.
 type env struct {
 	clock *clockwork.FakeClock
@@ -32,7 +37,9 @@ type env struct {
 func newEnv(t testing.TB, edit func(*auth.Config), opts ...oidctest.Option) env {
 	t.Helper()
 	clock := clockwork.NewFakeClockAt(start)
-	iss := oidctest.Start(t, append([]oidctest.Option{oidctest.WithClock(clock)}, opts...)...)
+	keys, err := sharedKeys()
+	require.NoError(t, err)
+	iss := oidctest.Start(t, append([]oidctest.Option{oidctest.WithClock(clock), oidctest.WithKeys(keys...)}, opts...)...)
 	cfg := auth.Config{Issuers: []auth.IssuerConfig{{Issuer: iss.URL, Audience: oidctest.Audience, AdminGroup: "admins"}}}
 	if edit != nil {
 		edit(&cfg)

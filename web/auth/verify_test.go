@@ -198,3 +198,47 @@ func TestVerifyKeyUse(t *testing.T) {
 	_, err = e.verify(t, e.iss.Token(nil, oidctest.WithKey("enc-1"), oidctest.WithKID("")))
 	require.ErrorIs(t, err, auth.ErrBadSignature)
 }
+
+// TestVerifyKeyTypes: each asymmetric family verifies with its own key type and curve only.
+func TestVerifyKeyTypes(t *testing.T) {
+	e := newEnv(t, nil, oidctest.WithAlgorithms("RS256", "PS384", "ES256", "ES384", "ES512", "EdDSA"))
+	for _, spec := range []struct {
+		kid string
+		alg jose.SignatureAlgorithm
+	}{{"ps384", jose.PS384}, {"es384", jose.ES384}, {"es512", jose.ES512}, {"ed", jose.EdDSA}} {
+		k, err := oidctest.NewKey(spec.kid, spec.alg)
+		require.NoError(t, err)
+		e.iss.AddKey(k)
+	}
+	cases := []struct {
+		name string
+		opts []oidctest.SignOption
+		want error
+	}{
+		{"PS384", []oidctest.SignOption{oidctest.WithKey("ps384")}, nil},
+		{"ES384", []oidctest.SignOption{oidctest.WithKey("es384")}, nil},
+		{"ES512", []oidctest.SignOption{oidctest.WithKey("es512")}, nil},
+		{"EdDSA", []oidctest.SignOption{oidctest.WithKey("ed")}, nil},
+		{"EdDSA without kid", []oidctest.SignOption{oidctest.WithKey("ed"), oidctest.WithKID("")}, nil},
+		{"ES256 under the ES384 key's kid", []oidctest.SignOption{oidctest.WithKey("es256-1"), oidctest.WithKID("es384")}, auth.ErrBadSignature},
+		{"ES384 under the P-256 key's kid", []oidctest.SignOption{oidctest.WithKey("es384"), oidctest.WithKID("es256-1")}, auth.ErrBadSignature},
+		{"ES256 under the Ed25519 key's kid", []oidctest.SignOption{oidctest.WithKey("es256-1"), oidctest.WithKID("ed")}, auth.ErrBadSignature},
+		{"EdDSA under the RSA key's kid", []oidctest.SignOption{oidctest.WithKey("ed"), oidctest.WithKID("rs256-1")}, auth.ErrBadSignature},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.verify(t, e.iss.Token(nil, tc.opts...))
+			if tc.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+func TestVerifierIssuers(t *testing.T) {
+	e := newEnv(t, nil)
+	assert.Equal(t, []auth.IssuerConfig{{Issuer: e.iss.URL, Audience: oidctest.Audience, AdminGroup: "admins",
+		GroupsClaim: auth.DefaultGroupsClaim}}, e.v.Issuers())
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jonboulle/clockwork"
@@ -29,8 +30,17 @@ func challenge(v string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
+var sharedKeys = sync.OnceValues(oidctest.DefaultKeys)
+
+// shared gives an issuer the keys every test of this package shares (generated once).
+func shared(t *testing.T) oidctest.Option {
+	keys, err := sharedKeys()
+	require.NoError(t, err)
+	return oidctest.WithKeys(keys...)
+}
+
 func startFlow(t *testing.T) (*oidctest.Issuer, *http.Client) {
-	iss := oidctest.Start(t,
+	iss := oidctest.Start(t, shared(t),
 		oidctest.WithClient(oidctest.Client{ID: clientID, RedirectURIs: []string{redirect}}),
 		oidctest.WithUser(oidctest.User{Subject: "u-42", Name: "Ada", Email: "ada@example.org", Groups: []string{"admins"}}))
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -155,7 +165,7 @@ func TestCodeFlowRefusals(t *testing.T) {
 	}
 	t.Run("expired code", func(t *testing.T) {
 		clock := clockwork.NewFakeClock()
-		iss := oidctest.Start(t, oidctest.WithClock(clock),
+		iss := oidctest.Start(t, shared(t), oidctest.WithClock(clock),
 			oidctest.WithClient(oidctest.Client{ID: clientID, RedirectURIs: []string{redirect}}))
 		_, client := startFlow(t)
 		back := codeOf(t, authorize(t, iss, client, nil))
@@ -165,4 +175,18 @@ func TestCodeFlowRefusals(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, status)
 		assert.Equal(t, "invalid_grant", body["error"])
 	})
+}
+
+func TestCodeFlowSetUser(t *testing.T) {
+	iss, client := startFlow(t)
+	iss.SetUser(oidctest.User{Subject: "u-7", Groups: []string{"users"}})
+	back := codeOf(t, authorize(t, iss, client, nil))
+	status, body := redeem(t, iss, url.Values{"grant_type": {"authorization_code"}, "code": {back.Get("code")},
+		"client_id": {clientID}, "redirect_uri": {redirect}, "code_verifier": {verifier}})
+	require.Equal(t, http.StatusOK, status)
+	var claims map[string]any
+	iss.Tamper(body["access_token"].(string), func(c map[string]any) { claims = c })
+	assert.Equal(t, "u-7", claims["sub"])
+	assert.Equal(t, []any{"users"}, claims["groups"])
+	assert.Equal(t, oidctest.Audience, claims["aud"])
 }

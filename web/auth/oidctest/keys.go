@@ -3,6 +3,7 @@ package oidctest
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -18,7 +19,7 @@ type Key struct {
 	ID string
 	// Alg is the algorithm the key signs with by default, also published as the JWK's alg.
 	Alg jose.SignatureAlgorithm
-	// Private is the private key (*rsa.PrivateKey or *ecdsa.PrivateKey).
+	// Private is the private key (*rsa.PrivateKey, *ecdsa.PrivateKey or ed25519.PrivateKey).
 	Private crypto.Signer
 	// Use is the JWK's use; "" publishes "sig".
 	Use string
@@ -35,7 +36,8 @@ func (k Key) Public() jose.JSONWebKey {
 	return jose.JSONWebKey{Key: k.Private.Public(), KeyID: k.ID, Algorithm: string(k.Alg), Use: use}
 }
 
-// NewKey generates a key for alg (RS*/PS*: RSA 2048; ES256/384/512: ECDSA on the matching curve).
+// NewKey generates a key for alg (RS*/PS*: RSA 2048; ES256/384/512: ECDSA on the matching curve;
+// EdDSA: Ed25519).
 func NewKey(id string, alg jose.SignatureAlgorithm) (Key, error) {
 	var (
 		priv crypto.Signer
@@ -50,6 +52,8 @@ func NewKey(id string, alg jose.SignatureAlgorithm) (Key, error) {
 		priv, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	case jose.ES512:
 		priv, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	case jose.EdDSA:
+		_, priv, err = ed25519.GenerateKey(rand.Reader)
 	default:
 		return Key{}, fmt.Errorf("oidctest: no key type for %s", alg)
 	}
@@ -57,6 +61,19 @@ func NewKey(id string, alg jose.SignatureAlgorithm) (Key, error) {
 		return Key{}, fmt.Errorf("oidctest: generate %s key: %w", alg, err)
 	}
 	return Key{ID: id, Alg: alg, Private: priv}, nil
+}
+
+// DefaultKeys generates the keys an issuer starts with: "rs256-1" (RS256) and "es256-1" (ES256).
+func DefaultKeys() ([]Key, error) {
+	rs, err := NewKey("rs256-1", jose.RS256)
+	if err != nil {
+		return nil, err
+	}
+	es, err := NewKey("es256-1", jose.ES256)
+	if err != nil {
+		return nil, err
+	}
+	return []Key{rs, es}, nil
 }
 
 // Keys returns every key of the issuer, retired ones included, in creation order.

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/go-jose/go-jose/v4"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -65,25 +64,30 @@ func WithAlgorithms(algs ...string) Option { return func(is *Issuer) { is.algs =
 // misconfigured or impersonating provider would.
 func WithDiscoveryIssuer(iss string) Option { return func(is *Issuer) { is.docIss = iss } }
 
+// WithKeys starts the issuer with keys (the first is the default signer) instead of generating an
+// RS256 "rs256-1" and an ES256 "es256-1": tests that start many issuers save the key generation.
+// Issuers given the same keys trust each other's tokens' signatures, so give distinct keys to
+// issuers that must not.
+func WithKeys(keys ...Key) Option {
+	return func(is *Issuer) { is.keys = append([]Key(nil), keys...) }
+}
+
 // Start starts an issuer with an RS256 key ("rs256-1", the default signer) and an ES256 key
-// ("es256-1"); it stops when the test ends.
+// ("es256-1"), unless WithKeys gives others; it stops when the test ends.
 func Start(t testing.TB, opts ...Option) *Issuer {
 	t.Helper()
 	is := &Issuer{t: t, clock: clockwork.NewRealClock(), aud: Audience, algs: []string{"RS256", "ES256"}}
 	for _, opt := range opts {
 		opt(is)
 	}
-	for _, spec := range []struct {
-		id  string
-		alg jose.SignatureAlgorithm
-	}{{"rs256-1", jose.RS256}, {"es256-1", jose.ES256}} {
-		k, err := NewKey(spec.id, spec.alg)
+	if len(is.keys) == 0 {
+		keys, err := DefaultKeys()
 		if err != nil {
 			t.Fatal(err)
 		}
-		is.keys = append(is.keys, k)
+		is.keys = keys
 	}
-	is.defaultKID = "rs256-1"
+	is.defaultKID = is.keys[0].ID
 	is.flow.init()
 
 	mux := http.NewServeMux()
