@@ -51,7 +51,11 @@ func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 		// One deployment's traffic can be followed across the bus, the broker and the connectors.
 		ctx = esb.WithCorrelationID(ctx, deployment)
 	}
-	return s.bus.PublishCommand(ctx, ec)
+	if err := s.bus.PublishCommand(ctx, ec); err != nil {
+		return err
+	}
+	s.published(ec, s.clock.Now())
+	return nil
 }
 
 // scopeSep separates a deployment id from the attempt in the plans' variable deployment, which scopes

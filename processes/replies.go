@@ -21,7 +21,7 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 // (a timer interrupted the task, the deployment was deleted) counts as applied and changes nothing.
 func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 	var changed []*store.Deployment
-	_, err := s.st.ApplyOnce(ctx, r.CommandID, func(ctx context.Context) error {
+	applied, err := s.st.ApplyOnce(ctx, r.CommandID, func(ctx context.Context) error {
 		changed = changed[:0]
 		ctx = engine.Remember(ctx) // for settle, after the step
 		def, err := s.st.DefinitionOfInstance(ctx, r.Instance)
@@ -68,6 +68,7 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 		// The store was busy or a step failed: let the bus try the reply again.
 		return esb.RetryableError("apply_reply", fmt.Errorf("apply reply to %s: %w", r.CommandID, err))
 	}
+	s.replied(r, applied, s.clock.Now())
 	s.after(changed...)
 	return nil
 }
