@@ -18,13 +18,18 @@ BENCHFLAGS ?= -run '^$$' -bench . -benchmem
 
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build run test test-short bench bench-reference lint fmt fmt-check tools clean
+.PHONY: help build ui run test test-short bench bench-reference lint fmt fmt-check tools clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-build: ## build bin/toscaflow
+build: ui ## build bin/toscaflow (with the dashboard when npm is there)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/toscaflow
+
+# The dashboard's bundle (web/ui/dist) is embedded by go:embed; without npm the binary still builds and /ui/ says how
+# to build the bundle.
+ui: ## bundle the dashboard (npm ci + esbuild into web/ui/dist)
+	@if command -v npm >/dev/null 2>&1; then ./.ci/build-ui.sh; else echo "ui: npm not found, building without the dashboard bundle"; fi
 
 run: build ## run toscaflow locally (see README: what runs today)
 	./.ci/run-local.sh $(BIN)
@@ -56,4 +61,5 @@ fmt: ## format the Go sources
 	gofmt -w $$(git ls-files '*.go')
 
 clean: ## remove build outputs
-	rm -rf bin testout
+	rm -rf bin testout web/ui/node_modules
+	find web/ui/dist -mindepth 1 ! -name README.md -delete

@@ -26,3 +26,8 @@ shared="${TOSCAFLOW_SHARED:-$(cd "$(dirname "$0")/.." && pwd)/../shared}"
 if [ -d "$shared/tools/bpmn-check" ] && command -v npm >/dev/null 2>&1; then
   TOSCAFLOW_SHARED="$shared" go test -count=1 -run '^TestInstalledIsReused$' ./bpmn/bpmncheck >/dev/null
 fi
+
+# The dashboard's bundle, which the binary embeds and its browser end-to-end test drives.
+if command -v npm >/dev/null 2>&1; then
+  "$(dirname "$0")/build-ui.sh"
+fi
