@@ -134,12 +134,17 @@ func (is *issuer) release() { <-is.lock }
 // fetch reads the discovery document (when withDiscovery or never read) and the key set; called
 // with the lock held.
 func (is *issuer) fetch(ctx context.Context, now time.Time, withDiscovery bool) error {
-	is.lastTry = now
 	algs, err := is.fetchKeys(ctx, withDiscovery || is.cur == nil)
 	if err != nil {
-		is.lastError = fmt.Errorf("%w: %s: %w", ErrIssuerUnavailable, is.cfg.Issuer, err)
-		return is.lastError
+		err = fmt.Errorf("%w: %s: %w", ErrIssuerUnavailable, is.cfg.Issuer, err)
+		if ctx.Err() != nil {
+			// The caller gave up: that says nothing of the issuer, so the next request may try at once.
+			return err
+		}
+		is.lastTry, is.lastError = now, err
+		return err
 	}
+	is.lastTry = now
 	is.cur, is.lastError = algs, nil
 	is.cur.fetched = now
 	return nil

@@ -216,6 +216,8 @@ func TestIssuerDown(t *testing.T) {
 		cancel()
 		_, err := e.v.Verify(ctx, e.iss.Token(nil))
 		require.ErrorIs(t, err, auth.ErrIssuerUnavailable)
+		_, err = e.verify(t, e.iss.Token(nil))
+		require.NoError(t, err, "a caller giving up does not hold the next one back")
 	})
 }
 
