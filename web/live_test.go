@@ -1,0 +1,230 @@
+package web_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/processes"
+	"github.com/toscaflow/toscaflow/web"
+)
+
+// journalOf keeps the journal events of a list of events.
+func journalOf(evs []sseEvent) []sseEvent {
+	var out []sseEvent
+	for _, ev := range evs {
+		if ev.name == "journal" {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// stats decodes the statistics of a snapshot (or of GET /statistics).
+func stats(t *testing.T, v any) map[string]engine.ElementStats {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	out := map[string]engine.ElementStats{}
+	require.NoError(t, json.Unmarshal(b, &out))
+	return out
+}
+
+// asEngineEvents turns journal events back into engine events, for engine.Statistics.
+func asEngineEvents(evs []sseEvent) []engine.Event {
+	var out []engine.Event
+	for _, ev := range evs {
+		e := engine.Event{Type: engine.EventType(ev.data["type"].(string)), Instance: ev.data["instance"].(string)}
+		e.Element, _ = ev.data["element"].(string)
+		out = append(out, e)
+	}
+	return out
+}
+
+func seqOf(t *testing.T, ev sseEvent) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(ev.id, 10, 64)
+	require.NoError(t, err)
+	return n
+}
+
+// merge adds counts.
+func merge(a, b map[string]engine.ElementStats) map[string]engine.ElementStats {
+	out := map[string]engine.ElementStats{}
+	for _, m := range []map[string]engine.ElementStats{a, b} {
+		for el, s := range m {
+			t := out[el]
+			t.Active += s.Active
+			t.Completed += s.Completed
+			t.Canceled += s.Canceled
+			t.Incidents += s.Incidents
+			out[el] = t
+		}
+	}
+	for el, s := range out {
+		if s == (engine.ElementStats{}) {
+			delete(out, el)
+		}
+	}
+	return out
+}
+
+func nonZero(m map[string]engine.ElementStats) map[string]engine.ElementStats {
+	return merge(m, nil)
+}
+
+// TestEventsFollowADeployment follows a deployment from its creation to its removal: a snapshot, then
+// every journal event of its plans in commit order with increasing ids, its statuses and resource
+// states; a client resuming with Last-Event-ID gets exactly the rest; the delete ends both streams.
+func TestEventsFollowADeployment(t *testing.T) {
+	s := startLive(t, web.LiveDeps{})
+	id := s.create("wordpress-mysql.yaml")
+	st := s.openStream(id)
+
+	first, ok := st.next()
+	require.True(t, ok)
+	require.Equal(t, "snapshot", first.name)
+	assert.Equal(t, id, first.data["deployment"])
+	assert.Equal(t, first.id, strconv.FormatInt(int64(first.data["position"].(float64)), 10))
+	assert.NotEmpty(t, first.data["resources"])
+	evs := st.until(isStatus(processes.StatusCreateComplete, processes.StatusCreateFailed))
+	require.Equal(t, processes.StatusCreateComplete, evs[len(evs)-1].data["status"], "reason: %v", evs[len(evs)-1].data["statusReason"])
+
+	journal := journalOf(evs)
+	require.NotEmpty(t, journal)
+	last, err := strconv.ParseInt(first.id, 10, 64)
+	require.NoError(t, err)
+	// Every element is activated before it completes (the snapshot counts those active before).
+	activated := map[string]int{}
+	for el, s := range stats(t, first.data["statistics"]) {
+		activated[el] = s.Active
+	}
+	for _, ev := range journal {
+		seq, err := strconv.ParseInt(ev.id, 10, 64)
+		require.NoError(t, err)
+		require.Greater(t, seq, last, "ids increase")
+		assert.Equal(t, float64(seq), ev.data["seq"])
+		assert.Equal(t, "deploy", ev.data["kind"])
+		last = seq
+		el, _ := ev.data["element"].(string)
+		switch engine.EventType(ev.data["type"].(string)) {
+		case engine.EventElementActivated:
+			activated[el]++
+		case engine.EventElementCompleted, engine.EventElementTerminated:
+			require.Positive(t, activated[el], "%s ended before it was activated", el)
+			activated[el]--
+		}
+	}
+	var sawResource bool
+	for _, ev := range evs {
+		sawResource = sawResource || ev.name == "resource"
+	}
+	assert.True(t, sawResource, "resource state changes are sent")
+
+	// The snapshot's counts and the journal events sent make the deployment's statistics.
+	resp := s.do(http.MethodGet, "/deployments/"+id+"/statistics", "")
+	var want map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&want))
+	_ = resp.Body.Close()
+	got := merge(stats(t, first.data["statistics"]), engine.Statistics(asEngineEvents(journal)))
+	assert.Equal(t, nonZero(stats(t, want)), got)
+
+	// A client resuming in the middle gets a snapshot at its position and exactly the rest.
+	mid := journal[len(journal)/2]
+	again := s.openStream(id, "Last-Event-ID: "+mid.id)
+	snap, ok := again.next()
+	require.True(t, ok)
+	require.Equal(t, "snapshot", snap.name)
+	assert.Equal(t, mid.id, snap.id)
+	var upToMid []sseEvent
+	for _, ev := range journal {
+		if seqOf(t, ev) <= seqOf(t, mid) {
+			upToMid = append(upToMid, ev)
+		}
+	}
+	assert.Equal(t, nonZero(merge(stats(t, first.data["statistics"]), engine.Statistics(asEngineEvents(upToMid)))),
+		nonZero(stats(t, snap.data["statistics"])))
+	rest := journal[len(upToMid):]
+	resumed := journalOf(again.until(func(ev sseEvent) bool { return ev.name == "journal" && ev.id == journal[len(journal)-1].id }))
+	require.Len(t, resumed, len(rest))
+	for i := range rest {
+		assert.Equal(t, rest[i].id, resumed[i].id)
+		assert.Equal(t, rest[i].data, resumed[i].data)
+	}
+
+	// Deleting the deployment: both streams see the undeploy plan, then the end.
+	resp = s.do(http.MethodDelete, "/deployments/"+id, "")
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	for _, c := range []*stream{st, again} {
+		tail := c.rest()
+		require.NotEmpty(t, tail)
+		end := tail[len(tail)-1]
+		assert.Equal(t, "end", end.name)
+		assert.Equal(t, "deleted", end.data["reason"])
+		assert.True(t, isStatus(processes.StatusDeleteComplete)(tail[len(tail)-2]))
+		for _, ev := range journalOf(tail) {
+			assert.Equal(t, "undeploy", ev.data["kind"], "no deploy event is sent twice")
+		}
+	}
+	// A reconnection finds nothing.
+	resp = s.do(http.MethodGet, "/deployments/"+id+"/events", "")
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+func TestEventsRefusals(t *testing.T) {
+	s := startLive(t, web.LiveDeps{MaxStreams: 1})
+	id := s.create("webapp-on-compute.yaml")
+
+	resp := s.do(http.MethodGet, "/deployments/"+id+"/events", "", "Last-Event-ID: nope")
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", body)
+
+	resp = s.do(http.MethodGet, "/deployments/0190c0de-0000-7000-8000-000000000000/events", "")
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+
+	st := s.openStream(id)
+	_, ok := st.next()
+	require.True(t, ok)
+	resp = s.do(http.MethodGet, "/deployments/"+id+"/events", "")
+	body, _ = io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+	var e map[string]any
+	require.NoError(t, json.Unmarshal(body, &e))
+	assert.Equal(t, float64(http.StatusServiceUnavailable), e["code"])
+}
+
+// TestEventsEndAtShutdown: a server shutting down ends its open streams with an end event instead of
+// waiting for their clients to leave.
+func TestEventsEndAtShutdown(t *testing.T) {
+	s := startLive(t, web.LiveDeps{})
+	id := s.create("webapp-on-compute.yaml")
+	st := s.openStream(id)
+	snap, ok := st.next()
+	require.True(t, ok)
+	require.Equal(t, "snapshot", snap.name)
+
+	s.stopAPI()
+	select {
+	case err := <-s.apiDone:
+		require.NoError(t, err, "the shutdown did not wait for the stream")
+	case <-time.After(liveWait):
+		t.Fatal("the server did not shut down with a stream open")
+	}
+	rest := st.rest()
+	require.NotEmpty(t, rest)
+	assert.Equal(t, "end", rest[len(rest)-1].name)
+	assert.Equal(t, "shutdown", rest[len(rest)-1].data["reason"])
+}
