@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,7 +55,14 @@ type IssuerConfig struct {
 	// ClientID is the public client id the dashboard signs in with (authorization code flow with
 	// PKCE); optional, the verifier does not use it.
 	ClientID string `yaml:"clientID,omitempty" json:"clientID,omitempty"`
+	// Scopes are what the dashboard asks for when it signs in; empty means DefaultScopes. The
+	// verifier does not use them.
+	Scopes []string `yaml:"scopes,omitempty" json:"scopes,omitempty"`
 }
+
+// DefaultScopes are IssuerConfig.Scopes when none are configured: an OpenID Connect sign-in with the
+// user's name and email (OpenID Connect Core 1.0, 5.4).
+var DefaultScopes = []string{"openid", "profile", "email"}
 
 // Validate reports every problem of c, joined; each wraps ErrInvalidConfig.
 func (c Config) Validate() error {
@@ -107,6 +115,9 @@ func (c Config) withDefaults() Config {
 	for i, ic := range c.Issuers {
 		if ic.GroupsClaim == "" {
 			ic.GroupsClaim = DefaultGroupsClaim
+		}
+		if len(ic.Scopes) == 0 {
+			ic.Scopes = slices.Clone(DefaultScopes)
 		}
 		issuers[i] = ic
 	}

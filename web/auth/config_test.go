@@ -63,7 +63,8 @@ func TestLoadConfig(t *testing.T) {
 	assert.Equal(t, auth.Config{
 		Issuers: []auth.IssuerConfig{
 			{Issuer: "https://iam.example.org/", Audience: "toscaflow", AdminGroup: "admins", ClientID: "toscaflow-dashboard"},
-			{Issuer: "https://keycloak.example.org/realms/cloud", Audience: "toscaflow-api", GroupsClaim: "realm_access.roles"},
+			{Issuer: "https://keycloak.example.org/realms/cloud", Audience: "toscaflow-api", GroupsClaim: "realm_access.roles",
+				Scopes: []string{"openid", "profile", "email", "roles"}},
 		},
 		Leeway:          10 * time.Second,
 		RefreshInterval: 30 * time.Second,

@@ -24,19 +24,29 @@ var (
 
 // Reasons an ErrInvalidToken gives; errors.Is finds both the reason and ErrInvalidToken.
 var (
-	ErrExpired             = errors.New("token expired")
-	ErrNotYetValid         = errors.New("token not yet valid")
-	ErrBadSignature        = errors.New("signature does not verify")
-	ErrUnknownIssuer       = errors.New("issuer not trusted")
-	ErrWrongAudience       = errors.New("token not issued for this audience")
-	ErrUnknownKey          = errors.New("signing key unknown to the issuer")
+	// ErrExpired: exp is past (beyond the leeway).
+	ErrExpired = errors.New("token expired")
+	// ErrNotYetValid: nbf or iat is in the future (beyond the leeway).
+	ErrNotYetValid = errors.New("token not yet valid")
+	// ErrBadSignature: no key of the issuer that may verify the token's algorithm does.
+	ErrBadSignature = errors.New("signature does not verify")
+	// ErrUnknownIssuer: iss is not a configured issuer.
+	ErrUnknownIssuer = errors.New("issuer not trusted")
+	// ErrWrongAudience: aud does not hold the issuer's configured audience.
+	ErrWrongAudience = errors.New("token not issued for this audience")
+	// ErrUnknownKey: the kid is not in the issuer's key set, even fetched again (or the header
+	// embeds its own key, which is never trusted).
+	ErrUnknownKey = errors.New("signing key unknown to the issuer")
+	// ErrAlgorithmNotAllowed: alg is not an asymmetric algorithm the issuer publishes.
 	ErrAlgorithmNotAllowed = errors.New("signature algorithm not allowed")
-	ErrMissingClaim        = errors.New("required claim missing")
+	// ErrMissingClaim: exp or sub is missing.
+	ErrMissingClaim = errors.New("required claim missing")
 )
 
 // TokenError is an ErrInvalidToken with its reason (one of ErrExpired … ErrMissingClaim). Its message
 // is fit for a client: it names the reason and, for a missing claim, the claim's name, never a value.
 type TokenError struct {
+	// Reason is one of ErrExpired … ErrMissingClaim, possibly wrapped with detail.
 	Reason error
 }
 

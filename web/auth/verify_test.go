@@ -240,5 +240,5 @@ func TestVerifyKeyTypes(t *testing.T) {
 func TestVerifierIssuers(t *testing.T) {
 	e := newEnv(t, nil)
 	assert.Equal(t, []auth.IssuerConfig{{Issuer: e.iss.URL, Audience: oidctest.Audience, AdminGroup: "admins",
-		GroupsClaim: auth.DefaultGroupsClaim}}, e.v.Issuers())
+		GroupsClaim: auth.DefaultGroupsClaim, Scopes: auth.DefaultScopes}}, e.v.Issuers())
 }
