@@ -8,7 +8,7 @@ import { topology, nodeStates } from './topology.js';
 import { analyse } from './template.js';
 import { tabs } from './tabs.js';
 
-const POLL_MS = 1000;
+const POLL_MS = 500;
 const POLL_STREAMING_MS = 5000;
 
 /** detailPage renders deployment id into main; it returns its clean-up. */
@@ -191,7 +191,7 @@ export function detailPage(main, { id }) {
       onEvent: () => schedule(150),
       onState: (s) => {
         streaming = s === 'open';
-        live.textContent = { open: 'Live', retrying: 'Reconnecting…', unavailable: 'Refreshing every second' }[s] || '';
+        live.textContent = { open: 'Live', retrying: 'Reconnecting…', unavailable: 'Refreshing twice a second' }[s] || '';
       },
     }).finally(() => { streamAbort = null; streaming = false; });
   }

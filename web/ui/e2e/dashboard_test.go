@@ -1,0 +1,202 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// badgesJS reads the token badges on the plan and the deployment's status.
+const badgesJS = `(() => ({
+  status: document.querySelector('.summary [data-status]')?.dataset.status || '',
+  badges: Array.from(document.querySelectorAll('.tf-badge[data-element]'))
+    .map((b) => b.dataset.element + ':' + b.dataset.kind + ':' + b.textContent).sort(),
+}))()`
+
+type planState struct {
+	Status string   `json:"status"`
+	Badges []string `json:"badges"`
+}
+
+func (p planState) has(kind string) bool {
+	for _, b := range p.Badges {
+		if strings.Contains(b, ":"+kind+":") {
+			return true
+		}
+	}
+	return false
+}
+
+type css = chromedp.CSS
+
+// TestDeployFromTheDashboard walks the issue's scenario: upload a template with a mistake, see the problem at
+// its line, fix it, deploy it on the simulated cloud with latencies, watch the badges move while it runs, and
+// read the outputs once it is CREATE_COMPLETE; then a deployment the simulated cloud fails shows where it failed.
+func TestDeployFromTheDashboard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds toscaflow and drives Chromium")
+	}
+	ctx := browser(t)
+	dir := artifacts(t)
+	bin := binary(t)
+	sim, err := filepath.Abs(filepath.Join("testdata", "sim.yaml"))
+	require.NoError(t, err)
+	base := serve(t, bin, sim, dir)
+	mistake, err := filepath.Abs(filepath.Join("testdata", "shop-mistake.yaml"))
+	require.NoError(t, err)
+	fixed, err := os.ReadFile(filepath.Join("testdata", "shop.yaml"))
+	require.NoError(t, err)
+	badLine := strconv.Itoa(lineOf(t, mistake, "tosca.nodes.Compuet"))
+
+	// An empty server: the list says so and offers the way to start.
+	run(t, ctx, dir, "empty list", 20*time.Second,
+		chromedp.Navigate(base+"/ui/"),
+		chromedp.WaitVisible(css(`a.button[href="#/new"]`)),
+		chromedp.WaitVisible(css(`.list-state a[href="#/new"]`)))
+
+	// Upload the template with the mistake: the problem shows at its line, in the gutter and in the list.
+	problem := `.problems li[data-line="` + badLine + `"]`
+	run(t, ctx, dir, "upload with a mistake", 30*time.Second,
+		chromedp.Click(css(`a.button[href="#/new"]`)),
+		chromedp.WaitReady(css(`input[type=file]`)),
+		chromedp.SetUploadFiles(css(`input[type=file]`), []string{mistake}),
+		chromedp.WaitVisible(css(problem)),
+		chromedp.WaitVisible(css(`.gutter .has-problem[data-line="`+badLine+`"]`)))
+	problemText := get(t, ctx, dir, "problem text", 5*time.Second, chromedp.Text(css(problem)))
+	assert.Contains(t, problemText, "unknown node type")
+	assert.Contains(t, problemText, "Compuet")
+
+	// The problem's button takes the caret to its line; then the fix makes the template valid.
+	run(t, ctx, dir, "go to the line", 10*time.Second, chromedp.Click(css(problem+` button`)))
+	shot(t, ctx, dir, "1-problem-at-its-line")
+	focused := get(t, ctx, dir, "caret", 5*time.Second, chromedp.Evaluate[string](
+		`document.activeElement.tagName + ':' + document.activeElement.value.slice(0, document.activeElement.selectionStart).split('\n').length`))
+	assert.Equal(t, "TEXTAREA:"+badLine, focused, "the problem's button puts the caret on its line")
+	run(t, ctx, dir, "fix", 30*time.Second,
+		script(`const ta = document.querySelector('textarea.code'); ta.value = `+jsString(string(fixed))+`; ta.dispatchEvent(new Event('input'))`),
+		chromedp.WaitVisible(css(`.validity.ok`)),
+		chromedp.WaitNotPresent(css(`.gutter .has-problem`)))
+
+	// The inputs form is generated from the template: cpus offers its valid values, the default chosen.
+	run(t, ctx, dir, "inputs form", 10*time.Second, chromedp.WaitVisible(css(`select[data-input=cpus]`)))
+	cpus := get(t, ctx, dir, "cpus", 5*time.Second, chromedp.Value(css(`select[data-input=cpus]`)))
+	options := get(t, ctx, dir, "options", 5*time.Second, chromedp.Evaluate[string](
+		`Array.from(document.querySelectorAll('select[data-input=cpus] option')).map(o => o.value).join(',')`))
+	assert.Equal(t, "2", cpus)
+	assert.Equal(t, "1,2,4", options)
+	run(t, ctx, dir, "fill inputs", 10*time.Second,
+		chromedp.SetValue(css(`select[data-input=cpus]`), "4"),
+		chromedp.SetValue(css(`input[data-input=context_root]`), "/store"))
+	shot(t, ctx, dir, "2-valid-with-inputs")
+
+	// Deploy: the page of the deployment opens and its plan's badges move while it runs.
+	run(t, ctx, dir, "deploy", 30*time.Second,
+		chromedp.Click(css(`form.new-deployment button[type=submit]`)),
+		chromedp.WaitVisible(css(`.plan-canvas svg`)))
+	var seen []planState
+	distinct := map[string]bool{}
+	require.Eventually(t, func() bool {
+		st, err := chromedp.Run(ctx, chromedp.Evaluate[planState](badgesJS))
+		if err != nil {
+			return false
+		}
+		if st.Status == "CREATE_IN_PROGRESS" && st.has("active") {
+			key := strings.Join(st.Badges, ",")
+			if !distinct[key] {
+				distinct[key] = true
+				seen = append(seen, st)
+				if len(seen) == 2 {
+					shot(t, ctx, dir, "3-running")
+				}
+			}
+		}
+		return st.Status != "CREATE_IN_PROGRESS" && st.Status != ""
+	}, 60*time.Second, 50*time.Millisecond, "the deployment never finished")
+	require.GreaterOrEqual(t, len(seen), 2, "the badges did not move while the deployment ran: %v", seen)
+
+	// CREATE_COMPLETE with its outputs; nothing runs any more, and the flows taken are marked.
+	run(t, ctx, dir, "complete", 20*time.Second,
+		chromedp.WaitVisible(css(`.summary [data-status=CREATE_COMPLETE]`)),
+		chromedp.WaitVisible(css(`dd[data-output=shop_url]`)))
+	url := get(t, ctx, dir, "output", 5*time.Second, chromedp.Text(css(`dd[data-output=shop_url]`)))
+	counts := get(t, ctx, dir, "counts", 5*time.Second, chromedp.Evaluate[map[string]int](`({
+		active: document.querySelectorAll('.tf-badge[data-kind=active]').length,
+		completed: document.querySelectorAll('.tf-badge[data-kind=completed]').length,
+		taken: document.querySelectorAll('.djs-connection.tf-taken').length,
+	})`))
+	assert.Regexp(t, `^https://[0-9.]+/store$`, url)
+	assert.Zero(t, counts["active"], "no token is left running")
+	assert.Positive(t, counts["completed"])
+	assert.Positive(t, counts["taken"])
+	shot(t, ctx, dir, "4-complete-with-outputs")
+
+	// The tabs answer the keyboard: from Plan, the right arrow opens the topology, whose nodes show their state.
+	run(t, ctx, dir, "keyboard tabs", 10*time.Second,
+		chromedp.Focus(css(`[role=tab][data-tab=plan]`)),
+		chromedp.KeyEvent(kb.ArrowRight),
+		chromedp.WaitVisible(css(`.topology [data-node=server]`)))
+	state := get(t, ctx, dir, "node state", 5*time.Second, chromedp.AttributeValue(css(`.topology [data-node=server]`), "data-state"))
+	assert.Equal(t, "STARTED", state.Value)
+	shot(t, ctx, dir, "5-topology")
+
+	// A deployment the simulated cloud fails: the reason names the node, and the plan marks where it failed.
+	id := post(t, base, "broken.yaml")
+	run(t, ctx, dir, "failure", 60*time.Second,
+		chromedp.Navigate(base+"/ui/#/deployments/"+id),
+		chromedp.WaitVisible(css(`.summary [data-status=CREATE_FAILED]`)),
+		chromedp.WaitVisible(css(`.reason-bad[role=alert]`)),
+		chromedp.WaitVisible(css(`.djs-element.tf-failed`)),
+		chromedp.WaitVisible(css(`[data-testid=failures]`)))
+	reason := get(t, ctx, dir, "reason", 5*time.Second, chromedp.Text(css(`.reason-bad pre`)))
+	assert.Contains(t, reason, "broken_vm")
+	shot(t, ctx, dir, "6-failed-with-its-incident")
+
+	// The list shows both, and its filter finds the failed one.
+	run(t, ctx, dir, "list", 20*time.Second,
+		chromedp.Navigate(base+"/ui/#/"),
+		chromedp.WaitVisible(css(`tr[data-id="`+id+`"]`)),
+		chromedp.SetValue(css(`.filters select`), "FAILED"),
+		script(`document.querySelector('.filters select').dispatchEvent(new Event('change'))`))
+	rows := get(t, ctx, dir, "rows", 5*time.Second, chromedp.Evaluate[int](`document.querySelectorAll('tbody tr').length`))
+	assert.Equal(t, 1, rows)
+	shot(t, ctx, dir, "7-list-filtered")
+}
+
+// post creates a deployment of testdata/name through the API and returns its id.
+func post(t *testing.T, base, name string) string {
+	t.Helper()
+	tmpl, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	body, err := json.Marshal(map[string]any{"template": string(tmpl)})
+	require.NoError(t, err)
+	resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var d struct {
+		UUID string `json:"uuid"`
+	}
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&d))
+	return d.UUID
+}
+
+// lineOf is the 1-based line of the first occurrence of s in file.
+func lineOf(t *testing.T, file, s string) int {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	i := bytes.Index(data, []byte(s))
+	require.GreaterOrEqual(t, i, 0, "%s not in %s", s, file)
+	return bytes.Count(data[:i], []byte("\n")) + 1
+}
