@@ -101,6 +101,7 @@ func TestVerify(t *testing.T) {
 			assert.NotErrorIs(t, err, auth.ErrIssuerUnavailable)
 			assertNoLeak(t, err, token)
 			assert.NotContains(t, err.Error(), "mallory")
+			assert.NotContains(t, e.logs.String(), token, "the log holds no token")
 		})
 	}
 }
