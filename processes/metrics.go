@@ -124,7 +124,9 @@ func (m *Metrics) repliedAt(r esb.Reply, applied bool, now time.Time) {
 }
 
 // published counts a command the relay put on the bus (called by publish once the bus took it).
-func (s *Service) published(cmd esb.Command, now time.Time) { s.liveState().metrics.publishedAt(cmd, now) }
+func (s *Service) published(cmd esb.Command, now time.Time) {
+	s.liveState().metrics.publishedAt(cmd, now)
+}
 
 // replied counts a connector's reply once handleReply is done with it; applied is false for a reply
 // already applied before.
