@@ -101,7 +101,9 @@ func TestVerify(t *testing.T) {
 			assert.NotErrorIs(t, err, auth.ErrIssuerUnavailable)
 			assertNoLeak(t, err, token)
 			assert.NotContains(t, err.Error(), "mallory")
-			assert.NotContains(t, e.logs.String(), token, "the log holds no token")
+			if token != "" {
+				assert.NotContains(t, e.logs.String(), token, "the log holds no token")
+			}
 		})
 	}
 }
