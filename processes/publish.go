@@ -41,7 +41,7 @@ func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 	ec := esb.Command{
 		ID: cmd.ID, Deployment: deployment, Instance: cmd.Instance, Element: cmd.Element,
 		Service: cmd.Type, Operation: cmd.Headers["operation"],
-		Provider: d.Provider.Name, Platform: string(s.cfg.platformOf(d.Provider.Name)),
+		Provider: d.Provider.Name, Platform: string(s.platformFor(d)),
 		Attempt: cmd.Retries + 1, Payload: payload,
 	}
 	if s.cfg.CommandTimeout > 0 {

@@ -23,8 +23,10 @@ type Deployment struct {
 	Provider     Provider
 	Parameters   map[string]any
 	Outputs      map[string]any
-	Created      time.Time
-	Updated      time.Time
+	// Selection is how the provider was chosen, as the processes package encodes it (empty: not recorded).
+	Selection json.RawMessage
+	Created   time.Time
+	Updated   time.Time
 	// Version is 1 on creation and grows by one with each update.
 	Version int64
 }
@@ -53,7 +55,7 @@ type DeploymentFilter struct {
 }
 
 const deploymentColumns = `uuid, status, status_reason, task, owner_issuer, owner_subject, user_group, callback,
-	provider_name, provider_endpoint, parameters, outputs, created, updated, version`
+	provider_name, provider_endpoint, parameters, outputs, selection, created, updated, version`
 
 // CreateDeployment inserts d with Created and Updated set to now and Version 1 (written back to d).
 // A uuid that exists fails with ErrConflict.
@@ -65,9 +67,9 @@ func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 	}
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO deployments (`+deploymentColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (uuid) DO NOTHING`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (uuid) DO NOTHING`,
 			d.UUID, d.Status, d.StatusReason, d.Task, d.Owner.Issuer, d.Owner.Subject, d.UserGroup, d.Callback,
-			d.Provider.Name, endpoint, params, outputs, nanos(now), nanos(now))
+			d.Provider.Name, endpoint, params, outputs, string(d.Selection), nanos(now), nanos(now))
 		if err != nil {
 			return err
 		}
@@ -94,9 +96,9 @@ func (s *Store) UpdateDeployment(ctx context.Context, d *Deployment) error {
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE deployments SET status = ?, status_reason = ?, task = ?,
 			owner_issuer = ?, owner_subject = ?, user_group = ?, callback = ?, provider_name = ?, provider_endpoint = ?,
-			parameters = ?, outputs = ?, updated = ?, version = version + 1 WHERE uuid = ? AND version = ?`,
+			parameters = ?, outputs = ?, selection = ?, updated = ?, version = version + 1 WHERE uuid = ? AND version = ?`,
 			d.Status, d.StatusReason, d.Task, d.Owner.Issuer, d.Owner.Subject, d.UserGroup, d.Callback,
-			d.Provider.Name, endpoint, params, outputs, nanos(now), d.UUID, d.Version)
+			d.Provider.Name, endpoint, params, outputs, string(d.Selection), nanos(now), d.UUID, d.Version)
 		if err != nil {
 			return err
 		}
@@ -236,11 +238,14 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanDeployment(r scanner) (*Deployment, error) {
 	var d Deployment
-	var endpoint, params, outputs string
+	var endpoint, params, outputs, selection string
 	var created, updated int64
 	if err := r.Scan(&d.UUID, &d.Status, &d.StatusReason, &d.Task, &d.Owner.Issuer, &d.Owner.Subject, &d.UserGroup,
-		&d.Callback, &d.Provider.Name, &endpoint, &params, &outputs, &created, &updated, &d.Version); err != nil {
+		&d.Callback, &d.Provider.Name, &endpoint, &params, &outputs, &selection, &created, &updated, &d.Version); err != nil {
 		return nil, err
+	}
+	if selection != "" {
+		d.Selection = json.RawMessage(selection)
 	}
 	name := d.Provider.Name
 	if err := errors.Join(json.Unmarshal([]byte(endpoint), &d.Provider), json.Unmarshal([]byte(params), &d.Parameters),

@@ -46,6 +46,17 @@ func TestDeploymentCRUD(t *testing.T) {
 	assert.Equal(t, enginetest.Epoch, again.Created)
 	assert.Equal(t, enginetest.Epoch.Add(time.Minute), again.Updated)
 	assert.Equal(t, "10.0.0.1", again.Outputs["ip"])
+	assert.Nil(t, again.Selection, "no selection recorded")
+
+	// The provider selection is kept as it was given, and an update that keeps it keeps it.
+	again.Selection = []byte(`{"chosen":"sim","dropped":[{"provider":"os","reason":"no quota"}]}`)
+	require.NoError(t, s.UpdateDeployment(ctx, again))
+	again.Status = "UPDATE_IN_PROGRESS"
+	require.NoError(t, s.UpdateDeployment(ctx, again))
+	page, err := s.Deployments(ctx, store.DeploymentFilter{}, store.Page{Size: 10})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.JSONEq(t, `{"chosen":"sim","dropped":[{"provider":"os","reason":"no quota"}]}`, string(page.Items[0].Selection))
 
 	// Its artifacts, resources and log go with it.
 	require.NoError(t, s.PutTemplate(ctx, "d1", "tosca_definitions_version: tosca_simple_yaml_1_3\n"))
