@@ -39,7 +39,12 @@ type serveConfig struct {
 	BusURL string
 	// SimConfig is a YAML file of simulated providers (see loadSimConfigs); empty means one provider.
 	SimConfig string
-	LogLevel  slog.Level
+	// Catalogue is the provider catalogue's YAML file (registry.Catalogue); empty means the embedded one,
+	// or the providers of SimConfig.
+	Catalogue string
+	// HealthPeriod is how often every provider's services are checked (0: registry's default, 30s).
+	HealthPeriod time.Duration
+	LogLevel     slog.Level
 	// CheckPeriod is how often the plans check a unit being created (0: the translator's default).
 	CheckPeriod time.Duration
 	// ready, when set, is told the API's address once it listens (tests).
@@ -72,6 +77,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.DB, "db", "", "the store's SQLite `file` (default <data>/toscaflow.db)")
 	fs.StringVar(&c.BusURL, "bus", "", "service bus `URL`: empty for in-process, nats://host:port for NATS JetStream")
 	fs.StringVar(&c.SimConfig, "sim-config", "", "YAML `file` of simulated providers (latencies, faults, seed)")
+	fs.StringVar(&c.Catalogue, "catalogue", "", "provider catalogue YAML `file` (default: one simulated provider)")
+	fs.DurationVar(&c.HealthPeriod, "health-period", 0, "`period` of the providers' health checks (default 30s)")
 	fs.DurationVar(&c.CheckPeriod, "check-period", 0, "`period` of the status checks of units being created (default 10s)")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -98,8 +105,16 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	simCfgs, err := loadSimConfigs(cfg.SimConfig, filepath.Join(cfg.DataDir, simLedgerFile))
+	ledger := filepath.Join(cfg.DataDir, simLedgerFile)
+	simCfgs, err := loadSimConfigs(cfg.SimConfig, ledger)
 	if err != nil {
+		return err
+	}
+	cat, err := loadCatalogue(cfg.Catalogue, simCfgs, cfg.SimConfig != "")
+	if err != nil {
+		return err
+	}
+	if simCfgs, err = simProvidersOf(cat, simCfgs, ledger); err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, cfg.DB, store.Options{})
@@ -107,19 +122,22 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, st.Close()) }()
+	services := registry.NewServices()
+	var clouds *sim.Providers
+	if len(simCfgs) > 0 {
+		if clouds, err = sim.NewProviders(ctx, simCfgs...); err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, clouds.Close()) }()
+		if err := services.Announce(clouds); err != nil {
+			return err
+		}
+	}
+	if err := announceKubernetes(ctx, cat, services); err != nil {
+		return err
+	}
 	bus, err := esb.New(esb.Config{URL: cfg.BusURL}, log.With("component", "bus"))
 	if err != nil {
-		return err
-	}
-	clouds, err := sim.NewProviders(ctx, simCfgs...)
-	if err != nil {
-		_ = bus.Close()
-		return err
-	}
-	defer func() { err = errors.Join(err, clouds.Close()) }()
-	services := registry.NewServices()
-	if err := services.Announce(clouds); err != nil {
-		_ = bus.Close()
 		return err
 	}
 	brk, err := broker.New(broker.Config{DefaultPlatform: connectors.PlatformSim}, bus, services, log)
@@ -127,20 +145,29 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 		_ = bus.Close()
 		return err
 	}
-	procs, err := processes.New(processes.Config{Provider: simCfgs[0].Provider, Platform: connectors.PlatformSim,
-		CheckPeriod: cfg.CheckPeriod},
+	checks := registry.NewHealth(cat, services, registry.HealthConfig{Period: cfg.HealthPeriod}, nil)
+	selector := &registry.Selector{Catalogue: cat, Services: services, Health: checks}
+	procs, err := processes.New(processes.Config{Providers: providerRefs(cat), Ranker: selector, CheckPeriod: cfg.CheckPeriod},
 		processes.Deps{Store: st, Bus: bus, Clock: esb.SystemClock{}, Logger: log.With("component", "processes")})
 	if err != nil {
 		_ = bus.Close()
 		return err
 	}
+	selector.Usage = procs
+	deps := web.Deps{Deployments: deployments{procs}, Health: health(bus, procs),
+		Catalogue: web.ProviderDeps{Catalogue: cat, Health: checks, Usage: procs, Selection: procs.Selection}}
+	if clouds != nil {
+		deps.Sim = clouds
+	}
 	api, err := web.New(web.Config{Addr: cfg.Addr, AllowRemote: cfg.AllowRemote, Info: serverInfo(),
-		Configuration: serverConfiguration(cfg, simCfgs)},
-		web.Deps{Deployments: deployments{procs}, Sim: clouds, Health: health(bus, procs)}, log.With("component", "web"))
+		Configuration: serverConfiguration(cfg, cat)}, deps, log.With("component", "web"))
 	if err != nil {
 		_ = bus.Close()
 		return err
 	}
+	healthCtx, stopHealth := context.WithCancel(ctx)
+	defer stopHealth()
+	go func() { _ = checks.Run(healthCtx) }()
 	return runStaged(ctx, log, cfg.ready, bus, brk, procs, api)
 }
 
@@ -248,8 +275,8 @@ func serverInfo() map[string]string {
 }
 
 // serverConfiguration is the flat map GET /configuration serves: the bus in use (without credentials)
-// and the simulated providers.
-func serverConfiguration(cfg serveConfig, sims []sim.Config) map[string]string {
+// and the providers of the catalogue.
+func serverConfiguration(cfg serveConfig, cat *registry.Catalogue) map[string]string {
 	bus := "in-process"
 	if cfg.BusURL != "" {
 		bus = cfg.BusURL
@@ -257,11 +284,19 @@ func serverConfiguration(cfg serveConfig, sims []sim.Config) map[string]string {
 			bus = u.Redacted()
 		}
 	}
-	names := make([]string, 0, len(sims))
-	for _, c := range sims {
-		names = append(names, c.Provider)
+	var names, simNames []string
+	for _, p := range cat.Providers {
+		names = append(names, p.Name)
+		if hasPlatform(p, connectors.PlatformSim) {
+			simNames = append(simNames, p.Name)
+		}
 	}
-	return map[string]string{"bus": bus, "store": "sqlite", "simProviders": strings.Join(names, ",")}
+	catalogue := cfg.Catalogue
+	if catalogue == "" {
+		catalogue = "embedded"
+	}
+	return map[string]string{"bus": bus, "store": "sqlite", "simProviders": strings.Join(simNames, ","),
+		"providers": strings.Join(names, ","), "catalogue": catalogue}
 }
 
 // deployments adapts the lifecycle to the API's interface (only the request type differs).

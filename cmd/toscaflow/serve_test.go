@@ -20,6 +20,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
 	"github.com/toscaflow/toscaflow/esb/esbtest"
+	"github.com/toscaflow/toscaflow/registry"
 )
 
 // startServe runs `serve` on a free loopback port with its data in a temporary directory (unless
@@ -192,9 +193,12 @@ func TestServeFlags(t *testing.T) {
 }
 
 func TestServerConfiguration(t *testing.T) {
-	got := serverConfiguration(serveConfig{BusURL: "nats://user:pw@127.0.0.1:4222"}, []sim.Config{{Provider: "a"}, {Provider: "b"}})
-	assert.Equal(t, map[string]string{"bus": "nats://user:xxxxx@127.0.0.1:4222", "store": "sqlite", "simProviders": "a,b"}, got)
-	assert.Equal(t, "in-process", serverConfiguration(serveConfig{}, nil)["bus"])
+	cat, err := loadCatalogue("", []sim.Config{{Provider: "a"}, {Provider: "b"}}, true)
+	require.NoError(t, err)
+	got := serverConfiguration(serveConfig{BusURL: "nats://user:pw@127.0.0.1:4222"}, cat)
+	assert.Equal(t, map[string]string{"bus": "nats://user:xxxxx@127.0.0.1:4222", "store": "sqlite", "simProviders": "a,b",
+		"providers": "a,b", "catalogue": "embedded"}, got)
+	assert.Equal(t, "in-process", serverConfiguration(serveConfig{}, registry.DefaultCatalogue())["bus"])
 }
 
 func TestServeRefusesRemoteWithoutFlag(t *testing.T) {
