@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -55,9 +56,11 @@ type issuer struct {
 	clock  clockwork.Clock
 	log    *slog.Logger
 
+	// cur is the last key set fetched (nil until the first success); read without the lock, written
+	// with it held.
+	cur atomic.Pointer[keys]
 	// lock is held while fetching; a channel so that a waiter can give up when its context ends.
 	lock      chan struct{}
-	cur       *keys     // nil until the first successful fetch
 	jwksURI   string    // from the discovery document
 	lastTry   time.Time // last fetch attempt, successful or not (the rate limit)
 	lastError error     // of the last attempt, answered again while the rate limit holds
@@ -69,31 +72,43 @@ func newIssuer(cfg IssuerConfig, c Config, client *http.Client, clock clockwork.
 }
 
 // current returns the cached keys, fetching them first when there are none or they are older than
-// the TTL. A failed refresh of stale keys keeps them (an outage of the provider should not lock
-// every user out) but is logged.
+// the TTL. Fresh keys are returned without taking the lock. Stale keys are refreshed by one request
+// while the others go on with them, and kept when the refresh fails (an outage of the provider
+// should not lock every user out; it is logged).
 func (is *issuer) current(ctx context.Context) (*keys, error) {
-	if err := is.acquire(ctx); err != nil {
+	cur := is.cur.Load()
+	if cur != nil && is.clock.Now().Sub(cur.fetched) < is.ttl {
+		return cur, nil
+	}
+	if cur != nil {
+		select {
+		case is.lock <- struct{}{}:
+		default: // another request is refreshing
+			return cur, nil
+		}
+	} else if err := is.acquire(ctx); err != nil {
 		return nil, err
 	}
 	defer is.release()
 	now := is.clock.Now()
-	if is.cur != nil && now.Sub(is.cur.fetched) < is.ttl {
-		return is.cur, nil
+	cur = is.cur.Load()
+	if cur != nil && now.Sub(cur.fetched) < is.ttl {
+		return cur, nil
 	}
 	if !is.mayFetch(now) {
-		if is.cur != nil {
-			return is.cur, nil
+		if cur != nil {
+			return cur, nil
 		}
 		return nil, is.lastError
 	}
 	if err := is.fetch(ctx, now, true); err != nil {
-		if is.cur != nil {
+		if cur != nil {
 			is.log.Warn("using stale signing keys: refresh failed", "err", err)
-			return is.cur, nil
+			return cur, nil
 		}
 		return nil, err
 	}
-	return is.cur, nil
+	return is.cur.Load(), nil
 }
 
 // refresh fetches the key set again because a token names a key id the cache lacks, unless the
@@ -103,17 +118,17 @@ func (is *issuer) refresh(ctx context.Context, seen *keys) (*keys, bool, error) 
 		return nil, false, err
 	}
 	defer is.release()
-	if is.cur != seen { // another request refreshed while this one waited
-		return is.cur, true, nil
+	if cur := is.cur.Load(); cur != seen { // another request refreshed while this one waited
+		return cur, true, nil
 	}
 	now := is.clock.Now()
 	if !is.mayFetch(now) {
-		return is.cur, false, nil
+		return seen, false, nil
 	}
 	if err := is.fetch(ctx, now, false); err != nil {
 		return nil, true, err
 	}
-	return is.cur, true, nil
+	return is.cur.Load(), true, nil
 }
 
 func (is *issuer) mayFetch(now time.Time) bool {
@@ -134,7 +149,7 @@ func (is *issuer) release() { <-is.lock }
 // fetch reads the discovery document (when withDiscovery or never read) and the key set; called
 // with the lock held.
 func (is *issuer) fetch(ctx context.Context, now time.Time, withDiscovery bool) error {
-	algs, err := is.fetchKeys(ctx, withDiscovery || is.cur == nil)
+	fetched, err := is.fetchKeys(ctx, withDiscovery || is.cur.Load() == nil)
 	if err != nil {
 		err = fmt.Errorf("%w: %s: %w", ErrIssuerUnavailable, is.cfg.Issuer, err)
 		if ctx.Err() != nil {
@@ -145,8 +160,9 @@ func (is *issuer) fetch(ctx context.Context, now time.Time, withDiscovery bool) 
 		return err
 	}
 	is.lastTry = now
-	is.cur, is.lastError = algs, nil
-	is.cur.fetched = now
+	fetched.fetched = now
+	is.cur.Store(fetched)
+	is.lastError = nil
 	return nil
 }
 
@@ -162,7 +178,7 @@ func (is *issuer) fetchKeys(ctx context.Context, withDiscovery bool) (*keys, err
 			return nil, err
 		}
 	} else {
-		algs = is.cur.algs
+		algs = is.cur.Load().algs
 	}
 	set, err := is.fetchSet(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -169,6 +170,28 @@ func TestTwoIssuersSameKid(t *testing.T) {
 	p, err = v.Verify(context.Background(), other.Token(map[string]any{"groups": []string{"admins"}}))
 	require.NoError(t, err)
 	assert.True(t, p.Admin)
+}
+
+// TestStaleKeysWhileRefreshing: while one request refreshes stale keys from a slow issuer, the
+// others go on with the stale keys instead of queueing behind it.
+func TestStaleKeysWhileRefreshing(t *testing.T) {
+	e := newEnv(t, nil)
+	token := e.iss.Token(nil)
+	_, err := e.verify(t, token)
+	require.NoError(t, err)
+	e.clock.Advance(auth.DefaultKeysTTL)
+	release := e.iss.Hold()
+	refreshed := make(chan error, 1)
+	go func() {
+		_, err := e.v.Verify(context.Background(), e.iss.Token(nil))
+		refreshed <- err
+	}()
+	require.Eventually(t, func() bool { return e.iss.DiscoveryHits() == 2 }, 10*time.Second, time.Millisecond)
+	_, err = e.verify(t, token)
+	require.NoError(t, err, "answered from the stale keys while the refresh is held")
+	release()
+	require.NoError(t, <-refreshed)
+	assert.Equal(t, 2, e.iss.JWKSHits())
 }
 
 func TestIssuerDown(t *testing.T) {

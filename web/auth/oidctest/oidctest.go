@@ -39,6 +39,7 @@ type Issuer struct {
 	discoveryHits atomic.Int64
 	jwksHits      atomic.Int64
 	down          atomic.Bool
+	hold          atomic.Pointer[chan struct{}]
 
 	mu         sync.Mutex
 	keys       []Key
@@ -117,6 +118,23 @@ func (is *Issuer) Client() *http.Client { return is.srv.Client() }
 // SetDown makes the issuer unreachable (every connection is closed unanswered) or reachable again.
 func (is *Issuer) SetDown(down bool) { is.down.Store(down) }
 
+// Hold makes the issuer slow: requests that arrive from now on wait (after being counted) until
+// release is called, so that a test can observe what others do while a fetch is in flight.
+// release is idempotent and also runs when the test ends.
+func (is *Issuer) Hold() (release func()) {
+	ch := make(chan struct{})
+	is.hold.Store(&ch)
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			is.hold.CompareAndSwap(&ch, nil)
+			close(ch)
+		})
+	}
+	is.t.Cleanup(release)
+	return release
+}
+
 // DiscoveryHits is how many times the discovery document was asked for (while down included).
 func (is *Issuer) DiscoveryHits() int { return int(is.discoveryHits.Load()) }
 
@@ -130,6 +148,13 @@ func (is *Issuer) unlessDown(next http.Handler) http.Handler {
 			is.discoveryHits.Add(1)
 		case JWKSPath:
 			is.jwksHits.Add(1)
+		}
+		if held := is.hold.Load(); held != nil {
+			select {
+			case <-*held:
+			case <-r.Context().Done():
+				return
+			}
 		}
 		if is.down.Load() {
 			if hj, ok := w.(http.Hijacker); ok {
