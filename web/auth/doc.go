@@ -5,7 +5,9 @@
 // (OpenID Connect Discovery 1.0, section 4) and its JSON Web Key Set lazily, on the first token that
 // names it, and caches both: the key set is fetched again when a token names a key id it does not
 // hold (at most once per RefreshInterval per issuer, so random key ids cannot make us hammer the
-// identity provider) and when it is older than KeysTTL. Tokens are JWS compact serializations
+// identity provider) and when it is older than KeysTTL. A stale key set keeps serving while one request
+// refreshes it, and after a failed refresh (logged), so that a slow or down provider does not stall or
+// lock out users whose keys are known. Tokens are JWS compact serializations
 // verified with go-jose: only the asymmetric algorithms the issuer publishes are accepted (never HS*,
 // never none), then exp (required), nbf, iat, iss, aud and sub are checked against an injected clock.
 //

@@ -112,23 +112,23 @@ func (is *issuer) current(ctx context.Context) (*keys, error) {
 }
 
 // refresh fetches the key set again because a token names a key id the cache lacks, unless the
-// rate limit holds; it reports whether a fetch happened.
-func (is *issuer) refresh(ctx context.Context, seen *keys) (*keys, bool, error) {
+// rate limit holds (then it returns seen, the keys the caller already has).
+func (is *issuer) refresh(ctx context.Context, seen *keys) (*keys, error) {
 	if err := is.acquire(ctx); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer is.release()
 	if cur := is.cur.Load(); cur != seen { // another request refreshed while this one waited
-		return cur, true, nil
+		return cur, nil
 	}
 	now := is.clock.Now()
 	if !is.mayFetch(now) {
-		return seen, false, nil
+		return seen, nil
 	}
 	if err := is.fetch(ctx, now, false); err != nil {
-		return nil, true, err
+		return nil, err
 	}
-	return is.cur.Load(), true, nil
+	return is.cur.Load(), nil
 }
 
 func (is *issuer) mayFetch(now time.Time) bool {

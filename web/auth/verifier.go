@@ -144,7 +144,7 @@ func (v *Verifier) verifySignature(ctx context.Context, is *issuer, ks *keys, to
 	header jose.Header, alg jose.SignatureAlgorithm) ([]byte, error) {
 	candidates := usable(ks.set, header.KeyID, alg)
 	if len(candidates) == 0 && header.KeyID != "" && !hasKid(ks.set, header.KeyID) {
-		fresh, _, err := is.refresh(ctx, ks)
+		fresh, err := is.refresh(ctx, ks)
 		if err != nil {
 			return nil, err
 		}
