@@ -105,7 +105,7 @@ func TestHealthOfUncheckableServices(t *testing.T) {
 	svcs := registry.NewServices()
 	require.NoError(t, svcs.Announce(&fake{platform: connectors.PlatformKubernetes, services: []connectors.Service{connectors.ServiceContainerCluster}}))
 	cat := &registry.Catalogue{Providers: []registry.Provider{{Name: "p", Services: []registry.ServiceSpec{
-		{Platform: connectors.PlatformKubernetes},                              // registered, no Ping
+		{Platform: connectors.PlatformKubernetes},                                 // registered, no Ping
 		{Platform: connectors.PlatformOpenStack, Type: connectors.ServiceCompute}, // no connector at all
 	}}}}
 	h := registry.NewHealth(cat, svcs, registry.HealthConfig{}, clockwork.NewFakeClock())
