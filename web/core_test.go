@@ -1,0 +1,174 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/esb"
+	"github.com/toscaflow/toscaflow/esb/broker"
+	"github.com/toscaflow/toscaflow/processes"
+	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/registry"
+	"github.com/toscaflow/toscaflow/web"
+	"github.com/toscaflow/toscaflow/web/client"
+)
+
+// waitFor bounds every wait on the real lifecycle: long enough for a loaded machine, reached only
+// on failure.
+const waitFor = 60 * time.Second
+
+// realLifecycle adapts the real lifecycle to the API (as toscaflow serve does: only Create's request
+// type differs).
+type realLifecycle struct{ *processes.Service }
+
+func (l realLifecycle) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
+	return l.Service.Create(ctx, processes.CreateRequest(req))
+}
+
+// realAPI is a web.Server over a real lifecycle on the simulated cloud (store, in-process bus,
+// broker, one zero-latency sim provider), served over HTTP under /orchestrator behind a proxy.
+type realAPI struct {
+	svc  *processes.Service
+	srv  *httptest.Server
+	base string // the API's base URL, with the proxy's prefix
+}
+
+func startRealAPI(t *testing.T, cfg web.Config) *realAPI {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "toscaflow.db"), store.Options{})
+	require.NoError(t, err)
+	cloud, err := sim.NewProviders(ctx, sim.Config{Provider: "sim", Path: filepath.Join(dir, "ledger.db"), Seed: 7})
+	require.NoError(t, err)
+	reg := registry.NewServices()
+	require.NoError(t, reg.Announce(cloud))
+	bus, err := esb.New(esb.Config{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, CloseTimeout: time.Second}, quiet)
+	require.NoError(t, err)
+	brk, err := broker.New(broker.Config{DrainTimeout: 100 * time.Millisecond}, bus, reg, quiet)
+	require.NoError(t, err)
+	svc, err := processes.New(processes.Config{CheckPeriod: 10 * time.Millisecond}, processes.Deps{Store: st, Bus: bus, Logger: quiet})
+	require.NoError(t, err)
+	var done []chan error
+	run := func(f func() error) {
+		ch := make(chan error, 1)
+		done = append(done, ch)
+		go func() { ch <- f() }()
+	}
+	run(func() error { return bus.Run(ctx) })
+	awaitClosed(t, bus.Running())
+	run(func() error { return brk.Run(ctx) })
+	awaitClosed(t, brk.Ready())
+	run(func() error { return svc.Run(ctx) })
+	awaitClosed(t, svc.Ready())
+
+	if cfg.LocalUser == (store.Owner{}) {
+		cfg.LocalUser = localUser
+	}
+	api, err := web.New(cfg, web.Deps{Deployments: realLifecycle{svc}, Sim: cloud}, quiet)
+	require.NoError(t, err)
+	srv := httptest.NewServer(behindProxy(api))
+	t.Cleanup(func() {
+		srv.Close()
+		cancel()
+		for _, ch := range done {
+			select {
+			case <-ch:
+			case <-time.After(waitFor):
+				t.Errorf("a component did not stop")
+			}
+		}
+		_ = cloud.Close()
+		_ = st.Close()
+	})
+	return &realAPI{svc: svc, srv: srv, base: srv.URL + "/orchestrator/"}
+}
+
+func (a *realAPI) client(t *testing.T) *client.Client {
+	t.Helper()
+	hc := a.srv.Client()
+	hc.Transport = specTransport{t: t, next: hc.Transport}
+	c, err := client.New(a.base, hc)
+	require.NoError(t, err)
+	return c
+}
+
+// specTransport validates every answer against the OpenAPI document (see checkAgainstSpec), the
+// proxy's prefix taken off the path.
+type specTransport struct {
+	t    *testing.T
+	next http.RoundTripper
+}
+
+func (s specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := s.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	r := req.Clone(req.Context())
+	r.URL.Path = strings.TrimPrefix(r.URL.Path, "/orchestrator")
+	checkAgainstSpec(s.t, r, resp.StatusCode, resp.Header, body)
+	return resp, nil
+}
+
+func awaitClosed(t *testing.T, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(waitFor):
+		t.Fatal("a component never became ready")
+	}
+}
+
+// awaitStatus polls the deployment through the API until it has one of the statuses.
+func awaitStatus(t *testing.T, c *client.Client, id string, statuses ...string) *client.Deployment {
+	t.Helper()
+	var d *client.Deployment
+	require.Eventually(t, func() bool {
+		var err error
+		d, err = c.Get(context.Background(), id)
+		require.NoError(t, err)
+		for _, s := range statuses {
+			if d.Status == s {
+				return true
+			}
+		}
+		return false
+	}, waitFor, 10*time.Millisecond, "deployment %s never reached %v", id, statuses)
+	return d
+}
+
+// example returns a template of docs/examples.
+func example(t *testing.T, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found")
+		dir = parent
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "docs", "examples", name))
+	require.NoError(t, err)
+	return string(data)
+}
