@@ -20,12 +20,14 @@ import (
 // badgesJS reads the token badges on the plan and the deployment's status.
 const badgesJS = `(() => ({
   status: document.querySelector('.summary [data-status]')?.dataset.status || '',
+  live: document.querySelector('.live-state')?.dataset.state || '',
   badges: Array.from(document.querySelectorAll('.tf-badge[data-element]'))
     .map((b) => b.dataset.element + ':' + b.dataset.kind + ':' + b.textContent).sort(),
 }))()`
 
 type planState struct {
 	Status string   `json:"status"`
+	Live   string   `json:"live"`
 	Badges []string `json:"badges"`
 }
 
@@ -106,11 +108,13 @@ func TestDeployFromTheDashboard(t *testing.T) {
 		chromedp.WaitVisible(css(`.plan-canvas svg`)))
 	var seen []planState
 	distinct := map[string]bool{}
+	streamed := false
 	require.Eventually(t, func() bool {
 		st, err := chromedp.Run(ctx, chromedp.Evaluate[planState](badgesJS))
 		if err != nil {
 			return false
 		}
+		streamed = streamed || st.Live == "open"
 		if st.Status == "CREATE_IN_PROGRESS" && st.has("active") {
 			key := strings.Join(st.Badges, ",")
 			if !distinct[key] {
@@ -124,6 +128,7 @@ func TestDeployFromTheDashboard(t *testing.T) {
 		return st.Status != "CREATE_IN_PROGRESS" && st.Status != ""
 	}, 60*time.Second, 50*time.Millisecond, "the deployment never finished")
 	require.GreaterOrEqual(t, len(seen), 2, "the badges did not move while the deployment ran: %v", seen)
+	assert.True(t, streamed, "the plan was not fed by GET /deployments/{id}/events")
 
 	// CREATE_COMPLETE with its outputs; nothing runs any more, and the flows taken are marked.
 	run(t, ctx, dir, "complete", 20*time.Second,

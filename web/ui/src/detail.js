@@ -7,6 +7,7 @@ import { PlanView } from './plan.js';
 import { topology, nodeStates } from './topology.js';
 import { analyse } from './template.js';
 import { tabs } from './tabs.js';
+import { Tokens } from './tokens.js';
 
 const POLL_MS = 500;
 const POLL_STREAMING_MS = 5000;
@@ -33,6 +34,8 @@ export function detailPage(main, { id }) {
   let pending = 0;
   let streaming = false;
   let lastStatus = '';
+  const tokens = new Tokens();
+  let drawPending = 0;
 
   const t = tabs([
     { key: 'plan', label: 'Plan', panel: [planState, plan.el] },
@@ -134,7 +137,7 @@ export function detailPage(main, { id }) {
     try {
       const [d, stats, res, text] = await Promise.all([
         api(base, { signal: abort.signal }),
-        api(`${base}/statistics`, { signal: abort.signal }).catch(() => null),
+        tokens.stats ? null : api(`${base}/statistics`, { signal: abort.signal }).catch(() => null),
         api(`${base}/resources?size=2000`, { signal: abort.signal }).catch(() => null),
         api(`${base}/log`, { accept: 'text/plain', signal: abort.signal }).catch(() => null),
       ]);
@@ -144,7 +147,15 @@ export function detailPage(main, { id }) {
       lastStatus = d.status;
       renderHead();
       renderOutputs();
-      if (stats) plan.update(stats);
+      if (tokens.stats && isFinal(d.status)) {
+        // The stream stops here: the counts the store holds are the last word (events of the final step may
+        // still be on their way).
+        const last = await api(`${base}/statistics`, { signal: abort.signal }).catch(() => null);
+        if (last) tokens.stats = last;
+        tokens.mi = {};
+      }
+      if (tokens.stats) plan.update(tokens.stats, tokens.mi, tokens.failed);
+      else if (stats) plan.update(stats);
       if (res) renderResources(res.content || []);
       if (text != null) {
         const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
@@ -162,11 +173,19 @@ export function detailPage(main, { id }) {
     }
   }
 
-  // schedule refreshes soon, coalescing a burst of events into one refresh.
+  // schedule refreshes within ms, coalescing a burst of events into one refresh; an earlier request wins.
+  let due = 0;
+  let running = false;
   function schedule(ms) {
-    if (pending) return;
+    const at = Date.now() + ms;
+    if (pending && at >= due) return;
+    clearTimeout(pending);
+    due = at;
     pending = setTimeout(async () => {
+      if (running) { pending = 0; schedule(100); return; }
+      running = true;
       await refresh();
+      running = false;
       pending = 0;
       if (dep && !isFinal(dep.status) && !abort.signal.aborted) {
         clearTimeout(timer);
@@ -188,12 +207,50 @@ export function detailPage(main, { id }) {
     live.textContent = 'Live';
     events(`${base}/events`, {
       signal: streamAbort.signal,
-      onEvent: () => schedule(150),
-      onState: (s) => {
-        streaming = s === 'open';
-        live.textContent = { open: 'Live', retrying: 'Reconnecting…', unavailable: 'Refreshing twice a second' }[s] || '';
+      onEvent: onStreamEvent,
+      onState: (st) => {
+        streaming = st === 'open';
+        live.textContent = { open: 'Live', retrying: 'Reconnecting…', unavailable: 'Refreshing twice a second' }[st] || '';
+        live.dataset.state = st;
       },
     }).finally(() => { streamAbort = null; streaming = false; });
+  }
+
+  // draw redraws the tokens at most once a frame, however many events arrive.
+  function draw() {
+    if (drawPending) return;
+    drawPending = requestAnimationFrame(() => {
+      drawPending = 0;
+      plan.update(tokens.stats, tokens.mi, tokens.failed);
+    });
+  }
+
+  function onStreamEvent(ev) {
+    let data;
+    try { data = JSON.parse(ev.data); } catch { return; }
+    switch (ev.event) {
+      case 'snapshot':
+        tokens.snapshot(data);
+        draw();
+        schedule(0);
+        break;
+      case 'journal':
+        if (tokens.journal(data)) draw();
+        schedule(1000); // the log and the resources follow the steps
+        break;
+      case 'multi-instance':
+        tokens.multiInstance(data);
+        draw();
+        break;
+      case 'resource':
+        schedule(300);
+        break;
+      case 'status':
+      case 'end':
+        schedule(0);
+        break;
+      default:
+    }
   }
 
   function stop() {

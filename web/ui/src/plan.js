@@ -66,8 +66,12 @@ export class PlanView {
     canvas.zoom(canvas.zoom() * f);
   }
 
-  /** update shows stats ({elementId: {active, completed, canceled, incidents}}) on the diagram. */
-  update(stats) {
+  /**
+   * update shows stats ({elementId: {active, completed, canceled, incidents}}) on the diagram, with the live
+   * counters of multi-instance bodies (mi: {elementId: {nrOfInstances, nrOfCompletedInstances}}) when the
+   * event stream gives them, and the elements known to have failed (a Set of ids).
+   */
+  update(stats, mi = {}, failedIds = new Set()) {
     if (!this.loaded) return;
     const registry = this.viewer.get('elementRegistry');
     const canvas = this.viewer.get('canvas');
@@ -88,7 +92,7 @@ export class PlanView {
         continue;
       }
       if (s.active > 0) { canvas.addMarker(el, 'tf-active'); running.push(name); }
-      if (s.incidents > 0) { canvas.addMarker(el, 'tf-failed'); failed.push(name); }
+      if (s.incidents > 0 || failedIds.has(el.id)) { canvas.addMarker(el, 'tf-failed'); failed.push(name); }
       if (s.completed > 0 && raisesFailure(el)) {
         canvas.addMarker(el, 'tf-failed');
         const host = el.host;
@@ -106,17 +110,23 @@ export class PlanView {
       badge('canceled', s.canceled, 'canceled');
       if (badges.length) overlays.add(el, OVERLAY, { position: { bottom: 8, left: -6 }, html: h('div', { class: 'tf-badges' }, badges) });
       if (isMulti(el)) {
-        // The body counts as one activation of the element, each instance as another (engine.Statistics):
-        // instances running are the active ones less the running body, done ones the completed less a
-        // completed body.
-        const bodyRunning = s.active > 0 ? 1 : 0;
-        const instRunning = Math.max(0, s.active - bodyRunning);
-        const instDone = Math.max(0, s.completed - (s.active > 0 ? 0 : 1));
-        const total = instRunning + instDone;
+        let done;
+        let total;
+        if (mi[el.id]) {
+          done = mi[el.id].nrOfCompletedInstances;
+          total = mi[el.id].nrOfInstances;
+        } else {
+          // Without live counters: the body counts as one activation of the element, each instance as
+          // another (engine.Statistics), so the instances running are the active ones less the running body
+          // and the done ones the completed less a completed body.
+          const bodyRunning = s.active > 0 ? 1 : 0;
+          done = Math.max(0, s.completed - (s.active > 0 ? 0 : 1));
+          total = Math.max(0, s.active - bodyRunning) + done;
+        }
         if (total > 0) {
           overlays.add(el, OVERLAY, {
             position: { top: -12, right: 14 },
-            html: h('span', { class: 'tf-badge tf-b-mi', 'data-kind': 'mi', 'data-element': el.id, title: `${instDone} of ${total} instances done` }, `${instDone}/${total}`),
+            html: h('span', { class: 'tf-badge tf-b-mi', 'data-kind': 'mi', 'data-element': el.id, title: `${done} of ${total} instances done` }, `${done}/${total}`),
           });
         }
       }
