@@ -166,11 +166,12 @@ type sseEvent struct {
 }
 
 // stream is an open event stream read by a goroutine: events arrive on ch, which is closed at the end
-// of the stream; comments counts the comment lines (heartbeats).
+// of the stream; comment lines (heartbeats) on comments.
 type stream struct {
-	t    *testing.T
-	resp *http.Response
-	ch   chan sseEvent
+	t        *testing.T
+	resp     *http.Response
+	ch       chan sseEvent
+	comments chan string
 }
 
 // openStream opens the events of a deployment; it fails the test unless the answer is a 200 stream.
@@ -179,7 +180,7 @@ func (s *liveStack) openStream(id string, headers ...string) *stream {
 	resp := s.do(http.MethodGet, "/deployments/"+id+"/events", "", headers...)
 	require.Equal(s.t, http.StatusOK, resp.StatusCode)
 	require.Equal(s.t, "text/event-stream", resp.Header.Get("Content-Type"))
-	st := &stream{t: s.t, resp: resp, ch: make(chan sseEvent, 1024)}
+	st := &stream{t: s.t, resp: resp, ch: make(chan sseEvent, 1024), comments: make(chan string, 16)}
 	go st.read()
 	s.t.Cleanup(func() { _ = resp.Body.Close() })
 	return st
@@ -209,7 +210,10 @@ func (st *stream) read() {
 		value = strings.TrimPrefix(value, " ")
 		switch field {
 		case "":
-			// a comment (a heartbeat)
+			select {
+			case st.comments <- value:
+			default: // nobody looks at them
+			}
 		case "event":
 			ev.name = value
 		case "id":

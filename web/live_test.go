@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -227,4 +229,32 @@ func TestEventsEndAtShutdown(t *testing.T) {
 	require.NotEmpty(t, rest)
 	assert.Equal(t, "end", rest[len(rest)-1].name)
 	assert.Equal(t, "shutdown", rest[len(rest)-1].data["reason"])
+}
+
+// TestEventsHeartbeat: an idle stream sends a comment every Heartbeat, so that proxies keep it open.
+func TestEventsHeartbeat(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	s := startLive(t, web.LiveDeps{Clock: clock, Heartbeat: time.Minute, Poll: time.Hour})
+	id := s.create("webapp-on-compute.yaml")
+	require.Eventually(t, func() bool {
+		resp := s.do(http.MethodGet, "/deployments/"+id, "")
+		defer resp.Body.Close()
+		var d struct{ Status string }
+		return json.NewDecoder(resp.Body).Decode(&d) == nil && d.Status == processes.StatusCreateComplete
+	}, liveWait, 10*time.Millisecond)
+	st := s.openStream(id)
+	snap, ok := st.next()
+	require.True(t, ok)
+	require.Equal(t, "snapshot", snap.name)
+
+	ctx, cancel := context.WithTimeout(t.Context(), liveWait)
+	defer cancel()
+	require.NoError(t, clock.BlockUntilContext(ctx, 2), "the stream waits on its heartbeat and its poll")
+	clock.Advance(time.Minute)
+	select {
+	case c := <-st.comments:
+		assert.Equal(t, "keep-alive", c)
+	case <-ctx.Done():
+		t.Fatal("no heartbeat")
+	}
 }
