@@ -6,8 +6,11 @@ import (
 	"github.com/gorilla/mux"
 )
 
-// banner answers GET / anonymously.
-func (s *Server) banner(w http.ResponseWriter, _ *http.Request) {
+// banner answers GET / anonymously; a browser is sent to the dashboard instead (ui.go).
+func (s *Server) banner(w http.ResponseWriter, r *http.Request) {
+	if s.dashboardRedirect(w, r) {
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write([]byte("toscaflow: a TOSCA orchestrator (INDIGO PaaS Orchestrator compatible API)\n"))
 }

@@ -109,7 +109,8 @@ type extraInfo struct {
 }
 
 // extraInfo is GET /deployments/{id}/extrainfo: per-resource details as JSON text served as text/plain
-// (clients parse the text; "[]" when there is nothing).
+// (clients parse the text; "[]" when there is nothing), then, when the deployment's provider was chosen
+// by the ranking, one element {"providerSelection": <the ranking>}.
 func (s *Server) extraInfo(w http.ResponseWriter, r *http.Request) {
 	id := vars(r)["id"]
 	if _, ok := s.deploymentFor(w, r, id); !ok {
@@ -120,10 +121,18 @@ func (s *Server) extraInfo(w http.ResponseWriter, r *http.Request) {
 		s.deploymentError(w, r, id, err)
 		return
 	}
-	out := make([]extraInfo, 0, len(rs))
+	out := make([]any, 0, len(rs)+1)
 	for _, res := range rs {
 		out = append(out, extraInfo{UUID: res.UUID, ToscaNodeName: res.NodeName, ToscaNodeType: res.ToscaType,
 			PhysicalID: res.PhysicalID, State: res.State, Metadata: res.Metadata})
+	}
+	sel, err := s.providerSelection(r.Context(), id)
+	if err != nil {
+		s.deploymentError(w, r, id, err)
+		return
+	}
+	if sel != nil {
+		out = append(out, map[string]any{"providerSelection": sel})
 	}
 	data, err := json.Marshal(out)
 	if err != nil {
