@@ -36,8 +36,16 @@ func (c *Connector) ensureNamespace(ctx context.Context, what string, n namer) e
 			Labels:      map[string]string{LabelManagedBy: ManagedBy, LabelDeployment: labelValue(n.deployment)},
 			Annotations: map[string]string{AnnotationDeployment: n.deployment},
 		}}, metav1.CreateOptions{FieldManager: ManagedBy})
-		if err == nil || apierrors.IsAlreadyExists(err) {
-			return false, nil // look again: it may be one being deleted
+		if err == nil {
+			return true, nil
+		}
+		if apierrors.IsAlreadyExists(err) {
+			// Made meanwhile by another unit's create, or one being deleted: look again at once.
+			ns, err := nss.Get(ctx, n.namespace, metav1.GetOptions{})
+			if err != nil {
+				return false, c.apiError(ctx, what+": get namespace "+n.namespace, err)
+			}
+			return ns.Status.Phase != corev1.NamespaceTerminating, nil
 		}
 		return false, c.apiError(ctx, what+": create namespace "+n.namespace, err)
 	})

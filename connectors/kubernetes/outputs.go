@@ -46,8 +46,13 @@ func (c *Connector) outputs(v view, state string) connectors.Outputs {
 	name := n.workload(u.ID)
 	id := v.workload + "/" + n.namespace + "/" + name
 	host := c.dnsName(n, v.service.Name)
+	// A Service's DNS name outlives its cluster IP (the Service may be made again): it is the address the
+	// attributes give, the cluster IP is there besides.
 	ip := clusterIP(v.service)
-	if ip == "" {
+	addr := map[string]any{"hostname": host, "ip_address": host}
+	if ip != "" {
+		addr["cluster_ip"] = ip
+	} else {
 		ip = host
 	}
 	attrs := map[string]any{}
@@ -59,7 +64,7 @@ func (c *Connector) outputs(v view, state string) connectors.Outputs {
 		attrs[name] = a
 	}
 	count, _ := replicas(u)
-	node(u.Node.Name, id, map[string]any{"hostname": host, "ip_address": ip, "namespace": n.namespace, "replicas": count})
+	node(u.Node.Name, id, with(addr, map[string]any{"namespace": n.namespace, "replicas": count}))
 	endpoints := map[string]any{}
 	p, _ := unitPorts(u)
 	for _, ct := range u.Containers {
@@ -69,7 +74,7 @@ func (c *Connector) outputs(v view, state string) connectors.Outputs {
 			nums = append(nums, cp.ContainerPort)
 		}
 		endpoints[ct.Name] = eps
-		extra := map[string]any{"hostname": host, "ip_address": ip, "image": imageOrEmpty(ct), "endpoints": eps, "ports": nums}
+		extra := with(addr, map[string]any{"image": imageOrEmpty(ct), "endpoints": eps, "ports": nums})
 		if len(nums) > 0 {
 			extra["port"] = nums[0]
 		}
@@ -101,6 +106,18 @@ func (c *Connector) outputs(v view, state string) connectors.Outputs {
 	return jsonValues(out)
 }
 
+// with is a copy of a with b's entries added.
+func with(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
 func imageOrEmpty(ct connectors.Container) string {
 	ref, _ := imageRef(ct)
 	return ref
@@ -117,16 +134,15 @@ func clusterIP(s *corev1.Service) string {
 // containers of this unit may wire themselves to.
 func (c *Connector) serviceAttributes(n namer, s *corev1.Service) map[string]any {
 	host := c.dnsName(n, s.Name)
-	ip := clusterIP(s)
-	if ip == "" {
-		ip = host
-	}
 	eps, nums := []any{}, []any{}
 	for _, p := range s.Spec.Ports {
 		eps = append(eps, host+":"+strconv.Itoa(int(p.Port)))
 		nums = append(nums, p.Port)
 	}
-	a := map[string]any{"hostname": host, "ip_address": ip, "endpoints": eps, "ports": nums}
+	a := map[string]any{"hostname": host, "ip_address": host, "endpoints": eps, "ports": nums}
+	if ip := clusterIP(s); ip != "" {
+		a["cluster_ip"] = ip
+	}
 	if len(nums) > 0 {
 		a["port"] = nums[0]
 	}
