@@ -3,6 +3,7 @@ package processes
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,6 +102,8 @@ type Tail struct {
 	deployment string
 	after      int64
 	runs       []Run
+	// version is the deployment's version when its plans were last looked at (0: never).
+	version int64
 }
 
 // Tail returns a reader of the journal of a deployment's plans after position after (0: from the start).
@@ -172,12 +175,24 @@ func (t *Tail) Next(ctx context.Context, limit int) ([]JournalEvent, error) {
 }
 
 // refresh adds the runs the deployment's plans are bound to now (with the earlier attempts of its
-// deploy plan) to those the tail knows.
+// deploy plan) to those the tail knows. A plan is bound to a new run only in a transaction that updates
+// the deployment too (a new status, or the next provider), so the plans, whose rows carry their BPMN,
+// are read again only when the deployment's version moved.
 func (t *Tail) refresh(ctx context.Context) error {
+	d, err := t.s.st.Deployment(ctx, t.deployment)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // removed, with its runs' journals
+	} else if err != nil {
+		return err
+	}
+	if d.Version == t.version {
+		return nil
+	}
 	defs, err := t.s.st.Definitions(ctx, t.deployment)
 	if err != nil {
 		return err
 	}
+	t.version = d.Version
 	for _, def := range defs {
 		if def.Instance == "" {
 			continue
