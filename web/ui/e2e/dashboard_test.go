@@ -97,9 +97,13 @@ func TestDeployFromTheDashboard(t *testing.T) {
 		`Array.from(document.querySelectorAll('select[data-input=cpus] option')).map(o => o.value).join(',')`))
 	assert.Equal(t, "2", cpus)
 	assert.Equal(t, "1,2,4", options)
+	// The providers are listed; the second one is chosen (automatic picks sim-a for a first deployment: equal
+	// rank, none in use).
 	run(t, ctx, dir, "fill inputs", 10*time.Second,
 		chromedp.SetValue(css(`select[data-input=cpus]`), "4"),
-		chromedp.SetValue(css(`input[data-input=context_root]`), "/store"))
+		chromedp.SetValue(css(`input[data-input=context_root]`), "/store"),
+		chromedp.WaitReady(css(`select[name=provider] option[value=sim-b]`)),
+		chromedp.SetValue(css(`select[name=provider]`), "sim-b"))
 	shot(t, ctx, dir, "2-valid-with-inputs")
 
 	// Deploy: the page of the deployment opens and its plan's badges move while it runs.
@@ -140,7 +144,9 @@ func TestDeployFromTheDashboard(t *testing.T) {
 		completed: document.querySelectorAll('.tf-badge[data-kind=completed]').length,
 		taken: document.querySelectorAll('.djs-connection.tf-taken').length,
 	})`))
+	provider := get(t, ctx, dir, "provider", 5*time.Second, chromedp.Text(css(`[data-testid=provider]`)))
 	assert.Regexp(t, `^https://[0-9.]+/store$`, url)
+	assert.Contains(t, provider, "sim-b")
 	assert.Zero(t, counts["active"], "no token is left running")
 	assert.Positive(t, counts["completed"])
 	assert.Positive(t, counts["taken"])

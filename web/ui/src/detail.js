@@ -56,7 +56,7 @@ export function detailPage(main, { id }) {
       h('dl', { class: 'facts-grid' },
         h('dt', {}, 'Status'), h('dd', {}, statusBadge(dep.status), isFinal(dep.status) ? null : h('span', { class: 'spinner', role: 'progressbar', 'aria-label': 'in progress' })),
         h('dt', {}, 'Id'), h('dd', { class: 'mono' }, dep.uuid),
-        h('dt', {}, 'Provider'), h('dd', {}, dep.cloudProviderName || '—', dep.cloudProviderEndpoint?.deploymentType ? ` (${dep.cloudProviderEndpoint.deploymentType.toLowerCase()})` : ''),
+        h('dt', {}, 'Provider'), h('dd', { 'data-testid': 'provider' }, dep.cloudProviderName || '—', dep.cloudProviderEndpoint?.deploymentType ? ` (${dep.cloudProviderEndpoint.deploymentType.toLowerCase()})` : ''),
         h('dt', {}, 'Created'), h('dd', {}, timeCell(dep.creationTime)),
         h('dt', {}, 'Updated'), h('dd', {}, timeCell(dep.updateTime)),
         dep.createdBy ? [h('dt', {}, 'Owner'), h('dd', {}, dep.createdBy.subject)] : null),

@@ -4,7 +4,7 @@ import { h, id, announce } from './dom.js';
 import { api, ApiError } from './api.js';
 import { Editor } from './editor.js';
 import { InputsForm } from './inputs.js';
-import { analyse, readCSAR, problemsOf, problemsInMessage } from './template.js';
+import { analyse, readCSAR, problemsOf, problemsInMessage, withProvider } from './template.js';
 
 const DRAFT = 'toscaflow.draft';
 
@@ -86,16 +86,17 @@ export function newPage(main, { go }) {
   });
 
   const providers = h('select', { id: id('provider'), name: 'provider' }, h('option', { value: '' }, 'Automatic (the best-ranked provider that fits)'));
-  const providerNote = h('p', { class: 'hint' }, 'Providers are ranked by their SLA priority and health; a failed attempt moves on to the next one.');
+  const providerNote = h('p', { class: 'hint' }, 'Automatic: providers are ranked by SLA priority and health, and a failed attempt moves on to the next one. A chosen provider is written into the template as a placement policy.');
   api('/providers').then((list) => {
-    const items = Array.isArray(list) ? list : (list?.providers || list?.content || []);
+    const items = Array.isArray(list) ? list : (list?.providers || []);
     for (const p of items) {
-      const name = p.name || p.id;
-      if (!name) continue;
-      const facts = [p.type || p.platform, p.location || p.region, p.health?.status || p.health].filter((x) => typeof x === 'string');
-      providers.append(h('option', { value: name }, facts.length ? `${name} (${facts.join(', ')})` : name));
+      if (!p.name) continue;
+      const where = [p.location?.country, p.location?.site, p.region].filter(Boolean).join(' ');
+      const facts = [p.services?.[0]?.platform, where, p.health].filter((x) => typeof x === 'string' && x);
+      providers.append(h('option', { value: p.name }, facts.length ? `${p.name} (${facts.join(', ')})` : p.name));
     }
-  }).catch(() => { providerNote.textContent = 'This server lists no providers: the deployment goes to the best-ranked one.'; });
+    if (!items.length) providerNote.textContent = 'This server lists no providers: the deployment goes to the best-ranked one.';
+  }).catch(() => { providerNote.textContent = 'The providers cannot be listed: the deployment goes to the best-ranked one.'; });
 
   const num = (label, name, hint, attrs = {}) => {
     const fid = id(name);
@@ -131,7 +132,7 @@ export function newPage(main, { go }) {
         invalid.focus();
         return;
       }
-      const body = { template: text, parameters };
+      const body = { template: providers.value ? withProvider(text, providers.value) : text, parameters };
       for (const f of [timeout, provTimeout, retries]) {
         const inp = f.querySelector('input');
         if (inp.value.trim() !== '') body[inp.name] = Number(inp.value);
@@ -142,7 +143,6 @@ export function newPage(main, { go }) {
         return;
       }
       if (keep.querySelector('input').checked) body.keepLastAttempt = true;
-      if (providers.value) body.provider = providers.value;
       submit.disabled = true;
       submit.textContent = 'Deploying…';
       submit.setAttribute('aria-busy', 'true');

@@ -1,7 +1,7 @@
 // Reading a template in the browser: its inputs (for the inputs form), its node templates and their
 // requirements (for the topology view), and the entry definitions of a CSAR. The server stays the judge of
 // validity (POST /templates/validate); this only needs to be good enough to draw forms and pictures.
-import { parseDocument, LineCounter } from 'yaml';
+import { parseDocument, LineCounter, isSeq } from 'yaml';
 import { unzipSync, strFromU8 } from 'fflate';
 
 /**
@@ -111,4 +111,25 @@ export function problemsInMessage(msg) {
     out.push({ line: mk.line, column: mk.column, message: text });
   });
   return out;
+}
+
+/**
+ * withProvider returns the template with a placement policy that sends the deployment to provider (a request
+ * names no provider in the INDIGO API: a template does, through tosca.policies.Placement metadata).
+ */
+export function withProvider(text, provider) {
+  const doc = parseDocument(text);
+  const nodes = doc.getIn(['topology_template', 'node_templates']);
+  const first = nodes?.items?.[0]?.key;
+  const policy = doc.createNode({
+    dashboard_provider_choice: {
+      type: 'tosca.policies.Placement',
+      metadata: { provider },
+      targets: first != null ? [String(first.value ?? first)] : [],
+    },
+  });
+  const policies = doc.getIn(['topology_template', 'policies']);
+  if (isSeq(policies)) policies.items.push(policy);
+  else doc.setIn(['topology_template', 'policies'], doc.createNode([policy]));
+  return doc.toString({ lineWidth: 0 });
 }
