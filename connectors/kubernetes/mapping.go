@@ -83,6 +83,9 @@ func protocol(p string) (corev1.Protocol, string) {
 // portName is name as an IANA service name (at most 15 of [a-z0-9-], a letter among them), or "".
 func portName(name string) string {
 	n := dnsLabel(name, 63)
+	if len(n) > 15 { // database_endpoint → database
+		n = strings.TrimSuffix(strings.TrimSuffix(n, "endpoint"), "-")
+	}
 	if len(n) > 15 {
 		n = strings.Trim(n[:15], "-")
 	}
