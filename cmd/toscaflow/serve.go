@@ -114,6 +114,9 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 	if err != nil {
 		return err
 	}
+	if cfg.SimConfig == "" {
+		simCfgs = nil // the catalogue's simulated providers take the default configuration
+	}
 	if simCfgs, err = simProvidersOf(cat, simCfgs, ledger); err != nil {
 		return err
 	}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/registry"
+)
+
+const twoSimProviders = `
+providers:
+  - name: sim-it
+    location: { country: IT, site: bologna }
+    services: [ { platform: sim } ]
+    slas: [ { id: it, priority: 1 } ]
+  - name: sim-de
+    location: { country: DE, site: karlsruhe }
+    services: [ { platform: sim } ]
+    slas: [ { id: de, priority: 2 } ]
+`
+
+func TestServeRefusesAnInvalidCatalogue(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "catalogue.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`providers:
+  - name: a
+    services: [ { platform: opnstack } ]
+  - name: a
+    services: [ { platform: sim, credentials: hunter2 } ]
+`), 0o600))
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--catalogue", file, "--data", dir, "--listen", "127.0.0.1:0"}, &out, &errb)
+	assert.Equal(t, exitUsage, code)
+	for _, p := range []string{`providers[0].services[0].platform: unknown "opnstack"`, `providers[1].name: "a" is already`,
+		`providers[1].services[0].credentials: not a reference`} {
+		assert.Contains(t, errb.String(), p)
+	}
+	assert.NotContains(t, errb.String(), "hunter2")
+}
+
+// TestServeWithACatalogue serves two simulated providers of a catalogue: both are listed with their health,
+// a deployment goes to the higher SLA priority, and one whose data must stay in Italy goes to Italy.
+func TestServeWithACatalogue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: starts the whole server")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "catalogue.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(twoSimProviders), 0o600))
+	base, _ := startServe(t, serveConfig{DataDir: dir, Catalogue: file, CheckPeriod: 50 * time.Millisecond})
+
+	require.Eventually(t, func() bool {
+		var v struct {
+			Providers []struct {
+				Name, Health string
+			}
+		}
+		require.Equal(t, http.StatusOK, getJSON(t, base+"/providers", &v))
+		return len(v.Providers) == 2 && v.Providers[0].Health == "healthy" && v.Providers[1].Health == "healthy"
+	}, time.Minute, 20*time.Millisecond, "both providers checked healthy")
+	var conf map[string]string
+	getJSON(t, base+"/configuration", &conf)
+	assert.Equal(t, "sim-it,sim-de", conf["providers"])
+
+	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
+	require.NoError(t, err)
+	for _, tc := range []struct{ name, template, want string }{
+		{"by SLA priority", string(tmpl), "sim-de"},
+		{"data location", string(tmpl) + "\n  policies:\n    - italy: { type: tosca.policies.Placement, metadata: { data_location: IT } }\n", "sim-it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body, err := json.Marshal(map[string]any{"template": tc.template})
+			require.NoError(t, err)
+			resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(body))
+			require.NoError(t, err)
+			created, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", created)
+			var dep map[string]any
+			require.NoError(t, json.Unmarshal(created, &dep))
+			id := dep["uuid"].(string)
+			require.Eventually(t, func() bool {
+				dep = map[string]any{}
+				getJSON(t, base+"/deployments/"+id, &dep)
+				return dep["status"] != "CREATE_IN_PROGRESS"
+			}, 2*time.Minute, 50*time.Millisecond)
+			require.Equal(t, "CREATE_COMPLETE", dep["status"], "status reason: %v", dep["statusReason"])
+			assert.Equal(t, tc.want, dep["cloudProviderName"])
+			var ledger []map[string]any
+			getJSON(t, base+"/sim/resources", &ledger)
+			n := 0
+			for _, r := range ledger {
+				if strings.Contains(strings.ToLower(toJSON(t, r)), strings.ToLower(id)) {
+					assert.Equal(t, tc.want, r["provider"], "%v", r)
+					n++
+				}
+			}
+			assert.Equal(t, 2, n, "the two deployment units are on %s", tc.want)
+		})
+	}
+}
+
+func toJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestSimProvidersOfTheCatalogue(t *testing.T) {
+	cat, err := registry.ParseCatalogue("c", []byte(twoSimProviders+`  - name: k8s
+    services: [ { platform: kubernetes, credentials: "file:/etc/k" } ]
+`))
+	require.NoError(t, err)
+	got, err := simProvidersOf(cat, []sim.Config{{Provider: "sim-de", Seed: 9, Path: "/x.db"}}, "/ledger.db")
+	require.NoError(t, err)
+	assert.Equal(t, []sim.Config{{Provider: "sim-it", Path: "/ledger.db"}, {Provider: "sim-de", Seed: 9, Path: "/x.db"}}, got,
+		"a provider's --sim-config, else the default, on the data directory's ledger")
+
+	_, err = simProvidersOf(cat, []sim.Config{{Provider: "elsewhere"}}, "/ledger.db")
+	assert.ErrorContains(t, err, `provider "elsewhere" is not a simulated provider of the catalogue`)
+
+	kube, err := kubeConfigs(cat)
+	require.NoError(t, err)
+	require.Len(t, kube, 1)
+	assert.Equal(t, "k8s", kube[0].Provider)
+	assert.Equal(t, "/etc/k", kube[0].Kubeconfig)
+
+	cat.Providers[2].Services[0].Credentials = "env:KUBECONFIG_DATA"
+	_, err = kubeConfigs(cat)
+	assert.ErrorContains(t, err, "providers[2].services[0].credentials: a kubernetes service takes a kubeconfig file")
+}
+
+func TestCatalogueOfSimConfig(t *testing.T) {
+	cat, err := loadCatalogue("", nil, false)
+	require.NoError(t, err)
+	assert.Equal(t, registry.DefaultCatalogue(), cat)
+	cat, err = loadCatalogue("", []sim.Config{{Provider: "a"}, {Provider: "b"}}, true)
+	require.NoError(t, err)
+	require.Len(t, cat.Providers, 2)
+	assert.Equal(t, "b", cat.Providers[1].Name)
+	assert.Equal(t, []processesRef{{"a", "sim"}, {"b", "sim"}}, refsOf(cat))
+}
+
+type processesRef struct{ name, platform string }
+
+func refsOf(cat *registry.Catalogue) []processesRef {
+	var out []processesRef
+	for _, r := range providerRefs(cat) {
+		out = append(out, processesRef{r.Name, string(r.Platform)})
+	}
+	return out
+}
