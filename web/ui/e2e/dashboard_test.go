@@ -168,7 +168,10 @@ func TestDeployFromTheDashboard(t *testing.T) {
 		chromedp.WaitVisible(css(`.summary [data-status=CREATE_FAILED]`)),
 		chromedp.WaitVisible(css(`.reason-bad[role=alert]`)),
 		chromedp.WaitVisible(css(`.djs-element.tf-failed`)),
-		chromedp.WaitVisible(css(`[data-testid=failures]`)))
+		chromedp.WaitVisible(css(`[data-testid=failures]`)),
+		// The task that ran the failed operation (create-resource, named by the reason) is marked.
+		chromedp.WaitVisible(css(`.tf-badge[data-kind=failed][data-element=cr_create]`)),
+		chromedp.WaitVisible(css(`.djs-element.tf-failed[data-element-id=cr_create]`)))
 	reason := get(t, ctx, dir, "reason", 5*time.Second, chromedp.Text(css(`.reason-bad pre`)))
 	assert.Contains(t, reason, "broken_vm")
 	shot(t, ctx, dir, "6-failed-with-its-incident")

@@ -12,6 +12,17 @@ import { Tokens } from './tokens.js';
 const POLL_MS = 500;
 const POLL_STREAMING_MS = 5000;
 
+/**
+ * failedOperations reads the operations a failed deployment's reason names ("node X on provider P: OP failed:"),
+ * so that the plan can point at the tasks that ran them.
+ */
+function failedOperations(d) {
+  const ops = new Set();
+  if (!d || !/FAILED$/.test(d.status)) return ops;
+  for (const m of (d.statusReason || '').matchAll(/: ([a-z][\w-]*) failed:/g)) ops.add(m[1]);
+  return ops;
+}
+
 /** detailPage renders deployment id into main; it returns its clean-up. */
 export function detailPage(main, { id }) {
   const abort = new AbortController();
@@ -154,8 +165,9 @@ export function detailPage(main, { id }) {
         if (last) tokens.stats = last;
         tokens.mi = {};
       }
-      if (tokens.stats) plan.update(tokens.stats, tokens.mi, tokens.failed);
-      else if (stats) plan.update(stats);
+      const ops = failedOperations(d);
+      if (tokens.stats) plan.update(tokens.stats, tokens.mi, tokens.failed, ops);
+      else if (stats) plan.update(stats, {}, new Set(), ops);
       if (res) renderResources(res.content || []);
       if (text != null) {
         const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
@@ -221,7 +233,7 @@ export function detailPage(main, { id }) {
     if (drawPending) return;
     drawPending = requestAnimationFrame(() => {
       drawPending = 0;
-      plan.update(tokens.stats, tokens.mi, tokens.failed);
+      plan.update(tokens.stats, tokens.mi, tokens.failed, failedOperations(dep));
     });
   }
 

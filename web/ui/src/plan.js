@@ -69,9 +69,11 @@ export class PlanView {
   /**
    * update shows stats ({elementId: {active, completed, canceled, incidents}}) on the diagram, with the live
    * counters of multi-instance bodies (mi: {elementId: {nrOfInstances, nrOfCompletedInstances}}) when the
-   * event stream gives them, and the elements known to have failed (a Set of ids).
+   * event stream gives them, the elements known to have failed (a Set of ids), and the operations a failed
+   * deployment's reason names (a Set of tf:operation values): their service tasks that were cut short are
+   * marked as where the failure happened.
    */
-  update(stats, mi = {}, failedIds = new Set()) {
+  update(stats, mi = {}, failedIds = new Set(), failedOps = new Set()) {
     if (!this.loaded) return;
     const registry = this.viewer.get('elementRegistry');
     const canvas = this.viewer.get('canvas');
@@ -91,8 +93,15 @@ export class PlanView {
         if (s.completed > 0) canvas.addMarker(el, 'tf-taken');
         continue;
       }
+      const badges = [];
       if (s.active > 0) { canvas.addMarker(el, 'tf-active'); running.push(name); }
-      if (s.incidents > 0 || failedIds.has(el.id)) { canvas.addMarker(el, 'tf-failed'); failed.push(name); }
+      const op = el.businessObject?.$attrs?.['tf:operation'];
+      const cutShort = op && failedOps.has(op) && s.canceled > 0;
+      if (s.incidents > 0 || failedIds.has(el.id) || cutShort) {
+        canvas.addMarker(el, 'tf-failed');
+        failed.push(name);
+        if (!s.incidents) badges.push(h('span', { class: 'tf-badge tf-b-incidents', 'data-kind': 'failed', 'data-element': el.id, title: 'failed here' }, '!'));
+      }
       if (s.completed > 0 && raisesFailure(el)) {
         canvas.addMarker(el, 'tf-failed');
         const host = el.host;
@@ -100,7 +109,6 @@ export class PlanView {
         caught.push(host ? `${name} (on ${host.businessObject?.name || host.id})` : name);
       }
       if (s.completed > 0 && s.active <= 0) canvas.addMarker(el, 'tf-done');
-      const badges = [];
       const badge = (kind, n, label) => {
         if (n > 0) badges.push(h('span', { class: `tf-badge tf-b-${kind}`, 'data-kind': kind, 'data-element': el.id, title: `${n} ${label}` }, String(n)));
       };
@@ -133,7 +141,7 @@ export class PlanView {
     }
     replace(this.summary,
       h('p', {}, h('strong', {}, 'Running now: '), running.length ? running.join(', ') : 'nothing'),
-      failed.length ? h('p', { class: 'error-text', 'data-testid': 'incidents' }, h('strong', {}, 'Incidents at: '), failed.join(', ')) : null,
+      failed.length ? h('p', { class: 'error-text', 'data-testid': 'incidents' }, h('strong', {}, 'Failed at: '), failed.join(', ')) : null,
       caught.length ? h('p', { class: 'error-text', 'data-testid': 'failures' }, h('strong', {}, 'Failures raised at: '), caught.join(', ')) : null);
   }
 
