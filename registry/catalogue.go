@@ -18,7 +18,7 @@ import (
 // best first when nothing else tells them apart. It is read from YAML:
 //
 //	providers:
-//	  - name: sim-bologna             # unique; [A-Za-z0-9][A-Za-z0-9._-]*
+//	  - name: sim-bologna             # unique; ASCII letters, digits and '-'
 //	    description: INFN Bologna (simulated)
 //	    region: eu-south
 //	    location: { country: IT, site: bologna }   # where the data lives: ISO 3166 alpha-2 country, site

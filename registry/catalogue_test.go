@@ -65,7 +65,7 @@ func TestCatalogueValidationListsEveryProblem(t *testing.T) {
 		`providers[1].services[1].credentials: env:1BAD is not an environment variable name`,
 		`providers[1].slas[0].id: "gold" is already the id of providers[0].slas[0]`,
 		`providers[1].slas[0].user_groups[0]: empty group`,
-		`providers[2].name: "bad name!": want letters`,
+		`providers[2].name: "bad name!": want ASCII letters, digits and '-'`,
 		`providers[2].services: at least one service is required`,
 		`providers[3].services[0].endpoint: credentials in the URL are refused`,
 	}

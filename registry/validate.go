@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	namePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	namePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
 	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 	envPattern     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
@@ -39,7 +39,7 @@ func (c *Catalogue) problems() []string {
 		case p.Name == "":
 			add(at+".name", "required")
 		case !namePattern.MatchString(p.Name):
-			add(at+".name", "%q: want letters, digits, '.', '_' or '-', starting with a letter or digit", p.Name)
+			add(at+".name", "%q: want ASCII letters, digits and '-', starting with a letter or digit (the service bus carries it)", p.Name)
 		default:
 			if j, dup := names[p.Name]; dup {
 				add(at+".name", "%q is already the name of providers[%d]", p.Name, j)
