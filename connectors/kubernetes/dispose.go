@@ -25,20 +25,14 @@ func (c *Connector) DisposeDeploymentUnit(ctx context.Context, req connectors.Re
 	defer unlock()
 	n := c.namer(req.Deployment)
 	sel := n.unitSelector(req.Unit.ID)
-	if err := c.deleteAll(ctx, what, n.namespace, sel); err != nil {
-		return err
-	}
 	err = c.poll(ctx, what+": objects of the unit", func() (bool, error) {
-		left, err := c.count(ctx, n.namespace, sel, true)
-		if err != nil {
+		// Delete what is left and not being deleted yet (pods go with their owners; a controller that had
+		// not seen a deletion yet may have made something again), then see whether anything remains.
+		if err := c.deleteAll(ctx, what, n.namespace, sel); err != nil {
 			return false, err
 		}
-		if left == 0 {
-			return true, nil
-		}
-		// Pods are deleted by their owners' garbage collection; ask again for what is still there, in case
-		// something recreated it meanwhile (a controller that had not seen the deletion yet).
-		return false, c.deleteAll(ctx, what, n.namespace, sel)
+		left, err := c.count(ctx, n.namespace, sel, true)
+		return left == 0, err
 	})
 	if err != nil {
 		return err
@@ -53,6 +47,7 @@ func (c *Connector) deleteAll(ctx context.Context, what, namespace, sel string) 
 	opts := metav1.DeleteOptions{PropagationPolicy: &bg}
 	list := metav1.ListOptions{LabelSelector: sel}
 	del := func(kind string, names []string, remove func(name string) error) error {
+		// names holds only the objects not being deleted yet: asking again for the others adds nothing.
 		for _, name := range names {
 			if err := remove(name); err != nil && !apierrors.IsNotFound(err) {
 				return c.apiError(ctx, fmt.Sprintf("%s: delete %s %s", what, kind, name), err)
@@ -145,13 +140,16 @@ func (c *Connector) Units(ctx context.Context, deployment string) (int, error) {
 	return c.count(ctx, ns, n.deploymentSelector(), false)
 }
 
+// names are the names of the items not being deleted yet.
 func names[T any, P interface {
 	*T
 	metav1.Object
 }](items []T) []string {
-	out := make([]string, len(items))
+	var out []string
 	for i := range items {
-		out[i] = P(&items[i]).GetName()
+		if o := P(&items[i]); o.GetDeletionTimestamp() == nil {
+			out = append(out, o.GetName())
+		}
 	}
 	return out
 }
