@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/types"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/toscaflow/toscaflow/connectors"
 )
@@ -169,7 +169,7 @@ func implementationPath(n connectors.Node, primary string) string {
 	return primary
 }
 
-// shellQuote quotes s for a POSIX shell: in single quotes, each single quote written as '\''.
+// shellQuote quotes s for a POSIX shell: in single quotes, each single quote written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

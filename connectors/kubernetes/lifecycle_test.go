@@ -109,7 +109,7 @@ func apiStatus(code int32, reason metav1.StatusReason) error {
 
 type apiError struct{ s metav1.Status }
 
-func (e *apiError) Error() string          { return e.s.Message }
+func (e *apiError) Error() string         { return e.s.Message }
 func (e *apiError) Status() metav1.Status { return e.s }
 
 type netError struct{}
