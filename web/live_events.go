@@ -70,6 +70,8 @@ const (
 // then a 404) or the server shuts down, and when the client goes away.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
+	// Read before the plans' state: the snapshot's status is never newer than its position, so a
+	// final status always comes after the journal events of the step that set it.
 	d, ok := s.deploymentFor(w, r, id)
 	if !ok {
 		return
