@@ -48,7 +48,7 @@ function check(value, def) {
         break;
       default:
     }
-    if (!ok) return `must be ${constraintText(c)}`;
+    if (!ok) return op === 'pattern' ? `must match the pattern ${v}` : `must be ${constraintText(c)}`;
   }
   return '';
 }
