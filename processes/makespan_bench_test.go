@@ -49,13 +49,13 @@ func BenchmarkMakespan50(b *testing.B) {
 				_ = os.MkdirAll(dir, 0o755)
 			}
 			e := start(b, dir, options{cfg: processes.Config{CheckPeriod: lat.period}, sims: []sim.Config{lat.sim()}})
-			var total time.Duration
+			var total, creating time.Duration
 			runs, checks := 0, 0
 			for b.Loop() {
 				t0 := time.Now()
 				id := e.create(processes.CreateRequest{Template: c.tmpl})
-				awaitComplete(b, e, id)
-				total += time.Since(t0)
+				creating += time.Since(t0)
+				total += awaitComplete(b, e, id).Sub(t0)
 				checks += statusChecks(b, e, id)
 				runs++
 			}
@@ -63,6 +63,8 @@ func BenchmarkMakespan50(b *testing.B) {
 			b.ReportMetric(float64(makespan)/float64(critical), "makespan/critical")
 			b.ReportMetric(float64(critical)/float64(time.Millisecond), "critical-ms")
 			b.ReportMetric(float64(makespan)/float64(time.Millisecond), "makespan-ms")
+			// Part of the makespan: Create itself (parse, plan, store, first step), before the cloud has anything to do.
+			b.ReportMetric(float64(creating/time.Duration(runs))/float64(time.Millisecond), "create-ms")
 			perUnit := float64(checks) / float64(runs*len(topo.Units))
 			b.ReportMetric(perUnit, "checks/unit")
 			if perUnit != float64(lat.checks()) {
@@ -181,11 +183,14 @@ func statusChecks(b *testing.B, e *env, id string) int {
 	return stats["du_wait_check"].Completed
 }
 
-// awaitComplete polls the deployment until it is CREATE_COMPLETE (the benchmark's clock stops there) and
-// fails the benchmark when it ends otherwise or takes too long.
-func awaitComplete(b *testing.B, e *env, id string) {
+// awaitComplete waits until the deployment is CREATE_COMPLETE and returns when it became so: the time the
+// store stamped on the status change, in the transaction that made it (the store's clock is the wall clock
+// here). The clock stops there, not when a poll happens to see it, so the poll can be slow enough (5ms) not to
+// take from the two cores the orchestrator runs on. It fails the benchmark when the deployment ends otherwise
+// or takes too long.
+func awaitComplete(b *testing.B, e *env, id string) time.Time {
 	b.Helper()
-	tick := time.NewTicker(time.Millisecond)
+	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	deadline := time.After(waitFor)
 	for {
@@ -195,7 +200,7 @@ func awaitComplete(b *testing.B, e *env, id string) {
 		}
 		switch d.Status {
 		case processes.StatusCreateComplete:
-			return
+			return d.Updated
 		case processes.StatusCreateInProgress:
 		default:
 			b.Fatalf("deployment %s ended %s: %s", id, d.Status, d.StatusReason)

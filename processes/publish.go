@@ -71,36 +71,20 @@ func deploymentOf(vars map[string]any) string {
 	return id
 }
 
-// runPlanTask performs a plan task: the send task "notify" publishes the unit-ready message from the
-// unit to its recipient (correlation key "<deployment>/<unit>/<recipient>") and completes.
+// runPlanTask performs a plan task the relay handed over (see planTasks), once (store.ApplyOnce), and
+// settles the plan in the same transaction.
 func (s *Service) runPlanTask(ctx context.Context, cmd engine.Command) error {
 	var changed []*store.Deployment
 	_, err := s.st.ApplyOnce(ctx, cmd.ID, func(ctx context.Context) error {
 		changed = changed[:0]
-		ctx = engine.Remember(ctx) // for settle, after the steps
+		ctx = settlesAfter(engine.Remember(ctx)) // for settle, after the steps
 		def, err := s.st.DefinitionOfInstance(ctx, cmd.Instance)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // the deployment is gone
 		} else if err != nil {
 			return err
 		}
-		if cmd.Headers["operation"] != "notify" {
-			return s.eng.FailTask(ctx, cmd.ID, engine.Failure{ErrorCode: "UNSUPPORTED",
-				Message: fmt.Sprintf("plan task %s: unknown operation %q", cmd.Element, cmd.Headers["operation"])})
-		}
-		unit, _ := cmd.Variables["unit"].(map[string]any)
-		from, _ := unit["id"].(string)
-		to, _ := cmd.Variables["recipient"].(string)
-		deployment, _ := cmd.Variables["deployment"].(string)
-		name := cmd.Headers["message"]
-		if name == "" {
-			name = tosca2bpmn.MessageUnitReady
-		}
-		msg := engine.Message{Name: name, CorrelationKey: deployment + "/" + from + "/" + to, TTL: notifyTTL}
-		if _, err := s.eng.CorrelateMessage(ctx, msg); err != nil && !errors.Is(err, engine.ErrInstanceEnded) {
-			return fmt.Errorf("notify %s of %s: %w", to, from, err)
-		}
-		if err := s.eng.CompleteTask(ctx, cmd.ID, nil); err != nil && !gone(err) {
+		if err := s.performPlanTask(ctx, cmd); err != nil {
 			return err
 		}
 		d, err := s.settle(ctx, def)
@@ -116,6 +100,60 @@ func (s *Service) runPlanTask(ctx context.Context, cmd engine.Command) error {
 	return nil
 }
 
+// performPlanTask performs a plan task: the send task "notify" publishes the unit-ready message from the
+// unit to its recipient (correlation key "<deployment>/<unit>/<recipient>") and completes.
+func (s *Service) performPlanTask(ctx context.Context, cmd engine.Command) error {
+	if cmd.Headers["operation"] != "notify" {
+		return s.eng.FailTask(ctx, cmd.ID, engine.Failure{ErrorCode: "UNSUPPORTED",
+			Message: fmt.Sprintf("plan task %s: unknown operation %q", cmd.Element, cmd.Headers["operation"])})
+	}
+	unit, _ := cmd.Variables["unit"].(map[string]any)
+	from, _ := unit["id"].(string)
+	to, _ := cmd.Variables["recipient"].(string)
+	deployment, _ := cmd.Variables["deployment"].(string)
+	name := cmd.Headers["message"]
+	if name == "" {
+		name = tosca2bpmn.MessageUnitReady
+	}
+	msg := engine.Message{Name: name, CorrelationKey: deployment + "/" + from + "/" + to, TTL: notifyTTL}
+	if _, err := s.eng.CorrelateMessage(ctx, msg); err != nil && !errors.Is(err, engine.ErrInstanceEnded) {
+		return fmt.Errorf("notify %s of %s: %w", to, from, err)
+	}
+	if err := s.eng.CompleteTask(ctx, cmd.ID, nil); err != nil && !gone(err) {
+		return err
+	}
+	return nil
+}
+
+// settleKey marks a context whose transaction settles the plans its steps touch once they are done
+// (handleReply, runPlanTask, fireTimers): the plan tasks those steps issue may run at once, inside it.
+type settleKey struct{}
+
+func settlesAfter(ctx context.Context) context.Context { return context.WithValue(ctx, settleKey{}, true) }
+
+func settles(ctx context.Context) bool { b, _ := ctx.Value(settleKey{}).(bool); return b }
+
+// runPlanTasksNow performs, inside the transaction of the step that issued them, the plan tasks of a
+// step whose caller settles after it: a unit's notify then reaches the units that wait for it in the
+// transaction that applied its last reply, instead of an outbox round trip and a transaction of its own
+// later (each level of a deployment's DAG waited for one). Each task is applied once (ApplyOnce, in a
+// savepoint) and its outbox row is marked sent in the same transaction, so that the relay skips it;
+// everything is committed, or rolled back, with the step.
+func (s *Service) runPlanTasksNow(ctx context.Context, cmds []engine.Command) error {
+	for _, cmd := range cmds {
+		if cmd.Type != tosca2bpmn.ServicePlan {
+			continue
+		}
+		if _, err := s.st.ApplyOnce(ctx, cmd.ID, func(ctx context.Context) error { return s.performPlanTask(ctx, cmd) }); err != nil {
+			return err
+		}
+		if err := s.st.MarkCommandSent(ctx, cmd.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // gone tells whether an engine error means the job or instance is no longer there to answer: a reply
 // that arrives after a timer interrupted its task, or after the instance ended.
 func gone(err error) bool {
@@ -124,13 +162,19 @@ func gone(err error) bool {
 
 // dispatched is the engine's dispatcher: it runs after each engine step, inside the caller's
 // transaction, and marks the resources the step's commands start working on (creating, configuring,
-// deleting...) with a log line. The commands themselves leave through the outbox once committed.
+// deleting...) with a log line. The commands themselves leave through the outbox once committed, but
+// for the plan tasks of a step whose caller settles after it, which run at once (runPlanTasksNow).
 func (s *Service) dispatched(ctx context.Context, cmds []engine.Command) error {
 	for _, cmd := range cmds {
 		if cmd.Kind != engine.CommandService {
 			continue
 		}
 		if err := s.started(ctx, cmd); err != nil {
+			return err
+		}
+	}
+	if settles(ctx) {
+		if err := s.runPlanTasksNow(ctx, cmds); err != nil {
 			return err
 		}
 	}

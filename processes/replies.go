@@ -23,7 +23,7 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 	var changed []*store.Deployment
 	applied, err := s.st.ApplyOnce(ctx, r.CommandID, func(ctx context.Context) error {
 		changed = changed[:0]
-		ctx = engine.Remember(ctx) // for settle, after the step
+		ctx = settlesAfter(engine.Remember(ctx)) // for settle, after the step
 		def, err := s.st.DefinitionOfInstance(ctx, r.Instance)
 		if errors.Is(err, store.ErrNotFound) {
 			if r.Error == nil && isCreate(connectors.Operation(r.Operation)) {

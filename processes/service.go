@@ -40,6 +40,7 @@ type Service struct {
 	// ready is closed once Run has resumed what a previous run left (see Ready).
 	ready     chan struct{}
 	readyOnce sync.Once
+	live      *live // events.go, metrics.go: wakes the event streams at each committed step; the counters of /metrics
 }
 
 // New checks the configuration and makes a Service.
@@ -57,6 +58,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	s := &Service{
 		cfg: cfg.WithDefaults(), st: deps.Store, bus: deps.Bus, clock: deps.Clock, log: deps.Logger,
 		timerWake: make(chan struct{}, 1), ready: make(chan struct{}), planTasks: newPlanTasks(),
+		live: newLive(),
 	}
 	if s.clock == nil {
 		s.clock = esb.SystemClock{}
@@ -68,7 +70,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	// The engine works inside store transactions (InTx, ApplyOnce): its dispatcher must not send
 	// anything before the commit. It records the in-progress resource states of the commands in the
 	// same transaction and wakes the relay, which reads committed rows only.
-	s.eng, err = engine.New(engine.Config{Store: s.st, Clock: s.clock, Dispatcher: engine.DispatcherFunc(s.dispatched)})
+	s.eng, err = engine.New(engine.Config{Store: s.countSteps(s.st), Clock: s.clock, Dispatcher: engine.DispatcherFunc(s.dispatched)})
 	if err != nil {
 		return nil, fmt.Errorf("new engine: %w", err)
 	}
@@ -184,6 +186,7 @@ func (s *Service) settleAfterRestart(ctx context.Context, id string, defs []stor
 // after runs once a transaction that changed deployments committed: the relay and the timer driver
 // look again, and each status change is posted to its callback.
 func (s *Service) after(changed ...*store.Deployment) {
+	s.committed()
 	s.relay.Wake()
 	s.wakeTimers()
 	for _, d := range changed {

@@ -53,6 +53,7 @@ func (s *Service) fireTimers(ctx context.Context) bool {
 	var changed []*store.Deployment
 	err := s.st.InTx(ctx, func(ctx context.Context) error {
 		changed = changed[:0]
+		ctx = settlesAfter(ctx) // the loop below settles every instance a due timer belongs to
 		due, err := s.st.DueTimers(ctx, now, 256)
 		if err != nil {
 			return err
@@ -88,6 +89,7 @@ func (s *Service) fireTimers(ctx context.Context) bool {
 	}
 	// Not s.after: the timer loop looks at the next timer anyway, and waking it here would spin.
 	s.relay.Wake()
+	s.committed()
 	for _, d := range changed {
 		s.notifyCallback(d)
 	}

@@ -88,6 +88,20 @@ func (s *Store) MarkSent(ctx context.Context, ids ...int64) error {
 	})
 }
 
+// MarkCommandSent records that the command's row was carried out without the relay (a task the
+// orchestrator performed itself in the transaction that committed it), so that the relay skips it.
+func (s *Store) MarkCommandSent(ctx context.Context, commandID string) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE outbox SET sent = ? WHERE command_id = ? AND sent IS NULL",
+			nanos(s.clock.Now()), commandID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark command %q sent: %w", commandID, err)
+	}
+	return nil
+}
+
 // settled selects the outbox rows nobody waits for any more: their reply was applied (the inbox
 // holds it) or their instance is no longer active (or gone).
 const settled = `(command_id IN (SELECT command_id FROM inbox)
