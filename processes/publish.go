@@ -129,7 +129,9 @@ func (s *Service) performPlanTask(ctx context.Context, cmd engine.Command) error
 // (handleReply, runPlanTask, fireTimers): the plan tasks those steps issue may run at once, inside it.
 type settleKey struct{}
 
-func settlesAfter(ctx context.Context) context.Context { return context.WithValue(ctx, settleKey{}, true) }
+func settlesAfter(ctx context.Context) context.Context {
+	return context.WithValue(ctx, settleKey{}, true)
+}
 
 func settles(ctx context.Context) bool { b, _ := ctx.Value(settleKey{}).(bool); return b }
 
