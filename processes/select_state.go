@@ -96,8 +96,10 @@ func (s *Service) Selection(ctx context.Context, id string) (*registry.Ranking, 
 // usage is what the deployments of each user group use on each provider, for the quotas and the load
 // of the ranking. It is rebuilt from the store on the first selection after a start.
 type usage struct {
-	mu     sync.Mutex
-	loaded bool
+	// loading is held by the one loadUsage that reads the store; mu guards the rest.
+	loading sync.Mutex
+	mu      sync.Mutex
+	loaded  bool
 	by     map[string]placed // by deployment id
 }
 
@@ -155,6 +157,8 @@ var liveStatuses = []string{StatusCreateInProgress, StatusCreateComplete, Status
 // counts the demand its ranking recorded, on the provider it is placed on.
 func (s *Service) loadUsage(ctx context.Context) error {
 	u := s.cfg.usage
+	u.loading.Lock()
+	defer u.loading.Unlock()
 	u.mu.Lock()
 	done := u.loaded
 	u.mu.Unlock()
