@@ -100,7 +100,7 @@ type usage struct {
 	loading sync.Mutex
 	mu      sync.Mutex
 	loaded  bool
-	by     map[string]placed // by deployment id
+	by      map[string]placed // by deployment id
 }
 
 type placed struct {
