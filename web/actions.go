@@ -8,7 +8,8 @@ import (
 )
 
 // resourceAction is POST /deployments/{id}/resources/{resId}/actions with {"type":"start"|"stop"}: 202
-// with the resource as it is after the action (a body, since some clients decode every 2xx one). Only compute nodes take actions (else 400); start needs the resource
+// with the resource as it is once the action is under way (STARTING or STOPPING while the provider
+// works on it; a body, since some clients decode every 2xx one). Only compute nodes take actions (else 400); start needs the resource
 // STOPPED and stop needs it STARTED, in a deployment that is not busy (else 409 with Retry-After).
 func (s *Server) resourceAction(w http.ResponseWriter, r *http.Request) {
 	id, resID := vars(r)["id"], vars(r)["resId"]

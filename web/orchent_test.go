@@ -92,10 +92,11 @@ func TestOrchentOverTheRealLifecycle(t *testing.T) {
 	var stats map[string]any
 	require.NoError(t, c.Do(ctx, http.MethodGet, "deployments/"+id+"/statistics", nil, &stats))
 
-	// Actions on the compute node.
-	stopped, err := c.Action(ctx, id, server.UUID, "stop")
+	// Actions on the compute node: 202 while the cloud works on it, then the state the cloud reached.
+	stopping, err := c.Action(ctx, id, server.UUID, "stop")
 	require.NoError(t, err)
-	assert.Equal(t, "STOPPED", stopped.State)
+	assert.Contains(t, []string{"STOPPING", "STOPPED"}, stopping.State)
+	awaitResource(t, c, id, server.UUID, "STOPPED")
 	e := asError(c.Do(ctx, http.MethodPost, "deployments/"+id+"/resources/"+server.UUID+"/actions", map[string]string{"type": "stop"}, nil))
 	assert.Equal(t, http.StatusConflict, e.Code)
 	assert.NotEmpty(t, e.RetryAfter)
@@ -103,6 +104,7 @@ func TestOrchentOverTheRealLifecycle(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, e.Code, "software is not a compute node")
 	_, err = c.Action(ctx, id, server.UUID, "start")
 	require.NoError(t, err)
+	awaitResource(t, c, id, server.UUID, "STARTED")
 
 	// Update: parameters merged, a body on the 202.
 	up, err := c.Update(ctx, id, client.Request{Parameters: map[string]any{"cpus": 4}, KeepLastAttempt: "false"})
@@ -152,4 +154,14 @@ func TestOrchentOverTheRealLifecycle(t *testing.T) {
 		awaitStatus(t, c, o, "CREATE_COMPLETE")
 		require.NoError(t, c.Delete(ctx, o, false))
 	}
+}
+
+// awaitResource polls a resource through the API until it is in state.
+func awaitResource(t *testing.T, c *client.Client, id, resID, state string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		r, err := c.Resource(context.Background(), id, resID)
+		require.NoError(t, err)
+		return r.State == state
+	}, waitFor, 10*time.Millisecond, "resource %s never reached %s", resID, state)
 }

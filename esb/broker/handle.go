@@ -105,7 +105,11 @@ func (b *Broker) perform(ctx context.Context, cmd esb.Command, obs *Observation)
 	callCtx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	start := b.cfg.Clock.Now()
-	out, err := connectors.Invoke(callCtx, c, connectors.Operation(cmd.Operation), connectors.Request{
+	invoke := connectors.Invoke
+	if connectors.IsPower(connectors.Operation(cmd.Operation)) {
+		invoke = connectors.InvokePower // a resource action, not a plan's operation
+	}
+	out, err := invoke(callCtx, c, connectors.Operation(cmd.Operation), connectors.Request{
 		Key: cmd.ID, Deployment: deployment, Provider: cmd.Provider, Unit: u})
 	obs.Duration = b.cfg.Clock.Now().Sub(start)
 	if err != nil {
