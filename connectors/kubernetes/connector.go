@@ -47,6 +47,26 @@ func New(ctx context.Context, cfg Config) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewForConfig(rc, cfg)
+}
+
+// NewForConfig returns a connector that talks to the cluster of a client configuration (cfg's Kubeconfig,
+// Context and InCluster are not read): for callers that hold one already, such as tests of a cluster
+// they started.
+func NewForConfig(rc *rest.Config, cfg Config) (*Connector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	rc = rest.CopyConfig(rc)
+	if cfg.QPS > 0 {
+		rc.QPS = cfg.QPS
+	}
+	if cfg.Burst > 0 {
+		rc.Burst = cfg.Burst
+	}
+	if rc.UserAgent == "" {
+		rc.UserAgent = "toscaflow"
+	}
 	client, err := k8s.NewForConfig(rc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: client of provider %q: %w", ErrInvalidConfig, cfg.Provider, err)
@@ -87,13 +107,6 @@ func restConfig(cfg Config) (*rest.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: provider %q: %w", ErrInvalidConfig, cfg.Provider, err)
 	}
-	if cfg.QPS > 0 {
-		rc.QPS = cfg.QPS
-	}
-	if cfg.Burst > 0 {
-		rc.Burst = cfg.Burst
-	}
-	rc.UserAgent = "toscaflow"
 	return rc, nil
 }
 
