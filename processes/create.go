@@ -76,7 +76,7 @@ func parseTemplate(ctx context.Context, yaml string, inputs map[string]any) (*to
 }
 
 // Create validates and parses the template, ranks the providers for what it needs (Config.Ranker; the
-// ranking goes to the deployment's log, see Selection), translates it into its plan and, in one transaction,
+// ranking is kept with the deployment, see Selection, and told in its log), translates it into its plan and, in one transaction,
 // stores the deployment (CREATE_IN_PROGRESS), its template, plan and resources and starts the plan up
 // to its first commands, which the relay publishes once the transaction is committed. A request or
 // template with problems is a *ValidationError listing them all. When no provider qualifies, the
@@ -121,10 +121,6 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	}
 	ranking := s.cfg.Ranker.Rank(needs)
 	kept := ranking.Kept()
-	selection, err := selectionLines(ranking)
-	if err != nil {
-		return nil, err
-	}
 	resources, err := newResources(st, id)
 	if err != nil {
 		return nil, &ValidationError{Problems: []string{err.Error()}}
@@ -132,6 +128,10 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	d := &store.Deployment{
 		UUID: id, Status: StatusCreateInProgress, Task: TaskNone, Owner: req.Owner, UserGroup: req.UserGroup,
 		Callback: req.Callback, Parameters: req.Parameters,
+	}
+	selection, err := recordSelection(d, ranking)
+	if err != nil {
+		return nil, err
 	}
 	if len(kept) == 0 {
 		return s.createUnplaced(ctx, d, req.Template, selection)

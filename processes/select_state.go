@@ -3,9 +3,7 @@ package processes
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/toscaflow/toscaflow/connectors"
@@ -19,10 +17,6 @@ const rankingVar = "providerRanking"
 
 // keepLastVar carries the request's keepLastAttempt from one attempt to the next.
 const keepLastVar = "keepLastAttempt"
-
-// selectionLog starts the log line that keeps a deployment's ranking as JSON (Selection reads it back):
-// the log is what the store keeps with every deployment, including one no provider qualified for.
-const selectionLog = "Provider selection: "
 
 // rankingValue is the plan variable of the kept candidates.
 func rankingValue(kept []registry.Candidate) []any {
@@ -61,36 +55,37 @@ func attemptLimit(ranked, maxProviders int) int {
 	return ranked
 }
 
-// selectionLines are the log lines of a ranking: one per provider, then the ranking as JSON.
-func selectionLines(r registry.Ranking) ([]string, error) {
+// recordSelection keeps a ranking with its deployment (store.Deployment.Selection, as JSON) and returns
+// the log lines that tell it: one per provider.
+func recordSelection(d *store.Deployment, r registry.Ranking) ([]string, error) {
 	data, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("ranking: %w", err)
 	}
-	return append(r.Summary(), selectionLog+string(data)), nil
+	d.Selection = data
+	return r.Summary(), nil
 }
 
 // Selection returns the provider ranking of a deployment, as it was made at its creation: the request
 // derived from its template, and every provider kept (ranked) or dropped, with the reasons. It is nil for
 // a deployment made before rankings were kept.
 func (s *Service) Selection(ctx context.Context, id string) (*registry.Ranking, error) {
-	if _, err := s.Get(ctx, id); err != nil {
-		return nil, err
-	}
-	lines, err := s.st.Log(ctx, id)
+	d, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	for i := len(lines) - 1; i >= 0; i-- {
-		if j, ok := strings.CutPrefix(lines[i].Line, selectionLog); ok {
-			var r registry.Ranking
-			if err := json.Unmarshal([]byte(j), &r); err != nil {
-				return nil, fmt.Errorf("selection of %s: %w", id, err)
-			}
-			return &r, nil
-		}
+	return selectionOf(d)
+}
+
+func selectionOf(d *store.Deployment) (*registry.Ranking, error) {
+	if len(d.Selection) == 0 {
+		return nil, nil
 	}
-	return nil, nil
+	var r registry.Ranking
+	if err := json.Unmarshal(d.Selection, &r); err != nil {
+		return nil, fmt.Errorf("selection of %s: %w", d.UUID, err)
+	}
+	return &r, nil
 }
 
 // usage is what the deployments of each user group use on each provider, for the quotas and the load
@@ -154,7 +149,8 @@ var liveStatuses = []string{StatusCreateInProgress, StatusCreateComplete, Status
 	StatusUpdateFailed, StatusDeleteInProgress, StatusDeleteFailed}
 
 // loadUsage rebuilds the usage from the deployments in the store, once per start: each live deployment
-// counts the demand its ranking recorded, on the provider it is placed on.
+// counts the demand its ranking recorded, on the provider it is placed on (the listing reads each
+// deployment's row only).
 func (s *Service) loadUsage(ctx context.Context) error {
 	u := s.cfg.usage
 	u.loading.Lock()
@@ -172,9 +168,10 @@ func (s *Service) loadUsage(ctx context.Context) error {
 			return err
 		}
 		for _, d := range page.Items {
-			r, err := s.Selection(ctx, d.UUID)
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
+			r, err := selectionOf(d)
+			if err != nil {
+				s.log.Warn("provider usage: unreadable selection", "deployment", d.UUID, "err", err)
+				continue
 			}
 			if r != nil {
 				found[d.UUID] = placed{d.Provider.Name, d.UserGroup, r.Request.Demand}
