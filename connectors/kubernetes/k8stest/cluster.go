@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -56,6 +57,9 @@ func Start(t testing.TB) *Cluster {
 	}
 	t.Logf("k8stest: cluster up in %s (%s)", c.Took.Round(time.Millisecond), c.Dir)
 	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("k8stest: logs of the cluster's components:%s", c.logTails())
+		}
 		if err := c.Stop(); err != nil {
 			t.Errorf("k8stest: %v", err)
 		}
@@ -249,6 +253,15 @@ func (c *Cluster) Stop() error {
 		c.stopErr = errors.Join(errs...)
 	})
 	return c.stopErr
+}
+
+// logTails quotes the last lines of every component's log.
+func (c *Cluster) logTails() string {
+	var b strings.Builder
+	for _, p := range c.procs {
+		b.WriteString(p.tail())
+	}
+	return b.String()
 }
 
 // ProcessGroups returns the process group ids of the components (each leads its own group), in start order.

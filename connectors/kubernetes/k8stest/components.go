@@ -20,7 +20,9 @@ const (
 // kwokNodeAnnotation marks the nodes kwok manages (and only those: it leaves any other node alone).
 const kwokNodeAnnotation = "kwok.x-k8s.io/node"
 
-func loopbackURL(scheme string, port int) string { return scheme + "://127.0.0.1:" + strconv.Itoa(port) }
+func loopbackURL(scheme string, port int) string {
+	return scheme + "://127.0.0.1:" + strconv.Itoa(port)
+}
 
 func etcdArgs(dir string, ps ports) []string {
 	client, peer := loopbackURL("http", ps.etcdClient), loopbackURL("http", ps.etcdPeer)
