@@ -200,8 +200,13 @@ func TestOwnerScoping(t *testing.T) {
 	r = call(t, a.s, http.MethodGet, "/deployments?createdBy=bob@"+a.is.URL, "", admin)
 	assert.Equal(t, []string{a.bob.UUID}, ids(r))
 
-	// What she creates is hers.
+	// What she creates is hers, for a group of hers only.
 	r = call(t, a.s, http.MethodPost, "/deployments", tmpl+"}", alice, jsonCT)
 	require.Equal(t, http.StatusCreated, r.code, r.body)
 	assert.Equal(t, map[string]any{"issuer": a.is.URL, "subject": "alice"}, r.json(t)["createdBy"])
+	member := bearer(a.is.Token(map[string]any{"groups": []string{"beta"}}))
+	requireErrorBody(t, call(t, a.s, http.MethodPost, "/deployments", tmpl+`,"userGroup":"beta"}`, alice, jsonCT), http.StatusForbidden)
+	r = call(t, a.s, http.MethodPost, "/deployments", tmpl+`,"userGroup":"beta"}`, member, jsonCT)
+	require.Equal(t, http.StatusCreated, r.code, r.body)
+	assert.Equal(t, "beta", r.json(t)["userGroup"])
 }

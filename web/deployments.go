@@ -21,7 +21,8 @@ func (s *Server) deploymentError(w http.ResponseWriter, r *http.Request, id stri
 	s.writeError(w, r, err)
 }
 
-// createDeployment is POST /deployments: 201 with the deployment in CREATE_IN_PROGRESS.
+// createDeployment is POST /deployments: 201 with the deployment in CREATE_IN_PROGRESS; 403 when the
+// request names a userGroup the caller is not a member of.
 func (s *Server) createDeployment(w http.ResponseWriter, r *http.Request) {
 	obj, err := readObject(w, r, s.cfg.MaxBodyBytes)
 	if err != nil {
@@ -35,6 +36,11 @@ func (s *Server) createDeployment(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.checkTemplate(req.Template); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if p := principal(r); req.UserGroup != "" && !p.Admin && !p.InGroup(req.UserGroup) {
+		// A deployment is shared with its user group: only a member may create one for it (INDIGO).
+		writeStatus(w, http.StatusForbidden, fmt.Sprintf("You are not a member of the user group %q", req.UserGroup))
 		return
 	}
 	req.Owner = user(r)

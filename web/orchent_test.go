@@ -56,6 +56,13 @@ func TestOrchentOverTheRealLifecycle(t *testing.T) {
 	}
 	assert.ElementsMatch(t, append(others, id), ids, "three pages of two followed to the last")
 	assert.Equal(t, others[len(others)-1], ids[0], "newest first")
+	var big struct {
+		Links []client.Link
+		Page  client.PageInfo
+	}
+	require.NoError(t, c.Do(ctx, http.MethodGet, "deployments?size=5000", nil, &big))
+	assert.Equal(t, 2000, big.Page.Size, "the page size is clamped")
+	assert.Equal(t, a.base+"deployments?page=0&size=2000", client.Links(big.Links)["self"])
 
 	// Resources: paged, filtered by a base type, one by one.
 	res, err := c.Resources(ctx, id, "", 1)
