@@ -116,7 +116,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if err != nil {
 		return nil, &ValidationError{Problems: []string{err.Error()}}
 	}
-	if err := s.loadUsage(ctx); err != nil {
+	if err := s.LoadUsage(ctx); err != nil {
 		return nil, fmt.Errorf("provider usage: %w", err)
 	}
 	ranking := s.cfg.Ranker.Rank(needs)

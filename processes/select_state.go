@@ -148,10 +148,11 @@ func (s *Service) Usage(provider, group string) (registry.Demand, int) {
 var liveStatuses = []string{StatusCreateInProgress, StatusCreateComplete, StatusUpdateInProgress, StatusUpdateComplete,
 	StatusUpdateFailed, StatusDeleteInProgress, StatusDeleteFailed}
 
-// loadUsage rebuilds the usage from the deployments in the store, once per start: each live deployment
+// LoadUsage rebuilds the usage from the deployments in the store, once per start: each live deployment
 // counts the demand its ranking recorded, on the provider it is placed on (the listing reads each
-// deployment's row only).
-func (s *Service) loadUsage(ctx context.Context) error {
+// deployment's row only). The first Create does it when nobody did; a server calls it at start so that
+// the usage it shows is right before any create.
+func (s *Service) LoadUsage(ctx context.Context) error {
 	u := s.cfg.usage
 	u.loading.Lock()
 	defer u.loading.Unlock()

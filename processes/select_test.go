@@ -244,3 +244,53 @@ func TestProviderTimeoutMovesOn(t *testing.T) {
 	assert.Contains(t, string(plan), `id="attempt_timeout"`)
 	assert.Contains(t, string(plan), "PT5M")
 }
+
+// TestSelectionAndUsageSurviveARestart: the ranking is kept with the deployment, and the usage of the
+// providers is rebuilt from the store.
+func TestSelectionAndUsageSurviveARestart(t *testing.T) {
+	cat, err := registry.ParseCatalogue("federation", []byte(federation))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	o := func() (options, *registry.Selector) {
+		sel := &registry.Selector{Catalogue: cat}
+		var refs []processes.ProviderRef
+		var sims []sim.Config
+		for _, p := range cat.Providers {
+			refs = append(refs, processes.ProviderRef{Name: p.Name, Platform: p.Platform()})
+			sims = append(sims, sim.Config{Provider: p.Name})
+		}
+		return options{cfg: processes.Config{Providers: refs, Ranker: sel, Retries: -1}, sims: sims}, sel
+	}
+	opts, sel := o()
+	first := start(t, dir, opts)
+	sel.Usage = first.svc
+	id := first.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml"), UserGroup: "beta"})
+	first.awaitStatus(id, processes.StatusCreateComplete)
+	first.stop()
+
+	opts, sel = o()
+	second := start(t, dir, opts)
+	sel.Usage = second.svc
+	ctx := context.Background()
+	require.NoError(t, second.svc.LoadUsage(ctx))
+	used, n := second.svc.Usage("sim-fr", "beta")
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 2, used.Instances)
+	r, err := second.svc.Selection(ctx, id)
+	require.NoError(t, err)
+	require.NotNil(t, r)
+	assert.Equal(t, "sim-fr", r.Kept()[0].Provider)
+	assert.Equal(t, "beta", r.Request.UserGroup)
+
+	// The group's quota (2 instances) is now used up on sim-fr: the next deployment goes elsewhere.
+	id2 := second.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml"), UserGroup: "beta"})
+	d := second.awaitStatus(id2, processes.StatusCreateComplete, processes.StatusCreateFailed)
+	assert.Equal(t, "sim-de", d.Provider.Name)
+	r, err = second.svc.Selection(ctx, id2)
+	require.NoError(t, err)
+	for _, c := range r.Candidates {
+		if c.Provider == "sim-fr" {
+			assert.Contains(t, c.Reasons, "quota instances of SLA fr-beta: 2 in use + 2 needed > 2")
+		}
+	}
+}

@@ -157,6 +157,10 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 		return err
 	}
 	selector.Usage = procs
+	if err := procs.LoadUsage(ctx); err != nil {
+		_ = bus.Close()
+		return fmt.Errorf("provider usage: %w", err)
+	}
 	deps := web.Deps{Deployments: deployments{procs}, Health: health(bus, procs),
 		Catalogue: web.ProviderDeps{Catalogue: cat, Health: checks, Usage: procs, Selection: procs.Selection}}
 	if clouds != nil {
