@@ -3,10 +3,12 @@ package web_test
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/jonboulle/clockwork"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -25,11 +27,20 @@ type authed struct {
 	alice, bob *store.Deployment
 }
 
-func newAuthed(t *testing.T) *authed {
+// issuerKeys are made once per test binary: RSA key generation is most of an issuer's start-up.
+var issuerKeys = sync.OnceValues(oidctest.DefaultKeys)
+
+func newAuthed(t *testing.T, clock ...clockwork.Clock) *authed {
 	t.Helper()
-	is := oidctest.Start(t)
+	keys, err := issuerKeys()
+	require.NoError(t, err)
+	c := clockwork.NewRealClock()
+	if len(clock) > 0 {
+		c = clock[0]
+	}
+	is := oidctest.Start(t, oidctest.WithKeys(keys...), oidctest.WithClock(c))
 	v, err := auth.New(t.Context(), auth.Config{Issuers: []auth.IssuerConfig{{Issuer: is.URL, Audience: oidctest.Audience,
-		AdminGroup: "admins"}}}, auth.Options{HTTPClient: is.Client(), Logger: quiet})
+		AdminGroup: "admins"}}}, auth.Options{HTTPClient: is.Client(), Logger: quiet, Clock: c})
 	require.NoError(t, err)
 	f := newFake()
 	a := &authed{is: is, f: f}
@@ -209,4 +220,18 @@ func TestOwnerScoping(t *testing.T) {
 	r = call(t, a.s, http.MethodPost, "/deployments", tmpl+`,"userGroup":"beta"}`, member, jsonCT)
 	require.Equal(t, http.StatusCreated, r.code, r.body)
 	assert.Equal(t, "beta", r.json(t)["userGroup"])
+}
+
+func TestKeyRotationThroughTheAPI(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	a := newAuthed(t, clock)
+	old := a.is.Token(nil)
+	path := "/deployments/" + a.alice.UUID
+	require.Equal(t, http.StatusOK, call(t, a.s, http.MethodGet, path, "", bearer(old)).code)
+	a.is.Rotate(true)
+	clock.Advance(time.Minute) // past the least time between two fetches of the key set
+	fresh := a.is.Token(nil)
+	r := call(t, a.s, http.MethodGet, path, "", bearer(fresh))
+	require.Equal(t, http.StatusOK, r.code, "an unknown key id makes the server fetch the new keys: %s", r.body)
+	requireRefused(t, call(t, a.s, http.MethodGet, path, "", bearer(old)), old)
 }
