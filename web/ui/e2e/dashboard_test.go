@@ -49,9 +49,9 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: builds toscaflow and drives Chromium")
 	}
+	bin := binary(t)
 	ctx := browser(t)
 	dir := artifacts(t)
-	bin := binary(t)
 	sim, err := filepath.Abs(filepath.Join("testdata", "sim.yaml"))
 	require.NoError(t, err)
 	base := serve(t, bin, sim, dir)
