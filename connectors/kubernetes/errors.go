@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"syscall"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -59,15 +61,11 @@ func (c *Connector) apiError(ctx context.Context, what string, err error) error 
 		}
 		return connectors.WithCode(connectors.ClassPermanent, code, wrapped)
 	}
+	// The server could not be reached, or the connection broke: refused, reset, closed early.
 	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, net.ErrClosed) || isConnectionError(err) {
+	if errors.As(err, &netErr) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
 		return connectors.WithCode(connectors.ClassRetryable, "unreachable", wrapped)
 	}
 	return connectors.Permanent(wrapped)
-}
-
-// isConnectionError reports a failure to reach the server (refused, reset, closed early).
-func isConnectionError(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op)
 }
