@@ -17,6 +17,11 @@ const (
 	EventFlowTaken         EventType = "flow-taken"
 	EventIncidentRaised    EventType = "incident-raised"
 	EventIncidentResolved  EventType = "incident-resolved"
+	// EventErrorThrown marks the element a BPMN error was thrown at (a task failed with an error code, an
+	// error end event, a call activity passing on its called instance's error), before the handler runs
+	// and the interruption terminates what it ends; Detail is "CODE: message". Statistics does not count it:
+	// the thrower's own outcome (terminated, or an incident) is journaled as well.
+	EventErrorThrown EventType = "error-thrown"
 )
 
 // Event is one journal entry. Element is the flow node (or, for EventFlowTaken, the sequence flow).

@@ -114,6 +114,11 @@ func (r *run) fire(h handler, vars map[string]any) {
 // throwError throws an error from scope (from: the failing activity instance, or nil for an error
 // end event at thrower).
 func (r *run) throwError(scope int64, from *Token, thrower *node, e ThrownError, vars map[string]any) {
+	detail := e.Code
+	if e.Message != "" {
+		detail += ": " + e.Message
+	}
+	r.t.emit(r.in.ID, EventErrorThrown, thrower.id, detail)
 	if h, ok := r.findHandler(scope, from, trError, e.Code); ok {
 		r.fire(h, vars)
 		return

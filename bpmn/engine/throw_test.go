@@ -28,7 +28,20 @@ func TestErrors(t *testing.T) {
 			body: `<startEvent id="s"/><serviceTask id="t"/><boundaryEvent id="b" attachedToRef="t"><errorEventDefinition errorRef="err_a"/></boundaryEvent><endEvent id="e1"/><endEvent id="e2"/>` +
 				seq("s", "t", "e1") + seq("b", "e2"),
 			steps: []action{failWith("t", "A")}, completed: []string{"b", "e2"}, terminated: []string{"t"},
-			vars2: map[string]any{}},
+			vars2: map[string]any{},
+			check: func(t *testing.T, h *enginetest.Harness, id string) {
+				var thrown []engine.Event
+				for _, ev := range h.Journal(id) {
+					if ev.Type == engine.EventErrorThrown {
+						thrown = append(thrown, ev)
+					}
+				}
+				if assert.Len(t, thrown, 1, "the failing task is journaled as the thrower") {
+					assert.Equal(t, "t", thrown[0].Element)
+					assert.Equal(t, "A: failed", thrown[0].Detail)
+				}
+				assert.Equal(t, engine.ElementStats{Canceled: 1}, engine.Statistics(h.Journal(id))["t"], "not counted")
+			}},
 		{name: "innermost handler: event subprocess in the scope before the boundary outside", roots: errRoots,
 			body: sub(errEnd("err_a")+`<subProcess id="es" triggeredByEvent="true"><startEvent id="es_s"><errorEventDefinition errorRef="err_a"/></startEvent><endEvent id="es_e"/>`+seq("es_s", "es_e")+`</subProcess>`, catchAllAndA) +
 				seq("b_any", "e_any") + seq("b_a", "e_a"),
