@@ -51,17 +51,8 @@ type live struct {
 
 func newLive() *live { return &live{metrics: newMetrics()} }
 
-// lives holds the live state of each Service until the Service has a field for it.
-var lives sync.Map // *Service → *live
-
-// liveState returns the live state of s.
-func (s *Service) liveState() *live {
-	if l, ok := lives.Load(s); ok {
-		return l.(*live)
-	}
-	l, _ := lives.LoadOrStore(s, newLive())
-	return l.(*live)
-}
+// liveState returns the live state of s (made by New).
+func (s *Service) liveState() *live { return s.live }
 
 // committed tells the event streams that a lifecycle transaction committed (called where the
 // lifecycle wakes its relay and timers after a commit).

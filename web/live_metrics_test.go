@@ -92,11 +92,20 @@ func TestMetrics(t *testing.T) {
 	polls, ok := sample(fams, "toscaflow_http_requests_total", map[string]string{"method": "GET", "route": "/deployments/{id}", "code": "200"})
 	require.True(t, ok)
 	assert.Positive(t, polls)
-	for _, name := range []string{"go_goroutines", "process_cpu_seconds_total", "toscaflow_engine_steps_total",
-		"toscaflow_lifecycle_commits_total"} {
+	for _, name := range []string{"go_goroutines", "process_cpu_seconds_total"} {
 		_, ok := fams[name]
 		assert.True(t, ok, "%s is exposed", name)
 	}
+	// The lifecycle's counters moved with the deployment.
+	for _, name := range []string{"toscaflow_engine_steps_total", "toscaflow_engine_journal_events_total",
+		"toscaflow_lifecycle_commits_total", "toscaflow_commands_published_total", "toscaflow_command_round_trip_seconds"} {
+		v, ok := sample(fams, name, nil)
+		require.True(t, ok, "%s is exposed", name)
+		assert.Positive(t, v, name)
+	}
+	ok200, ok := sample(fams, "toscaflow_replies_applied_total", map[string]string{"outcome": "ok"})
+	require.True(t, ok)
+	assert.Positive(t, ok200)
 
 	// The scrapes are requests too: the second sees the first.
 	before, _ := sample(fams, "toscaflow_http_requests_total", map[string]string{"route": "/metrics", "code": "200"})
