@@ -176,15 +176,31 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	assert.Contains(t, reason, "broken_vm")
 	shot(t, ctx, dir, "6-failed-with-its-incident")
 
-	// The list shows both, and its filter finds the failed one.
-	run(t, ctx, dir, "list", 20*time.Second,
+	// Delete it: a modal dialog asks first (its safe answer has the focus), then the page follows the undeployment
+	// until the deployment is gone.
+	run(t, ctx, dir, "delete dialog", 10*time.Second,
+		chromedp.Click(css(`.summary button.danger`)),
+		chromedp.WaitVisible(css(`dialog[open] button.danger`)))
+	focus := get(t, ctx, dir, "dialog focus", 5*time.Second, chromedp.Evaluate[string](`document.activeElement.textContent`))
+	assert.Equal(t, "Keep it", focus)
+	shot(t, ctx, dir, "7-delete-dialog")
+	run(t, ctx, dir, "deleted", 60*time.Second,
+		chromedp.Click(css(`dialog[open] button.danger`)),
+		chromedp.WaitVisible(css(`.summary a[href="#/"]`)))
+	gone := get(t, ctx, dir, "gone", 5*time.Second, chromedp.Text(css(`.summary`)))
+	assert.Contains(t, gone, "does not exist")
+
+	// The list shows the shop; its filter finds no failed deployment any more.
+	id = post(t, base, "broken.yaml")
+	run(t, ctx, dir, "list", 60*time.Second,
 		chromedp.Navigate(base+"/ui/#/"),
-		chromedp.WaitVisible(css(`tr[data-id="`+id+`"]`)),
+		chromedp.WaitVisible(css(`tr[data-id="`+id+`"] [data-status=CREATE_FAILED]`)),
 		chromedp.SetValue(css(`.filters select`), "FAILED"),
 		script(`document.querySelector('.filters select').dispatchEvent(new Event('change'))`))
-	rows := get(t, ctx, dir, "rows", 5*time.Second, chromedp.Evaluate[int](`document.querySelectorAll('tbody tr').length`))
-	assert.Equal(t, 1, rows)
-	shot(t, ctx, dir, "7-list-filtered")
+	rows := get(t, ctx, dir, "rows", 5*time.Second, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('tbody tr')).map((r) => r.dataset.id)`))
+	assert.Equal(t, []string{id}, rows)
+	shot(t, ctx, dir, "8-list-filtered")
 }
 
 // post creates a deployment of testdata/name through the API and returns its id.

@@ -83,6 +83,9 @@ func TestCSARAndInputsForm(t *testing.T) {
 	assert.Equal(t, "checkbox", form["debug"])
 	assert.Equal(t, "TEXTAREA list of string · optional", form["tags"])
 	assert.Contains(t, form["label"], "replicas")
+	unlabelled := get(t, ctx, dir, "labels", 5*time.Second, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('input, select, textarea'))
+		.filter((e) => !e.labels.length && !e.getAttribute('aria-label')).map((e) => e.outerHTML)`))
+	assert.Empty(t, unlabelled, "every field has a label")
 
 	// Invalid values are caught at their fields; the first one gets the focus; nothing is sent.
 	run(t, ctx, dir, "invalid inputs", 10*time.Second,

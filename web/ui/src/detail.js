@@ -100,16 +100,28 @@ export function detailPage(main, { id }) {
     replace(topo, topology(nodes, states));
   }
 
-  async function remove() {
-    // eslint-disable-next-line no-alert
-    if (!window.confirm('Delete this deployment and every resource it created?')) return;
-    try {
-      await api(base, { method: 'DELETE' });
-      announce('Deletion started.');
-      follow();
-    } catch (err) {
-      alertError(`The deployment cannot be deleted: ${err.message}`);
-    }
+  // remove asks for confirmation in a modal dialog (focus moves into it, Escape cancels), then deletes.
+  function remove() {
+    const cancel = h('button', { type: 'button', value: 'cancel', onclick: () => dialog.close('cancel') }, 'Keep it');
+    const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'del-h', 'aria-describedby': 'del-d' },
+      h('h2', { id: 'del-h' }, 'Delete this deployment?'),
+      h('p', { id: 'del-d' }, 'Every resource it created is disposed of on its provider, then the deployment is removed. This cannot be undone.'),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'danger', onclick: () => dialog.close('delete') }, 'Delete'), cancel));
+    dialog.addEventListener('close', async () => {
+      dialog.remove();
+      if (dialog.returnValue !== 'delete') return;
+      try {
+        await api(base, { method: 'DELETE' });
+        announce('Deletion started.');
+        follow();
+      } catch (err) {
+        alertError(`The deployment cannot be deleted: ${err.message}`);
+      }
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
   }
 
   function alertError(msg) {

@@ -14,13 +14,14 @@ export class Editor {
     this.summary = h('p', { class: 'problem-summary', role: 'status', 'aria-live': 'polite' });
     this.textarea = h('textarea', {
       id: taId, class: 'code', spellcheck: 'false', wrap: 'off', autocapitalize: 'off', autocomplete: 'off',
-      'aria-describedby': this.list.id, 'aria-invalid': 'false', rows: 24,
+      'aria-describedby': `${this.list.id} ${taId}-keys`, 'aria-invalid': 'false', rows: 24,
       oninput: () => { this.render(); onChange?.(this.textarea.value); },
       onscroll: () => this.sync(),
       onkeydown: (e) => this.key(e),
     });
     this.el = h('div', { class: 'editor-wrap' },
       h('label', { for: taId, class: 'field-label' }, label),
+      h('p', { class: 'hint', id: `${taId}-keys` }, 'Tab indents by two spaces; press Esc, then Tab, to leave the editor.'),
       h('div', { class: 'editor' }, this.gutter, h('div', { class: 'code-area' }, this.backdrop, this.textarea)),
       this.summary, this.list);
     this.render();
