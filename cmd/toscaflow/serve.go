@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/connectors/sim"
 	"github.com/toscaflow/toscaflow/esb"
@@ -44,7 +46,10 @@ type serveConfig struct {
 	Catalogue string
 	// HealthPeriod is how often every provider's services are checked (0: registry's default, 30s).
 	HealthPeriod time.Duration
-	LogLevel     slog.Level
+	// AuthConfig is the YAML file of the trusted OpenID Connect issuers (web/auth.Config); empty turns
+	// authentication off.
+	AuthConfig string
+	LogLevel   slog.Level
 	// CheckPeriod is how often the plans check a unit being created (0: the translator's default).
 	CheckPeriod time.Duration
 	// ready, when set, is told the API's address once it listens (tests).
@@ -62,6 +67,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	if err := serve(ctx, cfg, log); err != nil {
 		fmt.Fprintf(stderr, "toscaflow serve: %v\n", err)
+		if invalidConfig(err) {
+			return exitInvalid
+		}
 		return exitUsage
 	}
 	return exitOK
@@ -79,6 +87,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.SimConfig, "sim-config", "", "YAML `file` of simulated providers (latencies, faults, seed)")
 	fs.StringVar(&c.Catalogue, "catalogue", "", "provider catalogue YAML `file` (default: one simulated provider)")
 	fs.DurationVar(&c.HealthPeriod, "health-period", 0, "`period` of the providers' health checks (default 30s)")
+	fs.StringVar(&c.AuthConfig, "auth-config", "", "YAML `file` of the trusted OpenID Connect issuers (default: authentication off, loopback only)")
 	fs.DurationVar(&c.CheckPeriod, "check-period", 0, "`period` of the status checks of units being created (default 10s)")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -162,12 +171,18 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 		return fmt.Errorf("provider usage: %w", err)
 	}
 	deps := web.Deps{Deployments: deployments{procs}, Health: health(bus, procs),
-		Catalogue: web.ProviderDeps{Catalogue: cat, Health: checks, Usage: procs, Selection: procs.Selection}}
+		Catalogue: web.ProviderDeps{Catalogue: cat, Health: checks, Usage: procs, Selection: procs.Selection},
+		Live:      web.LiveDeps{Journal: procs, Collectors: []prometheus.Collector{procs.Metrics()}}}
 	if clouds != nil {
 		deps.Sim = clouds
 	}
+	authn, err := loadAuth(ctx, cfg.AuthConfig, log.With("component", "auth"))
+	if err != nil {
+		_ = bus.Close()
+		return err
+	}
 	api, err := web.New(web.Config{Addr: cfg.Addr, AllowRemote: cfg.AllowRemote, Info: serverInfo(),
-		Configuration: serverConfiguration(cfg, cat)}, deps, log.With("component", "web"))
+		Configuration: serverConfiguration(cfg, cat), Auth: authn}, deps, log.With("component", "web"))
 	if err != nil {
 		_ = bus.Close()
 		return err

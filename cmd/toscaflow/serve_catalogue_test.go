@@ -42,7 +42,7 @@ func TestServeRefusesAnInvalidCatalogue(t *testing.T) {
 `), 0o600))
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"serve", "--catalogue", file, "--data", dir, "--listen", "127.0.0.1:0"}, &out, &errb)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, exitInvalid, code)
 	for _, p := range []string{`providers[0].services[0].platform: unknown "opnstack"`, `providers[1].name: "a" is already`,
 		`providers[1].services[0].credentials: not a reference`} {
 		assert.Contains(t, errb.String(), p)
