@@ -73,11 +73,9 @@ func (c *Connector) create(ctx context.Context, what string, n namer, u connecto
 	}
 	v := view{n: n, u: u, service: svc, workload: kind}
 	attrs := c.deploymentAttributes(v)
-	env := map[string][]corev1.EnvVar{}
-	for _, ct := range u.Containers {
-		if env[ct.Name], err = envVars(ctx, ct, attrs); err != nil {
-			return nil, c.unitError(ctx, what, err)
-		}
+	env, err := containerEnvs(ctx, u, attrs)
+	if err != nil {
+		return nil, c.unitError(ctx, what, err)
 	}
 	if v.connections, err = connections(ctx, u, attrs); err != nil {
 		return nil, err

@@ -28,7 +28,8 @@
 // Create is idempotent: the same idempotency key answers what the first call answered, and a unit that
 // exists is adopted, never duplicated. Status reads the rollout of the workload and the binding of the
 // claims, and turns what the pods and their events tell (image pull errors, unschedulable pods, crash
-// loops) into classified errors. Configure runs each container's configure operation in the container
+// loops) into classified errors. Update changes the objects in place (what cannot change in place, such as the
+// volumes of a StatefulSet, is a permanent error). Configure runs each container's configure operation in the container
 // (exec, over WebSocket with a fallback to SPDY). Dispose deletes every object of the unit and waits until
 // they are gone. API failures are classified: conflicts, throttling, server errors and timeouts are
 // retryable; bad, forbidden and invalid requests are permanent.
