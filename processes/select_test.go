@@ -3,6 +3,7 @@ package processes_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,7 +55,17 @@ func startFederation(t *testing.T, sims map[string]sim.Config, o options) *env {
 	}
 	e := start(t, t.TempDir(), o)
 	selector.Usage = e.svc
+	selectors.Store(e, selector)
 	return e
+}
+
+// selectors are the selectors of the environments startFederation made.
+var selectors sync.Map // *env → *registry.Selector
+
+func (e *env) selector(t *testing.T) *registry.Selector {
+	s, ok := selectors.Load(e)
+	require.True(t, ok, "not a federation environment")
+	return s.(*registry.Selector)
 }
 
 // placed adds a placement policy to the WordPress example (whose topology_template is its last section).
@@ -291,6 +302,33 @@ func TestSelectionAndUsageSurviveARestart(t *testing.T) {
 	for _, c := range r.Candidates {
 		if c.Provider == "sim-fr" {
 			assert.Contains(t, c.Reasons, "quota instances of SLA fr-beta: 2 in use + 2 needed > 2")
+		}
+	}
+}
+
+// TestAnUnhealthyProviderIsNotChosen: the best provider fails its health checks (an injected fault), so the
+// deployment goes to the next one.
+func TestAnUnhealthyProviderIsNotChosen(t *testing.T) {
+	down := sim.Config{Health: sim.Behaviour{Faults: []sim.Fault{{Kind: sim.Permanent, Probability: 1}}}}
+	e := startFederation(t, map[string]sim.Config{"sim-de": down}, options{})
+	svcs := registry.NewServices()
+	require.NoError(t, svcs.Announce(e.cloud))
+	cat, err := registry.ParseCatalogue("federation", []byte(federation))
+	require.NoError(t, err)
+	health := registry.NewHealth(cat, svcs, registry.HealthConfig{}, nil)
+	health.CheckAll(context.Background())
+	e.selector(t).Health = health
+
+	id := e.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml")})
+	d := e.awaitStatus(id, processes.StatusCreateComplete, processes.StatusCreateFailed)
+	assert.Equal(t, "sim-it", d.Provider.Name)
+	assert.Empty(t, e.providerResources("sim-de", id))
+	r, err := e.svc.Selection(context.Background(), id)
+	require.NoError(t, err)
+	for _, c := range r.Candidates {
+		if c.Provider == "sim-de" {
+			assert.False(t, c.Kept)
+			assert.Contains(t, strings.Join(c.Reasons, "; "), "service sim is unhealthy")
 		}
 	}
 }
