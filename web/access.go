@@ -133,9 +133,8 @@ func ownerFilter(r *http.Request, createdBy string) (store.Owner, error) {
 	case "me":
 		return me, nil
 	default:
-		// sub@issuer; the issuer is a URL, so the subject ends at the last '@'... unless the issuer
-		// holds one itself (userinfo is not allowed in an issuer URL, RFC 8414 2), so the first '@'
-		// after which a scheme follows is the separator.
+		// subject@issuer. A subject may hold '@' (an e-mail address) and an issuer URL may not (no
+		// userinfo in an issuer, RFC 8414 2), so the separator is the '@' before "http", else the last one.
 		i := strings.LastIndex(createdBy, "@")
 		if j := strings.Index(createdBy, "@http"); j > 0 {
 			i = j

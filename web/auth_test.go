@@ -235,3 +235,15 @@ func TestKeyRotationThroughTheAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.code, "an unknown key id makes the server fetch the new keys: %s", r.body)
 	requireRefused(t, call(t, a.s, http.MethodGet, path, "", bearer(old)), old)
 }
+
+func TestCreatedByWithAnEmailSubject(t *testing.T) {
+	f := newFake()
+	mail := f.add("CREATE_COMPLETE", store.Owner{Issuer: "https://idp.example/", Subject: "ann@example.org"})
+	f.add("CREATE_COMPLETE", localUser)
+	s := newServer(t, f)
+	r := call(t, s, http.MethodGet, "/deployments?createdBy=ann@example.org@https://idp.example/", "")
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	content := r.json(t)["content"].([]any)
+	require.Len(t, content, 1)
+	assert.Equal(t, mail.UUID, content[0].(map[string]any)["uuid"])
+}
