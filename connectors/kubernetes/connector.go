@@ -29,6 +29,7 @@ type Connector struct {
 var (
 	_ connectors.Connector        = (*Connector)(nil)
 	_ connectors.ContainerCluster = (*Connector)(nil)
+	_ connectors.Pinger           = (*Connector)(nil)
 )
 
 // Option changes a connector made by NewWithClient.
@@ -139,6 +140,15 @@ func (c *Connector) Check(ctx context.Context) error {
 		return c.apiError(ctx, "check provider "+c.cfg.Provider, err)
 	}
 	return nil
+}
+
+// Ping checks the provider (connectors.Pinger): the connector's own, named or not; another name is a
+// permanent ErrUnknownProvider.
+func (c *Connector) Ping(ctx context.Context, provider string) error {
+	if provider != "" && provider != c.cfg.Provider {
+		return connectors.Permanent(fmt.Errorf("ping provider %q: %w", provider, ErrUnknownProvider))
+	}
+	return c.Check(ctx)
 }
 
 // lock serializes the calls on one unit within this process; waiting for it ends with ctx.

@@ -20,8 +20,10 @@ type Providers struct {
 
 // Interface guards.
 var (
-	_ connectors.Connector        = (*Providers)(nil)
-	_ connectors.ContainerCluster = (*Providers)(nil)
+	_ connectors.Connector             = (*Providers)(nil)
+	_ connectors.ContainerCluster      = (*Providers)(nil)
+	_ connectors.DeploymentUnitUpdater = (*Providers)(nil)
+	_ connectors.Pinger                = (*Providers)(nil)
 )
 
 // NewProviders routes between connectors; provider names must be distinct.
@@ -61,6 +63,15 @@ func (p *Providers) Check(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// Ping checks the named provider (the first one when empty).
+func (p *Providers) Ping(ctx context.Context, provider string) error {
+	c, err := p.pick(connectors.Request{Provider: provider})
+	if err != nil {
+		return err
+	}
+	return c.Check(ctx)
+}
+
 func (p *Providers) pick(req connectors.Request) (*Connector, error) {
 	if req.Provider == "" {
 		return p.conns[0], nil
@@ -96,6 +107,15 @@ func (p *Providers) ConfigureDeploymentUnit(ctx context.Context, req connectors.
 		return nil, err
 	}
 	return c.ConfigureDeploymentUnit(ctx, req)
+}
+
+// UpdateDeploymentUnit on the request's provider.
+func (p *Providers) UpdateDeploymentUnit(ctx context.Context, req connectors.Request) (connectors.Outputs, error) {
+	c, err := p.pick(req)
+	if err != nil {
+		return nil, err
+	}
+	return c.UpdateDeploymentUnit(ctx, req)
 }
 
 // DisposeDeploymentUnit on the request's provider.

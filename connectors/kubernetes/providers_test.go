@@ -52,4 +52,8 @@ func TestProviders(t *testing.T) {
 	assert.Equal(t, connectors.ClassPermanent, connectors.ClassOf(err))
 
 	require.NoError(t, p.Check(ctx(t)), "the fake API servers answer their version")
+	require.NoError(t, p.Ping(ctx(t), "k8s-eu"))
+	require.NoError(t, kus.Ping(ctx(t), ""))
+	require.ErrorIs(t, p.Ping(ctx(t), "elsewhere"), kubernetes.ErrUnknownProvider)
+	require.ErrorIs(t, kus.Ping(ctx(t), "k8s-eu"), kubernetes.ErrUnknownProvider, "a connector serves its own provider only")
 }
