@@ -45,7 +45,7 @@ type LiveDeps struct {
 	// by another process sharing the store, or a resource's state changed outside the plans (default 2s).
 	Poll time.Duration
 	// Coalesce is the least time between two reads of one stream, so that a burst of steps is read
-	// once (default 50ms).
+	// once (default 100ms).
 	Coalesce time.Duration
 	// Clock times the heartbeats and polls (default the wall clock).
 	Clock clockwork.Clock
@@ -77,7 +77,7 @@ func (d LiveDeps) withDefaults() LiveDeps {
 		d.Poll = 2 * time.Second
 	}
 	if d.Coalesce <= 0 {
-		d.Coalesce = 50 * time.Millisecond
+		d.Coalesce = 100 * time.Millisecond
 	}
 	if d.Clock == nil {
 		d.Clock = clockwork.NewRealClock()
