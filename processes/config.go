@@ -157,6 +157,9 @@ func (c Config) Validate() error {
 type ProviderRef struct {
 	Name     string
 	Platform connectors.Platform
+	// Endpoint, when known, is the endpoint of the provider's service the deployment uses (the API's
+	// cloudProviderEndpoint.cpEndpoint).
+	Endpoint string
 }
 
 // platformOf returns the platform of a provider (the default one for a provider not listed).

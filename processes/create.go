@@ -136,7 +136,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if len(kept) == 0 {
 		return s.createUnplaced(ctx, d, req.Template, selection)
 	}
-	d.Provider = providerOf(ProviderRef{Name: kept[0].Provider, Platform: kept[0].Platform})
+	d.Provider = providerOf(ProviderRef{Name: kept[0].Provider, Platform: kept[0].Platform, Endpoint: kept[0].Endpoint})
 	xml, err := bpmnxml.Marshal(defs)
 	if err != nil {
 		return nil, fmt.Errorf("write plan of %s: %w", id, err)

@@ -24,7 +24,7 @@ const (
 const ExhaustedPrefix = "Retries on cloud providers exhausted. Error list is:"
 
 func providerOf(p ProviderRef) store.Provider {
-	return store.Provider{Name: p.Name, DeploymentType: strings.ToUpper(string(p.Platform))}
+	return store.Provider{Name: p.Name, Endpoint: p.Endpoint, DeploymentType: strings.ToUpper(string(p.Platform))}
 }
 
 func intVar(v any) int {

@@ -12,7 +12,7 @@ import (
 )
 
 // rankingVar is the deploy plan's variable holding the providers a deployment may be tried on, best
-// first ([]any of {"name", "platform"}): the retry takes the next one, also after a restart.
+// first ([]any of {"name", "platform", "endpoint"}): the retry takes the next one, also after a restart.
 const rankingVar = "providerRanking"
 
 // keepLastVar carries the request's keepLastAttempt from one attempt to the next.
@@ -22,7 +22,7 @@ const keepLastVar = "keepLastAttempt"
 func rankingValue(kept []registry.Candidate) []any {
 	out := make([]any, len(kept))
 	for i, c := range kept {
-		out[i] = map[string]any{"name": c.Provider, "platform": string(c.Platform)}
+		out[i] = map[string]any{"name": c.Provider, "platform": string(c.Platform), "endpoint": c.Endpoint}
 	}
 	return out
 }
@@ -39,8 +39,9 @@ func rankedProviders(vars map[string]any, fallback []ProviderRef) []ProviderRef 
 		m, _ := e.(map[string]any)
 		name, _ := m["name"].(string)
 		platform, _ := m["platform"].(string)
+		endpoint, _ := m["endpoint"].(string)
 		if name != "" {
-			out = append(out, ProviderRef{Name: name, Platform: connectors.Platform(platform)})
+			out = append(out, ProviderRef{Name: name, Platform: connectors.Platform(platform), Endpoint: endpoint})
 		}
 	}
 	return out

@@ -23,7 +23,7 @@ const federation = `
 providers:
   - name: sim-it
     location: { country: IT, site: bologna }
-    services: [ { platform: sim } ]
+    services: [ { platform: sim, endpoint: "https://sim-it.example" } ]
     slas: [ { id: it-all, priority: 10 } ]
   - name: sim-de
     location: { country: DE, site: karlsruhe }
@@ -165,6 +165,8 @@ func TestFailoverFollowsTheRanking(t *testing.T) {
 	d := e.awaitStatus(id, processes.StatusCreateComplete, processes.StatusCreateFailed)
 	require.Equal(t, processes.StatusCreateComplete, d.Status, d.StatusReason)
 	assert.Equal(t, "sim-it", d.Provider.Name)
+	assert.Equal(t, "https://sim-it.example", d.Provider.Endpoint, "the catalogue's endpoint (cpEndpoint)")
+	assert.Equal(t, "SIM", d.Provider.DeploymentType)
 	assert.Empty(t, e.providerResources("sim-de", id), "the failed attempt was cleaned up")
 	assert.Len(t, e.providerResources("sim-it", id), 2)
 	log, err := e.svc.Log(ctx, id)

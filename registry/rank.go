@@ -49,7 +49,10 @@ type Request struct {
 type Candidate struct {
 	Provider string              `json:"provider"`
 	Platform connectors.Platform `json:"platform,omitempty"`
-	Kept     bool                `json:"kept"`
+	// Endpoint is the endpoint of the first service the deployment would use there (the API's
+	// cpEndpoint).
+	Endpoint string `json:"endpoint,omitempty"`
+	Kept     bool   `json:"kept"`
 	Rank     int                 `json:"rank,omitempty"`
 	// SLA is the id of the SLA the deployment falls under there, and Priority its priority.
 	SLA      string `json:"sla,omitempty"`
@@ -243,6 +246,9 @@ func (s *Selector) judgeServices(p *Provider, req Request, c *Candidate, drop fu
 			}
 		}
 		used[idx] = true
+	}
+	if len(used) > 0 {
+		c.Endpoint = p.Services[slices.Min(slices.Collect(maps.Keys(used)))].Endpoint
 	}
 	if s.Health == nil {
 		return
