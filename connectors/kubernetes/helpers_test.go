@@ -28,7 +28,7 @@ type cluster struct {
 	ips atomic.Int32
 }
 
-func newCluster(t *testing.T, rollout bool) *cluster {
+func newCluster(t testing.TB, rollout bool) *cluster {
 	t.Helper()
 	c := &cluster{Clientset: fake.NewClientset()}
 	c.PrependReactor("create", "services", func(a k8stesting.Action) (bool, runtime.Object, error) {
@@ -71,7 +71,7 @@ func connector(t *testing.T, c *cluster, cfg kubernetes.Config, opts ...kubernet
 
 // units reads the descriptors of testdata/wordpress-mysql.units.json (written by tosca2bpmn.Descriptor for
 // testdata/wordpress-mysql.yaml), decoded.
-func units(t *testing.T) map[string]connectors.Unit {
+func units(t testing.TB) map[string]connectors.Unit {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/wordpress-mysql.units.json")
 	require.NoError(t, err)
