@@ -36,6 +36,8 @@ type liveStack struct {
 	// stopAPI ends the server's Run (a shutdown); apiDone receives what Run returned.
 	stopAPI context.CancelFunc
 	apiDone chan error
+	// runLifecycle starts the lifecycle when startHeld held it.
+	runLifecycle func()
 }
 
 // lifecycle adapts the lifecycle to the API's interface (only the create request's type differs).
@@ -46,6 +48,15 @@ func (l lifecycle) Create(ctx context.Context, req web.CreateRequest) (*store.De
 }
 
 func startLive(t *testing.T, live web.LiveDeps) *liveStack {
+	t.Helper()
+	s := startHeld(t, live)
+	s.runLifecycle()
+	return s
+}
+
+// startHeld starts the stack with the lifecycle not running: a deployment created then waits (its
+// commands in the outbox) until runLifecycle, so that a test can open its stream before it moves.
+func startHeld(t *testing.T, live web.LiveDeps) *liveStack {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
@@ -74,8 +85,6 @@ func startLive(t *testing.T, live web.LiveDeps) *liveStack {
 	<-bus.Running()
 	goRun(func() error { return brk.Run(ctx) })
 	<-brk.Ready()
-	goRun(func() error { return svc.Run(ctx) })
-	<-svc.Ready()
 
 	live.Journal = svc
 	live.Collectors = append(live.Collectors, svc.Metrics())
@@ -84,6 +93,10 @@ func startLive(t *testing.T, live web.LiveDeps) *liveStack {
 	require.NoError(t, err)
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	s := &liveStack{t: t, svc: svc, stopAPI: stopAPI, apiDone: make(chan error, 1)}
+	s.runLifecycle = func() {
+		goRun(func() error { return svc.Run(ctx) })
+		<-svc.Ready()
+	}
 	addrs := make(chan net.Addr, 1)
 	go func() { s.apiDone <- api.Run(apiCtx, func(a net.Addr) { addrs <- a }) }()
 	select {

@@ -86,13 +86,15 @@ func nonZero(m map[string]engine.ElementStats) map[string]engine.ElementStats {
 // every journal event of its plans in commit order with increasing ids, its statuses and resource
 // states; a client resuming with Last-Event-ID gets exactly the rest; the delete ends both streams.
 func TestEventsFollowADeployment(t *testing.T) {
-	s := startLive(t, web.LiveDeps{})
+	s := startHeld(t, web.LiveDeps{})
 	id := s.create("wordpress-mysql.yaml")
 	st := s.openStream(id)
-
 	first, ok := st.next()
 	require.True(t, ok)
 	require.Equal(t, "snapshot", first.name)
+	require.Equal(t, processes.StatusCreateInProgress, first.data["status"])
+	s.runLifecycle()
+
 	assert.Equal(t, id, first.data["deployment"])
 	assert.Equal(t, first.id, strconv.FormatInt(int64(first.data["position"].(float64)), 10))
 	assert.NotEmpty(t, first.data["resources"])
