@@ -162,16 +162,19 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	shot(t, ctx, dir, "5-topology")
 
 	// A deployment the simulated cloud fails: the reason names the node, and the plan marks where it failed.
+	// It is opened once it has failed, so that the page reads the errors from the replay of the whole journal.
 	id := post(t, base, "broken.yaml")
+	require.Eventually(t, func() bool { return status(t, base, id) == "CREATE_FAILED" }, 60*time.Second, 50*time.Millisecond)
 	run(t, ctx, dir, "failure", 60*time.Second,
 		chromedp.Navigate(base+"/ui/#/deployments/"+id),
 		chromedp.WaitVisible(css(`.summary [data-status=CREATE_FAILED]`)),
 		chromedp.WaitVisible(css(`.reason-bad[role=alert]`)),
 		chromedp.WaitVisible(css(`.djs-element.tf-failed`)),
 		chromedp.WaitVisible(css(`[data-testid=failures]`)),
-		// The task that ran the failed operation (create-resource, named by the reason) is marked.
-		chromedp.WaitVisible(css(`.tf-badge[data-kind=failed][data-element=cr_create]`)),
-		chromedp.WaitVisible(css(`.djs-element.tf-failed[data-element-id=cr_create]`)))
+		// The task that threw the error (create-resource) is marked, with the errors it threw (read from the
+		// stream's replay of the journal).
+		chromedp.WaitVisible(css(`.djs-element.tf-failed[data-element-id=cr_create]`)),
+		chromedp.WaitVisible(css(`.tf-badge[data-kind=errors][data-element=cr_create]`)))
 	reason := get(t, ctx, dir, "reason", 5*time.Second, chromedp.Text(css(`.reason-bad pre`)))
 	assert.Contains(t, reason, "broken_vm")
 	shot(t, ctx, dir, "6-failed-with-its-incident")
@@ -219,6 +222,19 @@ func post(t *testing.T, base, name string) string {
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&d))
 	return d.UUID
+}
+
+// status reads a deployment's status through the API.
+func status(t *testing.T, base, id string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/deployments/" + id)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var d struct {
+		Status string `json:"status"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&d))
+	return d.Status
 }
 
 // lineOf is the 1-based line of the first occurrence of s in file.

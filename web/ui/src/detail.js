@@ -45,7 +45,7 @@ export function detailPage(main, { id }) {
   let pending = 0;
   let streaming = false;
   let lastStatus = '';
-  const tokens = new Tokens();
+  let tokens = new Tokens();
   let drawPending = 0;
 
   const t = tabs([
@@ -114,7 +114,10 @@ export function detailPage(main, { id }) {
       try {
         await api(base, { method: 'DELETE' });
         announce('Deletion started.');
-        follow();
+        streamAbort?.abort();
+        streamAbort = null;
+        streaming = false;
+        follow('live');
       } catch (err) {
         alertError(`The deployment cannot be deleted: ${err.message}`);
       }
@@ -170,16 +173,8 @@ export function detailPage(main, { id }) {
       lastStatus = d.status;
       renderHead();
       renderOutputs();
-      if (tokens.stats && isFinal(d.status)) {
-        // The stream stops here: the counts the store holds are the last word (events of the final step may
-        // still be on their way).
-        const last = await api(`${base}/statistics`, { signal: abort.signal }).catch(() => null);
-        if (last) tokens.stats = last;
-        tokens.mi = {};
-      }
-      const ops = failedOperations(d);
-      if (tokens.stats) plan.update(tokens.stats, tokens.mi, tokens.failed, ops);
-      else if (stats) plan.update(stats, {}, new Set(), ops);
+      if (tokens.stats) plan.update(tokens.stats, marks(d));
+      else if (stats) plan.update(stats, marks(d));
       if (res) renderResources(res.content || []);
       if (text != null) {
         const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
@@ -215,29 +210,58 @@ export function detailPage(main, { id }) {
         clearTimeout(timer);
         timer = setTimeout(() => schedule(0), streaming ? POLL_STREAMING_MS : POLL_MS);
       } else if (dep && isFinal(dep.status)) {
-        streamAbort?.abort();
+        // A live stream closes itself at the status event of the final step (sent after that step's journal
+        // events); this only ends one that has not connected, or a server that never says.
+        if (!streaming) streamAbort?.abort();
+        else setTimeout(() => { if (mode === 'live') streamAbort?.abort(); }, 5000);
         live.textContent = '';
       }
     }, ms);
   }
 
   let streamAbort = null;
-  // follow listens to the events while an operation runs.
-  function follow() {
-    schedule(0);
+  let mode = '';
+  let replay = null;
+  let quiet = 0;
+  // follow reads the deployment's events. While an operation runs ('live'), the stream starts at a snapshot of
+  // the counts and drives the page until the final status. For a deployment already final ('replay'), it is read
+  // from the journal's start (?lastEventId=0) for the errors thrown and the counts of the latest provider attempt,
+  // which replace those of /statistics (summed over attempts) once the replay has been quiet for a moment.
+  function follow(how = 'live') {
+    if (how === 'live') schedule(0);
     if (streamAbort) return;
-    streamAbort = new AbortController();
-    abort.signal.addEventListener('abort', () => streamAbort.abort(), { once: true });
-    live.textContent = 'Live';
-    events(`${base}/events`, {
-      signal: streamAbort.signal,
-      onEvent: onStreamEvent,
+    mode = how;
+    replay = how === 'replay' ? new Tokens() : null;
+    const ctl = new AbortController();
+    streamAbort = ctl;
+    abort.signal.addEventListener('abort', () => ctl.abort(), { once: true });
+    if (how === 'live') live.textContent = 'Live';
+    events(`${base}/events${how === 'replay' ? '?lastEventId=0' : ''}`, {
+      signal: ctl.signal,
+      onEvent: how === 'live' ? onStreamEvent : onReplayEvent,
       onState: (st) => {
         streaming = st === 'open';
-        live.textContent = { open: 'Live', retrying: 'Reconnecting…', unavailable: 'Refreshing twice a second' }[st] || '';
         live.dataset.state = st;
+        if (how === 'live') live.textContent = { open: 'Live', retrying: 'Reconnecting…', unavailable: 'Refreshing twice a second' }[st] || '';
       },
-    }).finally(() => { streamAbort = null; streaming = false; });
+    }).finally(() => {
+      if (streamAbort === ctl) { streamAbort = null; streaming = false; }
+    });
+  }
+
+  function onReplayEvent(ev) {
+    let data;
+    try { data = JSON.parse(ev.data); } catch { return; }
+    if (ev.event === 'snapshot') replay.snapshot(data);
+    else if (ev.event === 'journal') replay.journal(data);
+    else return;
+    clearTimeout(quiet);
+    quiet = setTimeout(() => {
+      if (!replay.stats) return;
+      tokens = replay;
+      streamAbort?.abort();
+      draw();
+    }, 2500);
   }
 
   // draw redraws the tokens at most once a frame, however many events arrive.
@@ -245,7 +269,7 @@ export function detailPage(main, { id }) {
     if (drawPending) return;
     drawPending = requestAnimationFrame(() => {
       drawPending = 0;
-      plan.update(tokens.stats, tokens.mi, tokens.failed, failedOperations(dep));
+      plan.update(tokens.stats, marks(dep));
     });
   }
 
@@ -270,11 +294,24 @@ export function detailPage(main, { id }) {
         schedule(300);
         break;
       case 'status':
+        schedule(0);
+        if (isFinal(data.status)) {
+          // The journal events of the final step came before this status: the counts are complete.
+          draw();
+          streamAbort?.abort();
+        }
+        break;
       case 'end':
         schedule(0);
         break;
       default:
     }
+  }
+
+  // marks are what the plan shows beside the counts: the stream's live counters and errors, and where a
+  // failed deployment failed.
+  function marks(d) {
+    return { mi: tokens.mi, errors: tokens.errors, failed: /FAILED$/.test(d?.status || ''), failedOps: failedOperations(d) };
   }
 
   function stop() {
@@ -288,7 +325,7 @@ export function detailPage(main, { id }) {
     if (!dep) return;
     await loadOnce();
     await refresh();
-    if (!isFinal(dep.status)) follow();
+    follow(isFinal(dep.status) ? 'replay' : 'live');
   })();
   return () => { stop(); plan.destroy(); };
 }

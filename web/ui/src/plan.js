@@ -67,13 +67,13 @@ export class PlanView {
   }
 
   /**
-   * update shows stats ({elementId: {active, completed, canceled, incidents}}) on the diagram, with the live
-   * counters of multi-instance bodies (mi: {elementId: {nrOfInstances, nrOfCompletedInstances}}) when the
-   * event stream gives them, the elements known to have failed (a Set of ids), and the operations a failed
-   * deployment's reason names (a Set of tf:operation values): their service tasks that were cut short are
-   * marked as where the failure happened.
+   * update shows stats ({elementId: {active, completed, canceled, incidents}}) on the diagram, with:
+   * mi, the live counters of multi-instance bodies ({elementId: {nrOfInstances, nrOfCompletedInstances}}) when
+   * the event stream gives them; errors, the BPMN errors thrown per element seen on the stream; and, for a
+   * failed deployment (failed), failedOps, the operations its reason names (tf:operation values), whose
+   * service tasks that were cut short are marked as where the failure happened.
    */
-  update(stats, mi = {}, failedIds = new Set(), failedOps = new Set()) {
+  update(stats, { mi = {}, errors = {}, failed: deploymentFailed = false, failedOps = new Set() } = {}) {
     if (!this.loaded) return;
     const registry = this.viewer.get('elementRegistry');
     const canvas = this.viewer.get('canvas');
@@ -97,10 +97,13 @@ export class PlanView {
       if (s.active > 0) { canvas.addMarker(el, 'tf-active'); running.push(name); }
       const op = el.businessObject?.$attrs?.['tf:operation'];
       const cutShort = op && failedOps.has(op) && s.canceled > 0;
-      if (s.incidents > 0 || failedIds.has(el.id) || cutShort) {
+      if (errors[el.id] > 0) {
+        badges.push(h('span', { class: 'tf-badge tf-b-errors', 'data-kind': 'errors', 'data-element': el.id, title: `${errors[el.id]} errors thrown` }, `⚠${errors[el.id]}`));
+      }
+      if (s.incidents > 0 || cutShort || (deploymentFailed && errors[el.id] > 0 && el.type !== 'bpmn:EndEvent')) {
         canvas.addMarker(el, 'tf-failed');
         failed.push(name);
-        if (!s.incidents) badges.push(h('span', { class: 'tf-badge tf-b-incidents', 'data-kind': 'failed', 'data-element': el.id, title: 'failed here' }, '!'));
+        if (!s.incidents && !errors[el.id]) badges.push(h('span', { class: 'tf-badge tf-b-incidents', 'data-kind': 'failed', 'data-element': el.id, title: 'failed here' }, '!'));
       }
       if (s.completed > 0 && raisesFailure(el)) {
         canvas.addMarker(el, 'tf-failed');
