@@ -43,7 +43,7 @@ func intVar(v any) int {
 // (whose attempt the plan has already rolled back) was not the last the deployment may try. It reports
 // whether it did. The next attempt keeps what it fails with when it is the last and the request set
 // keepLastAttempt.
-func (s *Service) retryOnNextProvider(ctx context.Context, d *store.Deployment, in *engine.Instance, reason string) (bool, error) {
+func (s *Service) retryOnNextProvider(ctx context.Context, d *store.Deployment, in *engine.Instance, block, reason string) (bool, error) {
 	vars := in.Variables()
 	attempt := max(intVar(vars[attemptVar]), 1)
 	ranked := rankedProviders(vars, s.cfg.Providers)
@@ -66,7 +66,7 @@ func (s *Service) retryOnNextProvider(ctx context.Context, d *store.Deployment, 
 		return false, err
 	}
 	errs, _ := vars[providerErrorsVar].([]any)
-	start[providerErrorsVar] = append(errs, providerBlock(d.Provider.Name, reason))
+	start[providerErrorsVar] = append(errs, block)
 	start[attemptVar] = attempt + 1
 	for _, k := range []string{maxProvidersVar, deadlineVar, rankingVar, keepLastVar, providerTimeoutVar} {
 		if v, ok := vars[k]; ok {
@@ -113,20 +113,26 @@ func (s *Service) resetResources(ctx context.Context, deployment string) error {
 	return nil
 }
 
-func providerBlock(provider, reason string) string {
-	return fmt.Sprintf("{provider: %s, error: %s}", provider, reason)
+// providerBlock is one provider's entry of an exhausted retry's reason: the provider, the kind of
+// service that failed (when known) and the cause.
+func providerBlock(provider, service, reason string) string {
+	if service == "" {
+		return fmt.Sprintf("{provider: %s, error: %s}", provider, reason)
+	}
+	return fmt.Sprintf("{provider: %s, service: %s, error: %s}", provider, service, reason)
 }
 
-// exhaustedReason is the status reason of a deployment that failed on its last provider: the reason
-// alone when it was tried on one provider only, else every provider's error in the INDIGO form.
-func exhaustedReason(in *engine.Instance, provider, reason string) string {
+// exhaustedReason is the status reason of a deployment that failed on its last provider (whose block
+// is last): the reason alone when it was tried on one provider only, else every provider's block in
+// the INDIGO form.
+func exhaustedReason(in *engine.Instance, last, reason string) string {
 	errs, _ := in.Variables()[providerErrorsVar].([]any)
 	if len(errs) == 0 {
 		return reason
 	}
 	var b strings.Builder
 	b.WriteString(ExhaustedPrefix)
-	for _, e := range append(errs, providerBlock(provider, reason)) {
+	for _, e := range append(errs, last) {
 		b.WriteString("\n")
 		b.WriteString(fmt.Sprint(e))
 	}

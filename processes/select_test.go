@@ -208,8 +208,8 @@ func TestKeepLastAttempt(t *testing.T) {
 				assert.False(t, strings.HasPrefix(d.StatusReason, processes.ExhaustedPrefix), d.StatusReason)
 			} else {
 				assert.True(t, strings.HasPrefix(d.StatusReason, processes.ExhaustedPrefix), d.StatusReason)
-				assert.Contains(t, d.StatusReason, "{provider: sim-de, error: node wordpress_runtime on provider sim-de")
-				assert.Contains(t, d.StatusReason, "{provider: sim-it, error: node wordpress_runtime on provider sim-it")
+				assert.Contains(t, d.StatusReason, "{provider: sim-de, service: container-cluster, error: node wordpress_runtime on provider sim-de")
+				assert.Contains(t, d.StatusReason, "{provider: sim-it, service: container-cluster, error: node wordpress_runtime on provider sim-it")
 				assert.Empty(t, e.providerResources("sim-de", id), "an attempt before the last is always cleaned up")
 			}
 			assert.Equal(t, last, d.Provider.Name)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine"
+	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/processes/store"
 )
 
@@ -38,13 +39,13 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 	// A plan that ends in its error end event has compensated what it created; one stopped by an
 	// incident has not, so its deployment is not tried elsewhere (that would leave this attempt behind).
 	rolledBack := failed
-	var reason string
+	var reason, service string
 	if in.Status == engine.StatusActive {
 		if len(in.Incidents) == 0 {
 			return nil, nil
 		}
 		// Nothing in the plan handles this failure: stop the plan and fail the deployment.
-		if reason, err = s.failureReason(ctx, d, in); err != nil {
+		if reason, service, err = s.failureReason(ctx, d, in); err != nil {
 			return nil, err
 		}
 		if reason == "" {
@@ -62,7 +63,7 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 			d.Provider.Name, in.Variables()[providerTimeoutVar])
 	}
 	if failed && reason == "" {
-		if reason, err = s.failureReason(ctx, d, in); err != nil {
+		if reason, service, err = s.failureReason(ctx, d, in); err != nil {
 			return nil, err
 		}
 		if reason == "" {
@@ -72,11 +73,12 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 	switch def.Kind {
 	case store.KindDeploy:
 		if failed && rolledBack {
-			retried, err := s.retryOnNextProvider(ctx, d, in, reason)
+			block := providerBlock(d.Provider.Name, service, reason)
+			retried, err := s.retryOnNextProvider(ctx, d, in, block, reason)
 			if err != nil || retried {
 				return nil, err
 			}
-			reason = exhaustedReason(in, d.Provider.Name, reason)
+			reason = exhaustedReason(in, block, reason)
 		}
 		if kept, _ := in.Variables()[keepAttemptVar].(bool); failed && !kept {
 			// Rolled back (or stopped by an incident, whose leftovers a delete removes): nothing counts
@@ -132,11 +134,13 @@ func (s *Service) runningResources(ctx context.Context, deployment string) error
 }
 
 // failureReason names the node, the provider and the cause of the last connector failure of a
-// deployment (recorded on its resources by the failing reply), or is "" when none is recorded.
-func (s *Service) failureReason(ctx context.Context, d *store.Deployment, in *engine.Instance) (string, error) {
+// deployment (recorded on its resources by the failing reply), or is "" when none is recorded. service
+// is the kind of service that failed (container-cluster, software, cloud), for the provider blocks of
+// an exhausted retry.
+func (s *Service) failureReason(ctx context.Context, d *store.Deployment, in *engine.Instance) (reason, service string, err error) {
 	res, err := s.nodeResources(ctx, d.UUID)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	type failure struct{ node, op, provider, cause, at string }
 	var fs []failure
@@ -161,9 +165,26 @@ func (s *Service) failureReason(ctx context.Context, d *store.Deployment, in *en
 			return fs[i].node < fs[j].node
 		})
 		f := fs[0]
-		return fmt.Sprintf("node %s on provider %s: %s failed: %s", f.node, f.provider, f.op, f.cause), nil
+		return fmt.Sprintf("node %s on provider %s: %s failed: %s", f.node, f.provider, f.op, f.cause),
+			serviceOfOperation(connectors.Operation(f.op)), nil
 	}
-	return "", nil
+	return "", "", nil
+}
+
+// serviceOfOperation is the kind of service an operation of the plans goes to.
+func serviceOfOperation(op connectors.Operation) string {
+	switch op {
+	case connectors.OpCreateDeploymentUnit, connectors.OpDeploymentUnitStatus, connectors.OpConfigureDeploymentUnit,
+		connectors.OpDisposeDeploymentUnit, connectors.OpUpdateDeploymentUnit:
+		return string(connectors.ServiceContainerCluster)
+	case connectors.OpCreateResource, connectors.OpResourceStatus, connectors.OpConfigureResource,
+		connectors.OpDeleteResource, connectors.OpUpdateResource:
+		return string(connectors.ServiceCloud)
+	case connectors.OpCreatePackage, connectors.OpConfigurePackage, connectors.OpStartPackage,
+		connectors.OpStopPackage, connectors.OpDeletePackage:
+		return string(connectors.ServiceSoftware)
+	}
+	return ""
 }
 
 // planErrorReason is the reason of a plan that failed with no connector failure recorded (a unit
