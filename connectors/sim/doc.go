@@ -13,4 +13,9 @@
 //
 // One Cloud is one provider; several may share a ledger file, each seeing its own resources. Providers is the
 // connector of several simulated providers, routing each request by Request.Provider.
+//
+// Both answer health checks (connectors.Pinger, called by the provider catalogue's registry.Health): a check
+// has the latency and faults of Config.Health (or SetHealth), independent of the operations', so a test can
+// make one provider unhealthy while its operations still work, or the reverse. Where a simulated provider is
+// (location, region) and what it allows (SLAs, quotas) is told by the provider catalogue, not here.
 package sim
