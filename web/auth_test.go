@@ -30,7 +30,7 @@ type authed struct {
 // issuerKeys are made once per test binary: RSA key generation is most of an issuer's start-up.
 var issuerKeys = sync.OnceValues(oidctest.DefaultKeys)
 
-func newAuthed(t *testing.T, clock ...clockwork.Clock) *authed {
+func newAuthed(t testing.TB, clock ...clockwork.Clock) *authed {
 	t.Helper()
 	keys, err := issuerKeys()
 	require.NoError(t, err)

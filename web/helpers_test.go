@@ -21,7 +21,7 @@ var quiet = slog.New(slog.DiscardHandler)
 var localUser = store.Owner{Issuer: "local", Subject: "local"}
 
 // newServer builds the API over f with a small body limit.
-func newServer(t *testing.T, f *fakeDeployments, deps ...func(*web.Deps)) *web.Server {
+func newServer(t testing.TB, f *fakeDeployments, deps ...func(*web.Deps)) *web.Server {
 	t.Helper()
 	d := web.Deps{Deployments: f}
 	for _, fn := range deps {
