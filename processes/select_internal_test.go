@@ -2,6 +2,8 @@ package processes
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +12,8 @@ import (
 	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/registry"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/resolve"
 )
 
 const indigoTemplate = `tosca_definitions_version: tosca_simple_yaml_1_0
@@ -108,4 +112,47 @@ topology_template:
 	assert.Equal(t, registry.Demand{Instances: 1, VCPUs: 2, RAM: 1 << 30, Storage: 5 << 30}, req.Demand,
 		"the volume of a deployment unit counts once")
 	assert.Empty(t, req.Locations)
+}
+
+// TestRequirementsOfINDIGOTemplates reads the placement policies of real INDIGO templates of the shared
+// corpus (their custom types through the offline mirror).
+func TestRequirementsOfINDIGOTemplates(t *testing.T) {
+	shared := os.Getenv("TOSCAFLOW_SHARED")
+	if shared == "" {
+		shared = filepath.Join("..", "..", "shared")
+	}
+	base := filepath.Join(shared, "tosca-corpus", "indigo-tosca-types")
+	if _, err := os.Stat(base); err != nil {
+		t.Skip("INDIGO corpus: ../shared not found (set TOSCAFLOW_SHARED)")
+	}
+	mirrors, err := resolve.ParseMirrors([]string{"https://raw.githubusercontent.com/indigo-dc/tosca-types/*/=" + base})
+	require.NoError(t, err)
+	tests := []struct {
+		file      string
+		slas      []string
+		services  []connectors.Service
+		instances int
+	}{
+		{"web_mysql_tosca_across_clouds.yaml", []string{"4401ac5dc8cfbbb737b0a02575ee53f6", "7efc59c5db69ea67c5100de0f752b3de"},
+			[]connectors.Service{connectors.ServiceCompute, connectors.ServiceBlockStorage, connectors.ServiceSoftware}, 2},
+		{"mesos_cluster_aws.yaml", []string{"SLA_provider-AWS-us-east-1_indigo-dc"}, nil, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join(base, "examples", tc.file)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			st, problems := tosca.ParseDocument(context.Background(), path, data,
+				tosca.Options{PartialInputs: true, Resolve: resolve.Options{Mirrors: mirrors}})
+			require.Empty(t, problems.Errors())
+			req, err := requirements(st, tosca2bpmn.Options{}, "")
+			require.NoError(t, err)
+			assert.Equal(t, tc.slas, req.SLAs)
+			if tc.services != nil {
+				assert.ElementsMatch(t, tc.services, req.Services)
+				assert.Equal(t, tc.instances, req.Demand.Instances)
+			}
+			assert.Contains(t, req.Services, connectors.ServiceCompute)
+		})
+	}
 }
