@@ -65,7 +65,9 @@ const (
 // deploy plan's runs on successive providers); its id is its journal position, increasing in commit
 // order. A client that reconnects with Last-Event-ID (or ?lastEventId=) gets a snapshot at that
 // position and then exactly the journal events after it. Status, resource and multi-instance events
-// carry no id. Comments (": keep-alive") are sent every LiveDeps.Heartbeat. The stream ends with an
+// carry no id; they report what the stream finds each time it reads, so a status that lasted less than
+// a read (a quick undeploy's DELETE_IN_PROGRESS) may be skipped, and the journal of an undeploy that
+// completes between two reads is gone with the record (the stream then sends DELETE_COMPLETE and ends). Comments (": keep-alive") are sent every LiveDeps.Heartbeat. The stream ends with an
 // end event when the deployment is deleted (after a status event DELETE_COMPLETE; a reconnection is
 // then a 404) or the server shuts down, and when the client goes away.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
