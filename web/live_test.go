@@ -208,6 +208,14 @@ func TestEventsRefusals(t *testing.T) {
 	var e map[string]any
 	require.NoError(t, json.Unmarshal(body, &e))
 	assert.Equal(t, float64(http.StatusServiceUnavailable), e["code"])
+
+	// A client that goes away gives its slot back.
+	require.NoError(t, st.resp.Body.Close())
+	require.Eventually(t, func() bool {
+		resp := s.do(http.MethodGet, "/deployments/"+id+"/events", "")
+		defer resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, liveWait, 10*time.Millisecond, "the stream of a client gone still holds its slot")
 }
 
 // TestEventsEndAtShutdown: a server shutting down ends its open streams with an end event instead of
