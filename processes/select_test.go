@@ -334,3 +334,23 @@ func TestAnUnhealthyProviderIsNotChosen(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeoutMinsBoundsEveryAttempt: timeoutMins counts from the creation across the providers tried: the
+// first fails, the second hangs, and the deadline fails the deployment with the INDIGO text.
+func TestTimeoutMinsBoundsEveryAttempt(t *testing.T) {
+	clock := newFakeClock()
+	hang := sim.Config{Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpCreateDeploymentUnit: {Faults: []sim.Fault{{Kind: sim.Hang, Probability: 1}}}}}
+	e := startFederation(t, map[string]sim.Config{"sim-de": failing("sim-de"), "sim-it": hang}, options{clock: clock})
+	ctx := context.Background()
+	id := e.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml"), TimeoutMins: 10})
+	require.Eventually(t, func() bool {
+		d, err := e.svc.Get(ctx, id)
+		require.NoError(t, err)
+		return d.Provider.Name == "sim-it" && e.byNode(id)["mysql_runtime"].State == processes.StateCreating
+	}, waitFor, 5*time.Millisecond, "the second attempt, on sim-it, is under way")
+	clock.Advance(11 * time.Minute)
+	d := e.awaitStatus(id, processes.StatusCreateFailed, processes.StatusCreateComplete)
+	assert.Equal(t, processes.TimeoutReason, d.StatusReason)
+	assert.Empty(t, e.providerResources("sim-de", id), "the first attempt was rolled back")
+}
