@@ -179,6 +179,20 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	assert.Contains(t, reason, "broken_vm")
 	shot(t, ctx, dir, "6-failed-with-its-incident")
 
+	// The resources say which failed and why; the provider selection lists both providers, each tried in turn.
+	run(t, ctx, dir, "failed resource", 10*time.Second,
+		chromedp.Click(css(`[role=tab][data-tab=resources]`)),
+		chromedp.WaitVisible(css(`tr[data-node=broken_vm] .error-text`)),
+		chromedp.Click(css(`[role=tab][data-tab=providers]`)),
+		chromedp.WaitVisible(css(`table.selection tr[data-provider=sim-b]`)))
+	cause := get(t, ctx, dir, "cause", 5*time.Second, chromedp.TextContent(css(`tr[data-node=broken_vm] .error-text`)))
+	assert.Contains(t, cause, "create-resource on sim-")
+	candidates := get(t, ctx, dir, "candidates", 5*time.Second, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('table.selection tbody tr')).map((r) => r.dataset.provider)`))
+	assert.ElementsMatch(t, []string{"sim-a", "sim-b"}, candidates)
+	shot(t, ctx, dir, "6b-provider-selection")
+	run(t, ctx, dir, "back to the plan", 5*time.Second, chromedp.Click(css(`[role=tab][data-tab=plan]`)))
+
 	// Delete it: a modal dialog asks first (its safe answer has the focus), then the page follows the undeployment
 	// until the deployment is gone.
 	run(t, ctx, dir, "delete dialog", 10*time.Second,

@@ -8,6 +8,7 @@ import { topology, nodeStates } from './topology.js';
 import { analyse } from './template.js';
 import { tabs } from './tabs.js';
 import { Tokens } from './tokens.js';
+import { selection } from './selection.js';
 
 const POLL_MS = 500;
 const POLL_STREAMING_MS = 5000;
@@ -36,6 +37,7 @@ export function detailPage(main, { id }) {
   const resources = h('div', {}, h('p', {}, 'Loading the resources…'));
   const log = h('pre', { class: 'log', role: 'log', 'aria-label': 'Deployment log', tabindex: '0' }, '');
   const template = h('pre', { class: 'template-view', tabindex: '0', 'aria-label': 'Template' });
+  const providersPanel = h('div', {}, h('p', {}, 'Loading the provider selection…'));
   let dep = null;
   let nodes = {};
   let states = {};
@@ -54,6 +56,7 @@ export function detailPage(main, { id }) {
     { key: 'resources', label: 'Resources', panel: resources },
     { key: 'log', label: 'Log', panel: log },
     { key: 'template', label: 'Template', panel: template },
+    { key: 'providers', label: 'Provider selection', panel: providersPanel },
   ], { label: 'Deployment views', selected: 'plan', onShow: (k) => { if (k === 'plan') setTimeout(() => plan.fit(), 0); } });
 
   main.replaceChildren(
@@ -94,7 +97,8 @@ export function detailPage(main, { id }) {
       h('thead', {}, h('tr', {}, ['Node', 'Type', 'State', 'Physical id', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, list.map((r) => h('tr', { 'data-node': r.toscaNodeName },
         h('td', {}, r.toscaNodeName), h('td', { class: 'mono' }, r.toscaNodeType),
-        h('td', {}, h('span', { class: `state state-${r.state}` }, r.state.toLowerCase())),
+        h('td', {}, h('span', { class: `state state-${r.state}` }, r.state.toLowerCase()),
+          r.metadata?.error?.cause ? h('div', { class: 'reason-short error-text' }, `${r.metadata.error.operation || 'error'} on ${r.metadata.error.provider || '?'}: ${r.metadata.error.cause}`) : null),
         h('td', { class: 'mono' }, r.physicalId || '—'), h('td', {}, timeCell(r.updateTime))))))
       : h('p', { class: 'empty' }, 'No resources yet.'));
     replace(topo, topology(nodes, states));
@@ -133,7 +137,17 @@ export function detailPage(main, { id }) {
     head.append(h('p', { class: 'request-error error-text', role: 'alert' }, msg));
   }
 
+  async function loadSelection() {
+    try {
+      const text = await api(`${base}/extrainfo`, { accept: 'text/plain', signal: abort.signal });
+      replace(providersPanel, selection(typeof text === 'string' ? JSON.parse(text || '[]') : text));
+    } catch (err) {
+      if (err.name !== 'AbortError') replace(providersPanel, h('p', { class: 'error-text' }, `The provider selection cannot be read: ${err.message}`));
+    }
+  }
+
   async function loadOnce() {
+    loadSelection();
     try {
       templateText = await api(`${base}/template`, { accept: 'text/plain', signal: abort.signal });
       template.replaceChildren(...templateText.split('\n').map((l, i) => h('span', { class: 'tl' }, h('span', { class: 'tn', 'aria-hidden': 'true' }, String(i + 1)), l, '\n')));
@@ -170,6 +184,7 @@ export function detailPage(main, { id }) {
       dep = d;
       if (lastStatus && lastStatus !== d.status) announce(`Status: ${d.status.replaceAll('_', ' ').toLowerCase()}.`);
       if (isFinal(lastStatus) && !isFinal(d.status)) await loadPlan(); // an update brings a new plan
+      if (lastStatus && lastStatus !== d.status) loadSelection(); // a retry on the next provider, or the end
       lastStatus = d.status;
       renderHead();
       renderOutputs();
