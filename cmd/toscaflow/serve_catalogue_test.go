@@ -58,7 +58,11 @@ func TestServeWithACatalogue(t *testing.T) {
 	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "catalogue.yaml")
-	require.NoError(t, os.WriteFile(file, []byte(twoSimProviders), 0o600))
+	// An OpenStack cloud with the best SLA, but no OpenStack connector in this build: never chosen.
+	require.NoError(t, os.WriteFile(file, []byte(twoSimProviders+`  - name: openstack-best
+    services: [ { platform: openstack, type: compute, endpoint: "https://keystone.example:5000/v3", credentials: "env:OS_SECRET" } ]
+    slas: [ { id: best, priority: 99 } ]
+`), 0o600))
 	base, _ := startServe(t, serveConfig{DataDir: dir, Catalogue: file, CheckPeriod: 50 * time.Millisecond})
 
 	require.Eventually(t, func() bool {
@@ -68,11 +72,12 @@ func TestServeWithACatalogue(t *testing.T) {
 			}
 		}
 		require.Equal(t, http.StatusOK, getJSON(t, base+"/providers", &v))
-		return len(v.Providers) == 2 && v.Providers[0].Health == "healthy" && v.Providers[1].Health == "healthy"
-	}, time.Minute, 20*time.Millisecond, "both providers checked healthy")
+		return len(v.Providers) == 3 && v.Providers[0].Health == "healthy" && v.Providers[1].Health == "healthy" &&
+			v.Providers[2].Health == "unhealthy"
+	}, time.Minute, 20*time.Millisecond, "both simulated providers checked healthy, the cloud without connector not")
 	var conf map[string]string
 	getJSON(t, base+"/configuration", &conf)
-	assert.Equal(t, "sim-it,sim-de", conf["providers"])
+	assert.Equal(t, "sim-it,sim-de,openstack-best", conf["providers"])
 
 	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
 	require.NoError(t, err)
