@@ -333,6 +333,7 @@ export function detailPage(main, { id }) {
     abort.abort();
     clearTimeout(timer);
     clearTimeout(pending);
+    clearTimeout(quiet);
   }
 
   (async () => {

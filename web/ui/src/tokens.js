@@ -22,7 +22,9 @@ export class Tokens {
     this.attempt = latest?.attempt || 0;
     this.stats = structuredClone(latest?.statistics || {});
     this.mi = structuredClone(latest?.multiInstance || {});
-    this.errors = {};
+    // A snapshot at the journal's start precedes a replay of every event, errors included; one at a later
+    // position (a reconnection) does not carry the errors seen before it, so they are kept.
+    if (!s.position) this.errors = {};
   }
 
   /** journal applies one journal event; it returns whether the counts changed. */
