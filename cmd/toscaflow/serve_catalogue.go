@@ -108,33 +108,27 @@ func kubeConfigs(cat *registry.Catalogue) ([]kube.Config, error) {
 	return out, errors.Join(errs...)
 }
 
-// announceKubernetes makes the Kubernetes connector of the catalogue's kubernetes provider and announces
-// it. The connector serves one provider: a catalogue with several is refused until the connector can
-// route between them.
+// announceKubernetes makes one Kubernetes connector per kubernetes provider of the catalogue and announces
+// them together (kube.Providers routes each call by its provider); their Ping is the catalogue's health
+// check.
 func announceKubernetes(ctx context.Context, cat *registry.Catalogue, services *registry.Services) error {
 	cfgs, err := kubeConfigs(cat)
+	if err != nil || len(cfgs) == 0 {
+		return err
+	}
+	conns := make([]*kube.Connector, 0, len(cfgs))
+	for _, cfg := range cfgs {
+		c, err := kube.New(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("kubernetes provider %q: %w", cfg.Provider, err)
+		}
+		conns = append(conns, c)
+	}
+	ps, err := kube.NewProviders(conns...)
 	if err != nil {
 		return err
 	}
-	switch len(cfgs) {
-	case 0:
-		return nil
-	case 1:
-	default:
-		return fmt.Errorf("provider catalogue: %d kubernetes providers; this version serves one", len(cfgs))
-	}
-	c, err := kube.New(ctx, cfgs[0])
-	if err != nil {
-		return err
-	}
-	return services.Announce(kubeConnector{c})
+	return services.Announce(ps)
 }
 
-// kubeConnector is the Kubernetes connector with the health check the catalogue calls (connectors.Pinger):
-// its Check, a request to the API server.
-type kubeConnector struct{ *kube.Connector }
-
-// Ping checks the cluster's API server.
-func (k kubeConnector) Ping(ctx context.Context, _ string) error { return k.Check(ctx) }
-
-var _ connectors.Pinger = kubeConnector{}
+var _ connectors.Pinger = (*kube.Providers)(nil)

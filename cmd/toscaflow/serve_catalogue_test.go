@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/connectors/sim"
 	"github.com/toscaflow/toscaflow/registry"
 )
@@ -167,4 +170,54 @@ func refsOf(cat *registry.Catalogue) []processesRef {
 		out = append(out, processesRef{r.Name, string(r.Platform)})
 	}
 	return out
+}
+
+// kubeconfig writes a kubeconfig for an API server at url.
+func kubeconfig(t *testing.T, dir, name, url string) string {
+	t.Helper()
+	file := filepath.Join(dir, name+".kubeconfig")
+	require.NoError(t, os.WriteFile(file, fmt.Appendf(nil, `apiVersion: v1
+kind: Config
+clusters: [ { name: c, cluster: { server: %q } } ]
+users: [ { name: u, user: { token: test } } ]
+contexts: [ { name: c, context: { cluster: c, user: u } } ]
+current-context: c
+`, url), 0o600))
+	return file
+}
+
+// TestKubernetesProvidersOfTheCatalogue: each kubernetes provider gets its connector (from the kubeconfig its
+// credentials reference), and the health checks reach each cluster's API server.
+func TestKubernetesProvidersOfTheCatalogue(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/version" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"major":"1","minor":"30","gitVersion":"v1.30.0"}`)
+	}))
+	t.Cleanup(api.Close)
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close() // nothing listens there any more
+	dir := t.TempDir()
+	cat, err := registry.ParseCatalogue("k8s", fmt.Appendf(nil, `providers:
+  - name: k8s-up
+    services: [ { platform: kubernetes, type: container-cluster, credentials: "file:%s" } ]
+  - name: k8s-down
+    services: [ { platform: kubernetes, type: container-cluster, credentials: "file:%s" } ]
+`, kubeconfig(t, dir, "up", api.URL), kubeconfig(t, dir, "down", gone.URL)))
+	require.NoError(t, err)
+	services := registry.NewServices()
+	ctx := context.Background()
+	require.NoError(t, announceKubernetes(ctx, cat, services))
+	_, err = services.Lookup(connectors.ServiceContainerCluster, connectors.PlatformKubernetes)
+	require.NoError(t, err)
+
+	health := registry.NewHealth(cat, services, registry.HealthConfig{Timeout: 5 * time.Second}, nil)
+	health.CheckAll(ctx)
+	assert.Equal(t, registry.Healthy, health.ServiceHealth("k8s-up", 0).State)
+	down := health.ServiceHealth("k8s-down", 0)
+	assert.Equal(t, registry.Unhealthy, down.State)
+	assert.NotEmpty(t, down.LastError)
 }
