@@ -163,7 +163,7 @@ func healthOrder(s State) int {
 // judge decides whether provider i is kept, and with what.
 func (s *Selector) judge(i int, req Request) Candidate {
 	p := &s.Catalogue.Providers[i]
-	c := Candidate{Provider: p.Name, Platform: p.Platform(), Health: Unknown, Availability: 1}
+	c := Candidate{Provider: p.Name, Platform: platformFor(p, req.Services), Health: Unknown, Availability: 1}
 	drop := func(format string, args ...any) { c.Reasons = append(c.Reasons, fmt.Sprintf(format, args...)) }
 
 	if len(req.Providers) > 0 && !slices.Contains(req.Providers, p.Name) {
@@ -221,6 +221,25 @@ func (s *Selector) sla(p *Provider, req Request) (SLA, bool) {
 		}
 	}
 	return best, found
+}
+
+// platformFor is the platform a deployment needing services goes to on p: the first of its platforms (in
+// the order of its services) that offers them all, else its first platform. A deployment goes to one
+// platform of its provider.
+func platformFor(p *Provider, needs []connectors.Service) connectors.Platform {
+	for _, spec := range p.Services {
+		all := true
+		for _, need := range needs {
+			if !slices.ContainsFunc(p.Services, func(o ServiceSpec) bool { return o.Platform == spec.Platform && o.Offers(need) }) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return spec.Platform
+		}
+	}
+	return p.Platform()
 }
 
 // judgeServices checks that p offers every service the request needs on its platform, with a connector

@@ -178,6 +178,41 @@ func TestRankingUsesCurrentUsage(t *testing.T) {
 	assert.Contains(t, lines[0], "ranked 1")
 }
 
+// TestRankingChoosesThePlatform: a provider with a Kubernetes cluster and an OpenStack cloud takes
+// containers to the one and virtual machines to the other.
+func TestRankingChoosesThePlatform(t *testing.T) {
+	cat, err := registry.ParseCatalogue("two platforms", []byte(`providers:
+  - name: both
+    services:
+      - { platform: kubernetes, type: container-cluster, endpoint: "https://k8s.example" }
+      - { platform: openstack, type: compute, endpoint: "https://keystone.example/v3" }
+      - { platform: openstack, type: software, endpoint: "https://keystone.example/v3" }
+    slas: [ { id: s } ]
+`))
+	require.NoError(t, err)
+	s := &registry.Selector{Catalogue: cat}
+	tests := []struct {
+		needs    []connectors.Service
+		platform connectors.Platform
+		endpoint string
+		kept     bool
+	}{
+		{[]connectors.Service{connectors.ServiceContainerCluster}, connectors.PlatformKubernetes, "https://k8s.example", true},
+		{[]connectors.Service{connectors.ServiceCompute, connectors.ServiceSoftware}, connectors.PlatformOpenStack, "https://keystone.example/v3", true},
+		{[]connectors.Service{connectors.ServiceContainerCluster, connectors.ServiceCompute}, connectors.PlatformKubernetes, "https://k8s.example", false},
+	}
+	for _, tc := range tests {
+		c := s.Rank(registry.Request{Services: tc.needs}).Candidates[0]
+		assert.Equal(t, tc.platform, c.Platform, "%v", tc.needs)
+		assert.Equal(t, tc.kept, c.Kept, "%v: %v", tc.needs, c.Reasons)
+		if tc.kept {
+			assert.Equal(t, tc.endpoint, c.Endpoint)
+		} else {
+			assert.Contains(t, c.Reasons, "offers no compute service on kubernetes", "one platform per deployment")
+		}
+	}
+}
+
 func TestRankingWithoutConnector(t *testing.T) {
 	s := rankSelector(t)
 	s.Services = registry.NewServices() // nothing registered
