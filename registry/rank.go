@@ -53,7 +53,7 @@ type Candidate struct {
 	// cpEndpoint).
 	Endpoint string `json:"endpoint,omitempty"`
 	Kept     bool   `json:"kept"`
-	Rank     int                 `json:"rank,omitempty"`
+	Rank     int    `json:"rank,omitempty"`
 	// SLA is the id of the SLA the deployment falls under there, and Priority its priority.
 	SLA      string `json:"sla,omitempty"`
 	Priority int    `json:"priority"`
