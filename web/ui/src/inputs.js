@@ -26,7 +26,8 @@ export function constraintText(c) {
   }
 }
 
-function check(value, def) {
+/** check returns why value breaks a constraint of def ("" when it keeps them all). */
+export function check(value, def) {
   for (const c of def.constraints) {
     const [[op, v]] = Object.entries(c);
     const num = typeof value === 'number';
