@@ -93,6 +93,8 @@ type Tail struct {
 	deployment string
 	after      int64
 	runs       []Run
+	// bound is the run each plan of the deployment is bound to, by kind, as last looked at.
+	bound map[store.DefinitionKind]string
 	// version is the deployment's version when its plans were last looked at (0: never).
 	version int64
 }
@@ -108,6 +110,10 @@ func (t *Tail) Position() int64 { return t.after }
 
 // Runs returns the runs the tail knows of, in the order it found them.
 func (t *Tail) Runs() []Run { return slices.Clone(t.runs) }
+
+// Bound tells whether a plan of the deployment is bound to run r (its latest run of that kind), as the
+// tail last saw the deployment.
+func (t *Tail) Bound(r Run) bool { return r.Instance != "" && t.bound[r.Kind] == r.Instance }
 
 // Next returns up to limit events after Position, in commit order, and moves Position past them. It
 // returns nothing when no event is new.
@@ -184,7 +190,9 @@ func (t *Tail) refresh(ctx context.Context) error {
 		return err
 	}
 	t.version = d.Version
+	t.bound = map[store.DefinitionKind]string{}
 	for _, def := range defs {
+		t.bound[def.Kind] = def.Instance
 		if def.Instance == "" {
 			continue
 		}
@@ -257,6 +265,9 @@ func (s *Service) MultiInstance(ctx context.Context, instance string) (map[strin
 // bodies now.
 type RunState struct {
 	Run
+	// Current is set on the run the deployment's plan of its kind is bound to now (the latest attempt,
+	// update or undeploy); the others are earlier runs.
+	Current       bool                           `json:"current"`
 	Statistics    map[string]engine.ElementStats `json:"statistics"`
 	MultiInstance map[string]MICounts            `json:"multiInstance,omitempty"`
 }
@@ -267,6 +278,9 @@ type RunState struct {
 func (s *Service) PlanState(ctx context.Context, deployment string, at int64) ([]RunState, int64, error) {
 	const batch = 1000
 	t := s.Tail(deployment, 0)
+	if err := t.refresh(ctx); err != nil { // the runs, even when no event is to be read
+		return nil, 0, err
+	}
 	events := map[string][]engine.Event{}
 	for at < 0 || t.Position() < at {
 		es, err := t.Next(ctx, batch)
@@ -296,7 +310,8 @@ func (s *Service) PlanState(ctx context.Context, deployment string, at int64) ([
 		if len(mi) == 0 {
 			mi = nil
 		}
-		out = append(out, RunState{Run: r, Statistics: engine.Statistics(events[r.Instance]), MultiInstance: mi})
+		out = append(out, RunState{Run: r, Current: t.Bound(r), Statistics: engine.Statistics(events[r.Instance]),
+			MultiInstance: mi})
 	}
 	return out, pos, nil
 }

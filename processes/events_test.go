@@ -95,6 +95,14 @@ func TestTailFollowsEveryRun(t *testing.T) {
 	for _, rs := range state {
 		assert.Equal(t, engine.Statistics(perRun[rs.Instance]), rs.Statistics, rs.Instance)
 		assert.Empty(t, rs.MultiInstance, "nothing runs")
+		assert.Equal(t, rs.Instance != "deploy-"+id, rs.Current, "the first attempt is no current run: %s", rs.Instance)
+	}
+	state, pos, err = e.svc.PlanState(ctx, id, 0)
+	require.NoError(t, err)
+	assert.Zero(t, pos)
+	require.Len(t, state, 3, "the runs are known before any event")
+	for _, rs := range state {
+		assert.Empty(t, rs.Statistics)
 	}
 	state, pos, err = e.svc.PlanState(ctx, id, mid)
 	require.NoError(t, err)

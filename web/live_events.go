@@ -37,7 +37,7 @@ const (
 //	event: snapshot        id: <position>
 //	data: {"deployment":"<uuid>","status":"CREATE_IN_PROGRESS","statusReason":"...","cloudProviderName":"sim",
 //	       "position":<position>,"statistics":{"<element>":{"active":1,"completed":0,"canceled":0,"incidents":0}},
-//	       "runs":[{"kind":"deploy","instance":"deploy-<uuid>","attempt":1,"statistics":{...},
+//	       "runs":[{"kind":"deploy","instance":"deploy-<uuid>","attempt":1,"current":true,"statistics":{...},
 //	                "multiInstance":{"<element>":{"nrOfInstances":3,"nrOfActiveInstances":1,"nrOfCompletedInstances":2}}}],
 //	       "resources":[{"uuid":"...","toscaNodeName":"db","toscaNodeType":"...","state":"CREATING","physicalId":"..."}]}
 //
@@ -59,8 +59,9 @@ const (
 //	data: {"reason":"deleted"|"shutdown"|"error"}
 //
 // The snapshot describes the deployment at journal position <position>: statistics are the per-element
-// counts (engine.Statistics) of every run's journal events up to it (runs[].statistics: each run's
-// own), resources and status are the current ones. Each journal event is an engine journal entry of
+// counts (engine.Statistics) of the journal events up to it of the runs its plans are bound to now (as
+// GET /statistics; runs[].current), runs[].statistics each run's own (an earlier provider attempt's
+// too); resources and status are the current ones. Each journal event is an engine journal entry of
 // one run of one of the deployment's plans (kind deploy, update or undeploy; attempt numbers the
 // deploy plan's runs on successive providers); its id is its journal position, increasing in commit
 // order. A client that reconnects with Last-Event-ID (or ?lastEventId=) gets a snapshot at that
@@ -275,6 +276,9 @@ func (es *eventStream) snapshot(d *store.Deployment, runs []processes.RunState, 
 	for _, r := range runs {
 		if r.MultiInstance != nil {
 			es.mi[r.Instance] = r.MultiInstance
+		}
+		if !r.Current {
+			continue // as GET /statistics: the runs the deployment's plans are bound to now
 		}
 		for el, st := range r.Statistics {
 			t := total[el]
