@@ -161,6 +161,26 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	assert.Equal(t, "STARTED", state.Value)
 	shot(t, ctx, dir, "5-topology")
 
+	// Update it: the form starts from its template with every input empty (unchanged); a new context root gives
+	// a new output once UPDATE_COMPLETE.
+	run(t, ctx, dir, "update form", 20*time.Second,
+		chromedp.Click(css(`.summary a[href$="/update"]`)),
+		chromedp.WaitVisible(css(`.validity.ok`)),
+		chromedp.WaitVisible(css(`input[data-input=context_root]`)))
+	form := get(t, ctx, dir, "update form values", 5*time.Second, chromedp.Evaluate[map[string]string](`({
+		template: String(document.querySelector('textarea.code').value.includes('e2e-shop')),
+		root: document.querySelector('[data-input=context_root]').value,
+		cpus: document.querySelector('[data-input=cpus]').value,
+	})`))
+	assert.Equal(t, map[string]string{"template": "true", "root": "", "cpus": ""}, form)
+	shot(t, ctx, dir, "5b-update-form")
+	run(t, ctx, dir, "update", 60*time.Second,
+		chromedp.SetValue(css(`input[data-input=context_root]`), "/market"),
+		chromedp.Click(css(`form.new-deployment button[type=submit]`)),
+		chromedp.WaitVisible(css(`.summary [data-status=UPDATE_COMPLETE]`)))
+	url = get(t, ctx, dir, "updated output", 5*time.Second, chromedp.Text(css(`dd[data-output=shop_url]`)))
+	assert.Regexp(t, `^https://[0-9.]+/market$`, url)
+
 	// A deployment the simulated cloud fails: the reason names the node, and the plan marks where it failed.
 	// It is opened once it has failed, so that the page reads the errors from the replay of the whole journal.
 	id := post(t, base, "broken.yaml")

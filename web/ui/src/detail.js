@@ -11,6 +11,8 @@ import { Tokens } from './tokens.js';
 import { selection } from './selection.js';
 
 const POLL_MS = 500;
+// The statuses a PUT accepts (API.md).
+const updatable = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_FAILED']);
 const POLL_STREAMING_MS = 5000;
 
 /**
@@ -79,6 +81,7 @@ export function detailPage(main, { id }) {
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: () => planXML && download(`deployment-${id}.bpmn`, planXML, 'application/xml'), disabled: !planXML }, 'Download BPMN'),
         h('button', { type: 'button', onclick: () => templateText && download(`deployment-${id}.yaml`, templateText, 'text/yaml'), disabled: !templateText }, 'Download template'),
+        updatable.has(dep.status) ? h('a', { class: 'button', href: `#/deployments/${id}/update` }, 'Update…') : null,
         h('button', { type: 'button', class: 'danger', disabled: dep.status === 'DELETE_IN_PROGRESS', onclick: remove }, 'Delete…')));
   }
 
@@ -188,6 +191,10 @@ export function detailPage(main, { id }) {
       lastStatus = d.status;
       renderHead();
       renderOutputs();
+      if (planXML) {
+        planState.textContent = d.status === 'UPDATE_IN_PROGRESS'
+          ? 'The update runs a plan of its own; this is the deployment plan, with its tokens.' : '';
+      }
       if (tokens.stats) plan.update(tokens.stats, marks(d));
       else if (stats) plan.update(stats, marks(d));
       if (res) renderResources(res.content || []);

@@ -54,6 +54,14 @@ export function check(value, def) {
   return '';
 }
 
+// forUpdate turns an input's definition into that of an update's field: optional, not filled in, a boolean chosen
+// from a list (a checkbox cannot say "unchanged").
+function forUpdate(def) {
+  const d = { ...def, required: false, hasDefault: false };
+  if (def.type === 'boolean') d.constraints = [{ valid_values: [true, false] }, ...def.constraints];
+  return d;
+}
+
 /** InputsForm builds the fields of inputs (from template.analyse) and reads their values back. */
 export class InputsForm {
   constructor() {
@@ -62,8 +70,13 @@ export class InputsForm {
     this.set({});
   }
 
-  /** set rebuilds the form for inputs, keeping what the user typed in fields of the same name and type. */
-  set(inputs) {
+  /**
+   * set rebuilds the form for inputs, keeping what the user typed in fields of the same name and type. For an
+   * update (update: true) every field starts empty and empty means unchanged: the server merges the values
+   * given into those the deployment has, which this page cannot read.
+   */
+  set(inputs, { update = false } = {}) {
+    this.update = update;
     const kept = new Map(this.fields.map((f) => [`${f.name}:${f.def.type}`, f.raw()]));
     this.fields = [];
     const names = Object.keys(inputs);
@@ -81,7 +94,8 @@ export class InputsForm {
     }
   }
 
-  field(name, def) {
+  field(name, original) {
+    const def = this.update ? forUpdate(original) : original;
     const fid = id(`input-${name}`);
     const hintId = `${fid}-hint`;
     const errId = `${fid}-error`;
@@ -91,7 +105,7 @@ export class InputsForm {
     let control;
     if (Array.isArray(valid)) {
       control = h('select', common,
-        !def.required || !def.hasDefault ? h('option', { value: '' }, def.required ? 'Choose…' : '(no value)') : null,
+        !def.required || !def.hasDefault ? h('option', { value: '' }, def.required ? 'Choose…' : (this.update ? '(unchanged)' : '(no value)')) : null,
         valid.map((v) => h('option', { value: String(v) }, String(v))));
       if (def.hasDefault) control.value = String(def.default);
     } else if (def.type === 'boolean') {
@@ -113,8 +127,8 @@ export class InputsForm {
     const error = h('p', { class: 'field-error', id: errId, 'aria-live': 'polite' });
     const facts = [
       def.type + (def.entrySchema ? ` of ${def.entrySchema}` : ''),
-      def.required && !def.hasDefault ? 'required' : 'optional',
-      def.hasDefault ? `default ${typeof def.default === 'object' ? JSON.stringify(def.default) : String(def.default)}` : null,
+      this.update ? 'empty: unchanged' : (def.required && !def.hasDefault ? 'required' : 'optional'),
+      original.hasDefault ? `default ${typeof original.default === 'object' ? JSON.stringify(original.default) : String(original.default)}` : null,
       ...def.constraints.map(constraintText),
     ].filter(Boolean).join(' · ');
     const label = h('label', { for: fid, class: 'field-label' }, name, def.required && !def.hasDefault ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
@@ -146,7 +160,9 @@ export class InputsForm {
       return { given: false };
     }
     let value = text;
-    if (def.type === 'integer') {
+    if (def.type === 'boolean') {
+      value = text === 'true';
+    } else if (def.type === 'integer') {
       if (!/^[-+]?\d+$/.test(text)) return fail('Enter a whole number.');
       value = Number(text);
     } else if (def.type === 'float') {

@@ -31,6 +31,9 @@ function route() {
   } else if (path === '/new') {
     document.title = 'New deployment · toscaflow';
     cleanup = newPage(main, { go });
+  } else if ((m = /^\/deployments\/([\w-]+)\/update$/.exec(path))) {
+    document.title = `Update ${m[1].slice(0, 8)} · toscaflow`;
+    cleanup = newPage(main, { go, update: m[1] });
   } else if ((m = /^\/deployments\/([\w-]+)$/.exec(path))) {
     document.title = `Deployment ${m[1].slice(0, 8)} · toscaflow`;
     cleanup = detailPage(main, { id: m[1], go });

@@ -8,8 +8,11 @@ import { analyse, readCSAR, problemsOf, problemsInMessage, withProvider } from '
 
 const DRAFT = 'toscaflow.draft';
 
-/** newPage renders the page into main; go(hash) navigates. */
-export function newPage(main, { go }) {
+/**
+ * newPage renders the page into main; go(hash) navigates. With update (a deployment id) it updates that
+ * deployment instead (PUT): its template is loaded, and the inputs left empty keep their values.
+ */
+export function newPage(main, { go, update }) {
   const inputs = new InputsForm();
   const status = h('p', { class: 'validity', role: 'status', 'aria-live': 'polite' }, 'Paste or write a TOSCA template, or load one from a file.');
   let seq = 0;
@@ -19,7 +22,7 @@ export function newPage(main, { go }) {
   const editor = new Editor({
     label: 'TOSCA template (YAML)',
     onChange: (text) => {
-      sessionStorage.setItem(DRAFT, text);
+      if (!update) sessionStorage.setItem(DRAFT, text);
       clearTimeout(timer);
       timer = setTimeout(() => validate(text), 500);
     },
@@ -28,7 +31,7 @@ export function newPage(main, { go }) {
   async function validate(text) {
     const mine = ++seq;
     const local = analyse(text);
-    inputs.set(local.inputs);
+    inputs.set(local.inputs, { update: !!update });
     if (!text.trim()) {
       editor.setProblems([]);
       status.textContent = 'Paste or write a TOSCA template, or load one from a file.';
@@ -71,10 +74,11 @@ export function newPage(main, { go }) {
     onchange: async () => {
       const f = file.files[0];
       if (!f) return;
+      if (!f) return;
       try {
         const text = /\.(zip|csar)$/i.test(f.name) ? readCSAR(await f.arrayBuffer()).text : await f.text();
         editor.value = text;
-        sessionStorage.setItem(DRAFT, text);
+        if (!update) sessionStorage.setItem(DRAFT, text);
         announce(`Loaded ${f.name}.`);
         await validate(text);
       } catch (err) {
@@ -113,7 +117,8 @@ export function newPage(main, { go }) {
     h('input', { type: 'checkbox', id: keepId, name: 'keepLastAttempt' }),
     h('label', { for: keepId, class: 'field-label' }, 'Keep the last failed attempt for debugging (not cleaned up)'));
   const formError = h('div', { class: 'form-error', role: 'alert', tabindex: '-1' });
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Deploy');
+  const label = update ? 'Update' : 'Deploy';
+  const submit = h('button', { type: 'submit', class: 'primary' }, label);
 
   const form = h('form', {
     class: 'new-deployment', novalidate: true,
@@ -144,13 +149,15 @@ export function newPage(main, { go }) {
       }
       if (keep.querySelector('input').checked) body.keepLastAttempt = true;
       submit.disabled = true;
-      submit.textContent = 'Deploying…';
+      submit.textContent = update ? 'Updating…' : 'Deploying…';
       submit.setAttribute('aria-busy', 'true');
       try {
-        const d = await api('/deployments', { method: 'POST', body });
-        sessionStorage.removeItem(DRAFT);
-        announce('Deployment created.');
-        go(`#/deployments/${d.uuid}`);
+        const d = update
+          ? await api(`/deployments/${encodeURIComponent(update)}`, { method: 'PUT', body })
+          : await api('/deployments', { method: 'POST', body });
+        if (!update) sessionStorage.removeItem(DRAFT);
+        announce(update ? 'Update started.' : 'Deployment created.');
+        go(`#/deployments/${d.uuid || update}`);
       } catch (err) {
         const ps = problemsInMessage(err.message);
         if (ps.length) editor.setProblems(ps);
@@ -158,7 +165,7 @@ export function newPage(main, { go }) {
         formError.focus();
       } finally {
         submit.disabled = false;
-        submit.textContent = 'Deploy';
+        submit.textContent = label;
         submit.removeAttribute('aria-busy');
       }
     },
@@ -171,17 +178,32 @@ export function newPage(main, { go }) {
     editor.el, status),
   h('section', { 'aria-labelledby': 'inp-h' }, h('h2', { id: 'inp-h' }, '2. Inputs'), inputs.el),
   h('section', { 'aria-labelledby': 'prov-h' },
-    h('h2', { id: 'prov-h' }, '3. Provider and limits'),
-    h('div', { class: 'field field-text' }, h('label', { for: providers.id, class: 'field-label' }, 'Provider'), providers, providerNote),
-    h('div', { class: 'grid3' }, timeout, provTimeout, retries), keep),
+    h('h2', { id: 'prov-h' }, update ? '3. Limits' : '3. Provider and limits'),
+    update ? null : h('div', { class: 'field field-text' }, h('label', { for: providers.id, class: 'field-label' }, 'Provider'), providers, providerNote),
+    h('div', { class: 'grid3' }, timeout, provTimeout, retries), update ? null : keep),
   formError,
-  h('div', { class: 'actions' }, submit, h('a', { href: '#/', class: 'button secondary' }, 'Cancel')));
+  h('div', { class: 'actions' }, submit, h('a', { href: update ? `#/deployments/${update}` : '#/', class: 'button secondary' }, 'Cancel')));
 
-  main.replaceChildren(h('h1', {}, 'New deployment'), form);
-  const draft = sessionStorage.getItem(DRAFT);
-  if (draft) {
-    editor.value = draft;
-    validate(draft);
+  if (update) {
+    main.replaceChildren(
+      h('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, h('a', { href: '#/' }, 'Deployments'), ' › ',
+        h('a', { href: `#/deployments/${update}`, class: 'mono' }, update), ' › update'),
+      h('h1', {}, 'Update deployment'),
+      h('p', { class: 'hint' }, 'Change the template or give new values to inputs; inputs left empty keep their values. Only a deployment that completed (or whose last update failed) can be updated.'),
+      form);
+    api(`/deployments/${encodeURIComponent(update)}/template`, { accept: 'text/plain' }).then((text) => {
+      editor.value = text;
+      validate(text);
+    }).catch((err) => {
+      formError.textContent = `The deployment's template cannot be read: ${err.message}`;
+    });
+  } else {
+    main.replaceChildren(h('h1', {}, 'New deployment'), form);
+    const draft = sessionStorage.getItem(DRAFT);
+    if (draft) {
+      editor.value = draft;
+      validate(draft);
+    }
   }
   editor.textarea.focus();
   return () => clearTimeout(timer);
