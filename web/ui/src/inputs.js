@@ -128,7 +128,7 @@ export class InputsForm {
     const facts = [
       def.type + (def.entrySchema ? ` of ${def.entrySchema}` : ''),
       this.update ? 'empty: unchanged' : (def.required && !def.hasDefault ? 'required' : 'optional'),
-      original.hasDefault ? `default ${typeof original.default === 'object' ? JSON.stringify(original.default) : String(original.default)}` : null,
+      original.hasDefault ? `${this.update ? "the template's default" : "default"} ${typeof original.default === 'object' ? JSON.stringify(original.default) : String(original.default)}` : null,
       ...def.constraints.map(constraintText),
     ].filter(Boolean).join(' · ');
     const label = h('label', { for: fid, class: 'field-label' }, name, def.required && !def.hasDefault ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null);
