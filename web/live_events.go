@@ -26,6 +26,8 @@ const (
 	writeTimeout = 30 * time.Second
 	// retryMillis is the reconnection delay the stream asks EventSource clients for.
 	retryMillis = 2000
+	// miEvery bounds how often a stream reads the multi-instance counters of the runs under way.
+	miEvery = 500 * time.Millisecond
 )
 
 // events serves GET /deployments/{id}/events: a text/event-stream (server-sent events, WHATWG HTML
@@ -152,6 +154,12 @@ type eventStream struct {
 	status statusEvent
 	res    map[string]resourceEvent
 	mi     map[string]map[string]processes.MICounts
+	// miStale are the runs whose multi-instance counters may have moved since they were last read, and
+	// miRead when they were: reading them decodes the run's state, so it is done at most every miEvery.
+	miStale map[string]processes.Run
+	miRead  time.Time
+	// ended is set when a run ended since the counters were last read.
+	ended bool
 }
 
 // follow sends what the deployment's plans commit until the deployment is deleted, the server shuts
@@ -231,20 +239,17 @@ func (es *eventStream) update(ctx context.Context, tail *processes.Tail, polled 
 				return true, nil
 			}
 			touched[e.Run.Instance] = e.Run
+			switch e.Type {
+			case engine.EventInstanceCompleted, engine.EventInstanceFailed, engine.EventInstanceCanceled:
+				es.ended = true
+			}
 		}
 		if len(batch) < journalBatch {
 			break
 		}
 	}
-	for inst, run := range touched {
-		mi, err := es.d.Journal.MultiInstance(ctx, inst)
-		if err != nil {
-			return false, err
-		}
-		if !maps.Equal(mi, es.mi[inst]) {
-			es.mi[inst] = mi
-			es.event("multi-instance", "", miEvent{Run: run, Elements: mi})
-		}
+	if err := es.multiInstance(ctx, touched, polled); err != nil {
+		return false, err
 	}
 	// Resources before the status: a client that stops at a final status has seen the states it left.
 	st := newStatusEvent(d)
@@ -263,6 +268,38 @@ func (es *eventStream) update(ctx context.Context, tail *processes.Tail, polled 
 		es.event("status", "", st)
 	}
 	return es.flush() != nil, nil
+}
+
+// multiInstance sends the multi-instance counters of the runs that had journal events, when they moved.
+// A run's counters are read from its state, which costs a decode of it: at most every miEvery, unless
+// the run ended (its last counters are then sent at once) or the stream polls; runs not read yet are
+// read at a later update.
+func (es *eventStream) multiInstance(ctx context.Context, touched map[string]processes.Run, polled bool) error {
+	if es.miStale == nil {
+		es.miStale = map[string]processes.Run{}
+	}
+	maps.Copy(es.miStale, touched)
+	if len(es.miStale) == 0 {
+		return nil
+	}
+	now := es.d.Clock.Now()
+	if !polled && !es.ended && now.Sub(es.miRead) < miEvery {
+		return nil
+	}
+	es.ended = false
+	es.miRead = now
+	for inst, run := range es.miStale {
+		mi, err := es.d.Journal.MultiInstance(ctx, inst)
+		if err != nil {
+			return err
+		}
+		if !maps.Equal(mi, es.mi[inst]) {
+			es.mi[inst] = mi
+			es.event("multi-instance", "", miEvent{Run: run, Elements: mi})
+		}
+	}
+	clear(es.miStale)
+	return nil
 }
 
 // snapshot writes the first event of a stream.

@@ -127,10 +127,21 @@ func TestEventsFollowADeployment(t *testing.T) {
 		}
 	}
 	var sawResource bool
+	var lastMI map[string]any
 	for _, ev := range evs {
 		sawResource = sawResource || ev.name == "resource"
+		if ev.name == "multi-instance" {
+			lastMI = ev.data
+		}
 	}
 	assert.True(t, sawResource, "resource state changes are sent")
+	// The plan's parallel multi-instance body was counted in the snapshot, and its counters end empty
+	// once the plan is over.
+	runs := first.data["runs"].([]any)
+	require.Len(t, runs, 1)
+	assert.NotEmpty(t, runs[0].(map[string]any)["multiInstance"])
+	require.NotNil(t, lastMI, "the counters' changes are sent")
+	assert.Equal(t, map[string]any{}, lastMI["elements"])
 
 	// The snapshot's counts and the journal events sent make the deployment's statistics.
 	resp := s.do(http.MethodGet, "/deployments/"+id+"/statistics", "")
