@@ -20,6 +20,9 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 // the plan ended, the deployment takes its final status. A reply for a job the engine no longer awaits
 // (a timer interrupted the task, the deployment was deleted) counts as applied and changes nothing.
 func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
+	if handled, err := s.ActionReply(ctx, r); handled {
+		return err // a resource action's reply (actions.go), applied once there
+	}
 	var changed []*store.Deployment
 	applied, err := s.st.ApplyOnce(ctx, r.CommandID, func(ctx context.Context) error {
 		changed = changed[:0]

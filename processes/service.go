@@ -126,6 +126,9 @@ func (s *Service) resume(ctx context.Context) error {
 	} else if n > 0 {
 		s.log.Info("commands sent again after a restart", "count", n)
 	}
+	if err := s.ResumeActions(ctx); err != nil {
+		return fmt.Errorf("resume resource actions: %w", err)
+	}
 	for p := 0; ; p++ {
 		page, err := s.st.Deployments(ctx, store.DeploymentFilter{Statuses: []string{StatusCreateInProgress,
 			StatusDeleteInProgress, StatusUpdateInProgress}}, store.Page{Number: p, Size: store.MaxPageSize})

@@ -18,7 +18,7 @@ const (
 	sqlJournal       = `SELECT type, element, at, incident, detail FROM journal WHERE instance = ? ORDER BY seq`
 	sqlJournalAfter  = `SELECT seq, type, element, at, incident, detail FROM journal WHERE instance = ? AND seq > ?
 		ORDER BY seq LIMIT ?`
-	sqlPendingOutbox = `SELECT seq, topic, command, created FROM outbox WHERE sent IS NULL ORDER BY seq LIMIT ?`
+	sqlPendingOutbox = `SELECT seq, topic, command, created FROM outbox WHERE sent IS NULL AND seq > ? ORDER BY seq LIMIT ?`
 )
 
 // DueTimers returns up to limit timers due at or before now, earliest first (index timers_due).

@@ -39,7 +39,12 @@ func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Comma
 
 // PendingOutbox returns up to limit rows not yet sent, oldest first (partial index outbox_pending).
 func (s *Store) PendingOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
-	rows, err := s.read(ctx).QueryContext(ctx, sqlPendingOutbox, limit)
+	return s.pendingOutbox(ctx, 0, limit)
+}
+
+// pendingOutbox returns up to limit rows not yet sent that come after row after, oldest first.
+func (s *Store) pendingOutbox(ctx context.Context, after int64, limit int) ([]OutboxRow, error) {
+	rows, err := s.read(ctx).QueryContext(ctx, sqlPendingOutbox, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending outbox: %w", err)
 	}

@@ -26,7 +26,7 @@ func TestQueryPlans(t *testing.T) {
 		{"messages", sqlMessages, []any{"m", "k", 1}},
 		{"journal", sqlJournal, []any{"i"}},
 		{"journal after", sqlJournalAfter, []any{"i", 0, 10}},
-		{"pending outbox", sqlPendingOutbox, []any{10}},
+		{"pending outbox", sqlPendingOutbox, []any{0, 10}},
 		{"load", "SELECT state FROM instances WHERE id = ?", []any{"i"}},
 	}
 	for _, tc := range tests {

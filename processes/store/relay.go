@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -48,6 +49,12 @@ type Relay struct {
 	store *Store
 	cfg   RelayConfig
 	wake  chan struct{}
+
+	// The rows Run published wait here to be marked sent: Run marks them on a goroutine of its own, so
+	// that the next rows go out without waiting for a write transaction behind the engine's steps.
+	mu       sync.Mutex
+	unmarked []int64
+	toMark   chan struct{}
 }
 
 // NewRelay makes a relay over s.
@@ -64,7 +71,7 @@ func NewRelay(s *Store, cfg RelayConfig) (*Relay, error) {
 	if cfg.After == nil {
 		cfg.After = time.After
 	}
-	return &Relay{store: s, cfg: cfg, wake: make(chan struct{}, 1)}, nil
+	return &Relay{store: s, cfg: cfg, wake: make(chan struct{}, 1), toMark: make(chan struct{}, 1)}, nil
 }
 
 // Wake makes a waiting Run look at the outbox at once (call it after a commit that added rows,
@@ -76,10 +83,17 @@ func (r *Relay) Wake() {
 	}
 }
 
-// Run relays until ctx ends, then returns ctx's error.
+// Run relays until ctx ends, then returns ctx's error. It publishes the rows committed after those it
+// has published (commit order is row order: the store has one writer at a time), and marks them sent
+// in the background; what is published but not yet marked when the process dies is published again
+// by the next Run.
 func (r *Relay) Run(ctx context.Context) error {
+	var marker sync.WaitGroup
+	marker.Go(func() { r.markLoop(ctx) })
+	defer marker.Wait()
+	var after int64 // the last row this Run published
 	for {
-		n, err := r.Flush(ctx)
+		n, err := r.pass(ctx, &after)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -98,9 +112,81 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
-// Flush makes one pass: it publishes up to Batch pending rows in order, marks the published ones
-// sent, and returns how many it published. It stops at the first publish that fails and returns
-// that error.
+// pass publishes up to Batch pending rows after *after, in order, and hands them to the marker.
+func (r *Relay) pass(ctx context.Context, after *int64) (int, error) {
+	rows, err := r.store.pendingOutbox(ctx, *after, r.cfg.Batch)
+	if err != nil {
+		return 0, fmt.Errorf("relay: %w", err)
+	}
+	n := 0
+	var perr error
+	for _, row := range rows {
+		if perr = r.cfg.Publish(ctx, row); perr != nil {
+			perr = fmt.Errorf("relay: publish command %q: %w", row.Command.ID, perr)
+			break
+		}
+		*after = row.ID
+		r.mu.Lock()
+		r.unmarked = append(r.unmarked, row.ID)
+		r.mu.Unlock()
+		n++
+	}
+	if n > 0 {
+		select {
+		case r.toMark <- struct{}{}:
+		default:
+		}
+	}
+	return n, perr
+}
+
+// markLoop marks the published rows sent until ctx ends, then marks what is left once more (a
+// shutdown: fewer rows published twice by the next Run).
+func (r *Relay) markLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			_ = r.markPublished(context.WithoutCancel(ctx))
+			return
+		case <-r.toMark:
+		}
+		if err := r.markPublished(ctx); err != nil && ctx.Err() == nil {
+			if r.cfg.OnError != nil {
+				r.cfg.OnError(err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-r.cfg.After(r.cfg.Poll):
+			}
+			select { // try again
+			case r.toMark <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// markPublished marks the rows published so far; on failure they stay queued.
+func (r *Relay) markPublished(ctx context.Context) error {
+	r.mu.Lock()
+	ids := r.unmarked
+	r.unmarked = nil
+	r.mu.Unlock()
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := r.store.MarkSent(ctx, ids...); err != nil {
+		r.mu.Lock()
+		r.unmarked = append(ids, r.unmarked...)
+		r.mu.Unlock()
+		return fmt.Errorf("relay: %w", err)
+	}
+	return nil
+}
+
+// Flush makes one pass from the oldest pending row: it publishes up to Batch pending rows in order,
+// marks the published ones sent, and returns how many it published. It stops at the first publish
+// that fails and returns that error. (Run does the same, marking in the background.)
 func (r *Relay) Flush(ctx context.Context) (int, error) {
 	rows, err := r.store.PendingOutbox(ctx, r.cfg.Batch)
 	if err != nil {

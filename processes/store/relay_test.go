@@ -197,3 +197,42 @@ func TestRelayShutdown(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, pending)
 }
+
+// TestRelayPublishesWhileTheWriterIsBusy: Run publishes the rows committed without waiting for the
+// transaction that marks earlier ones sent (the engine's steps hold the single writer in turn), never
+// publishes a row twice meanwhile, and marks everything once the writer is free.
+func TestRelayPublishesWhileTheWriterIsBusy(t *testing.T) {
+	s, _ := open(t, enginetest.NewFakeClock(enginetest.Epoch))
+	b := &bus{}
+	r, err := store.NewRelay(s, store.RelayConfig{Publish: b.publish, Poll: time.Hour})
+	require.NoError(t, err)
+	commands(t, s, "i/1-1", "i/2-1")
+
+	held, release := make(chan struct{}), make(chan struct{})
+	writerDone := make(chan error, 1)
+	go func() {
+		writerDone <- s.InTx(context.Background(), func(context.Context) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- r.Run(ctx) }()
+	require.Eventually(t, func() bool { return len(b.published()) == 2 }, 5*time.Second, time.Millisecond,
+		"published while a transaction holds the writer")
+	for range 3 {
+		r.Wake() // passes that find the rows still unmarked must not send them again
+	}
+	close(release)
+	require.NoError(t, <-writerDone)
+	require.Eventually(t, func() bool {
+		pending, err := s.PendingOutbox(context.Background(), 10)
+		return err == nil && len(pending) == 0
+	}, 5*time.Second, time.Millisecond, "marked sent once the writer is free")
+	cancel()
+	assert.ErrorIs(t, <-stopped, context.Canceled)
+	assert.Equal(t, []string{"i/1-1", "i/2-1"}, b.published(), "each row once")
+}

@@ -18,6 +18,8 @@ type Store struct {
 	// writer holds the single connection every write transaction runs on, so that writers of this
 	// process queue in the pool instead of failing with SQLITE_BUSY.
 	writer *sql.DB
+	// writeTurn queues this process's write transactions in arrival order (tx.go).
+	writeTurn chan struct{}
 	// reader is a pool of connections that read in parallel with the writer (WAL).
 	reader *sql.DB
 	clock  engine.Clock
@@ -76,7 +78,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetConnMaxIdleTime(0)
-	s := &Store{writer: writer, clock: opts.Clock, instances: newInstanceCache(opts.InstanceCache)}
+	s := &Store{writer: writer, clock: opts.Clock, instances: newInstanceCache(opts.InstanceCache),
+		writeTurn: make(chan struct{}, 1)}
 	if err := s.migrate(ctx, migrations, "migrations"); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open store %q: %w", path, err)

@@ -84,6 +84,17 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 		}
 		return nil
 	}
+	// Writers queue on writeTurn rather than in database/sql's pool, which hands a freed connection to a
+	// waiter picked at random: a burst of replies (siblings finishing together) could starve one of them
+	// for many steps. Goroutines blocked sending on a channel are served in arrival order.
+	if s.writeTurn != nil { // nil in a Store made by hand (tests of migrations)
+		select {
+		case s.writeTurn <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-s.writeTurn }()
+	}
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
