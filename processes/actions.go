@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -30,6 +31,36 @@ const actionMeta = "action"
 // actionInstance prefixes the Instance of an action's command ("action/<deployment>/<resource>"): the
 // reply finds its resource by it, as plans' replies find their run.
 const actionInstance = "action/"
+
+// actionReplies names the reply topic of the actions' commands (esb.Topics.Reply), so that their replies
+// come to ActionReply and never to the plans' reply consumer.
+const actionReplies = "actions"
+
+// actionHandlers holds, per Service, the one registration of its action reply handler (a field of
+// Service would do; service.go is not this file's).
+var actionHandlers sync.Map // *Service → *actionHandler
+
+type actionHandler struct {
+	once  sync.Once
+	topic string
+	err   error
+}
+
+// handleActions subscribes ActionReply to the actions' reply topic, once per Service, and returns the topic.
+func (s *Service) handleActions() (string, error) {
+	v, _ := actionHandlers.LoadOrStore(s, &actionHandler{})
+	h := v.(*actionHandler)
+	h.once.Do(func() {
+		if h.topic, h.err = s.bus.Topics().Reply(actionReplies); h.err != nil {
+			return
+		}
+		h.err = s.bus.HandleReplies(h.topic, func(ctx context.Context, r esb.Reply) error {
+			_, err := s.ActionReply(ctx, r)
+			return err
+		})
+	})
+	return h.topic, h.err
+}
 
 // actionRule is what one action needs, shows while its command runs, and leaves.
 type actionRule struct {
@@ -57,6 +88,10 @@ func (s *Service) Action(ctx context.Context, id, resID, action string) error {
 	rule, ok := actionRules[action]
 	if !ok {
 		return &ValidationError{Problems: []string{fmt.Sprintf("action type %q is not one of %q and %q", action, ActionStart, ActionStop)}}
+	}
+	replyTo, err := s.handleActions()
+	if err != nil {
+		return fmt.Errorf("%s resource %s of deployment %s: %w", action, resID, id, err)
 	}
 	cmdID, err := uuid.NewV7()
 	if err != nil {
@@ -94,6 +129,7 @@ func (s *Service) Action(ctx context.Context, id, resID, action string) error {
 		if err != nil {
 			return err
 		}
+		cmd.ReplyTo = replyTo
 		r.State = rule.through
 		r.Metadata = withMeta(r.Metadata, map[string]any{actionMeta: map[string]any{
 			"command": cmd.ID, "type": action, "from": rule.from}})
@@ -134,8 +170,8 @@ func (s *Service) actionCommand(d *store.Deployment, r *store.Resource, cmdID st
 	return c, nil
 }
 
-// ActionReply applies the reply of a resource action once and reports whether r was one (the reply
-// consumer passes every reply here first). A reply whose resource is gone, or no longer waits for that
+// ActionReply applies the reply of a resource action once and reports whether r was one (the actions'
+// commands are answered on a reply topic of their own, which Action subscribes it to). A reply whose resource is gone, or no longer waits for that
 // command, changes nothing.
 func (s *Service) ActionReply(ctx context.Context, r esb.Reply) (bool, error) {
 	rest, ok := strings.CutPrefix(r.Instance, actionInstance)
@@ -185,6 +221,10 @@ func (s *Service) ActionReply(ctx context.Context, r esb.Reply) (bool, error) {
 // ResumeActions sends again the commands of the actions a previous run left under way (the in-process
 // bus lost them; the connector performs each command id once).
 func (s *Service) ResumeActions(ctx context.Context) error {
+	replyTo, err := s.handleActions()
+	if err != nil {
+		return err
+	}
 	for p := 0; ; p++ {
 		page, err := s.st.Deployments(ctx, store.DeploymentFilter{Statuses: []string{StatusCreateComplete,
 			StatusUpdateComplete, StatusUpdateFailed}}, store.Page{Number: p, Size: store.MaxPageSize})
@@ -208,6 +248,7 @@ func (s *Service) ResumeActions(ctx context.Context) error {
 				if err != nil {
 					return err
 				}
+				cmd.ReplyTo = replyTo
 				if err := s.bus.PublishCommand(esb.WithCorrelationID(ctx, d.UUID), cmd); err != nil {
 					return fmt.Errorf("resend %s of resource %s: %w", action, r.UUID, err)
 				}
