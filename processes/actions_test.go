@@ -104,3 +104,19 @@ func TestActionReplyIsAppliedOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, handled, "an action's reply whose resource is gone changes nothing")
 }
+
+func TestResumeActionsSendsWhatWasUnderWay(t *testing.T) {
+	e := start(t, t.TempDir(), options{})
+	ctx := context.Background()
+	id := e.create(processes.CreateRequest{Template: example(t, "webapp-on-compute.yaml")})
+	e.awaitStatus(id, processes.StatusCreateComplete)
+	// As a run that stopped after committing a stop but before its command left would leave it.
+	server := e.byNode(id)["server"]
+	server.State = processes.StateStopping
+	server.Metadata["action"] = map[string]any{"command": "0190aaaa-0000-7000-8000-000000000001", "type": "stop", "from": "STARTED"}
+	require.NoError(t, e.st.PutResource(ctx, server))
+	require.NoError(t, e.svc.ResumeActions(ctx))
+	r := e.awaitState(id, "server", processes.StateStopped)
+	assert.NotContains(t, r.Metadata, "action")
+	assert.Equal(t, sim.StateStopped, e.simState(id, "server"))
+}
