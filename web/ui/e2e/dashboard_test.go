@@ -152,6 +152,18 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	assert.Positive(t, counts["taken"])
 	shot(t, ctx, dir, "4-complete-with-outputs")
 
+	// The BPMN download hands the browser the plan's XML under the deployment's name.
+	run(t, ctx, dir, "download", 10*time.Second,
+		script(`window.__saved = null; const make = URL.createObjectURL;
+			URL.createObjectURL = (blob) => { window.__saved = { blob }; return make(blob); };
+			const click = HTMLAnchorElement.prototype.click;
+			HTMLAnchorElement.prototype.click = function () { window.__saved.name = this.download; return click.call(this); }`),
+		chromedp.Click(chromedp.Search(`//button[text()="Download BPMN"]`)))
+	saved := get(t, ctx, dir, "downloaded", 5*time.Second, chromedp.Evaluate[map[string]string](
+		`window.__saved.blob.text().then((xml) => ({ name: window.__saved.name, head: xml.slice(0, 300) }))`, chromedp.EvalAwaitPromise))
+	assert.Regexp(t, `^deployment-[0-9a-f-]+\.bpmn$`, saved["name"])
+	assert.Contains(t, saved["head"], "bpmn:definitions")
+
 	// The tabs answer the keyboard: from Plan, the right arrow opens the topology, whose nodes show their state.
 	run(t, ctx, dir, "keyboard tabs", 10*time.Second,
 		chromedp.Focus(css(`[role=tab][data-tab=plan]`)),
