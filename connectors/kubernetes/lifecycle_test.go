@@ -290,3 +290,28 @@ func TestConfigureWithoutExecutor(t *testing.T) {
 	_, err = k.ConfigureDeploymentUnit(ctx(t), request("c", "d1", wp))
 	require.ErrorIs(t, err, connectors.ErrUnsupported)
 }
+
+// TestCreateWaitsForTerminatingNamespace: a create that finds the deployment's namespace being deleted (its
+// last unit was just disposed of) waits until it is gone, then makes it again.
+func TestCreateWaitsForTerminatingNamespace(t *testing.T) {
+	c := newCluster(t, false)
+	k, clock := connector(t, c, kubernetes.Config{})
+	now := metav1.Now()
+	_, err := c.CoreV1().Namespaces().Create(ctx(t), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, DeletionTimestamp: &now},
+		Status: corev1.NamespaceStatus{Phase: corev1.NamespaceTerminating}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := k.CreateDeploymentUnit(ctx(t), request("k1", "d1", units(t)["mysql_runtime"]))
+		done <- err
+	}()
+	require.NoError(t, clock.BlockUntilContext(ctx(t), 1), "the create waits")
+	assert.Zero(t, objects(t, c, ns), "nothing made in a namespace being deleted")
+	require.NoError(t, c.CoreV1().Namespaces().Delete(ctx(t), ns, metav1.DeleteOptions{}))
+	clock.Advance(kubernetes.DefaultPollInterval)
+	require.NoError(t, <-done)
+	got, err := c.CoreV1().Namespaces().Get(ctx(t), ns, metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "toscaflow", got.Labels[kubernetes.LabelManagedBy])
+	assert.Equal(t, 3, objects(t, c, ns))
+}
