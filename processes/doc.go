@@ -9,8 +9,9 @@
 //
 // At the plan's end the deployment is CREATE_COMPLETE with its outputs evaluated from the attributes
 // the connectors reported (get_attribute), or, once its plan has rolled it back, it is tried on the
-// next provider of Config.Providers (at most maxProvidersRetry), else CREATE_FAILED with a reason
-// naming the node, the provider and the cause. Delete runs the undeploy plan (dependents first) and
+// next provider of its ranking (Config.Ranker, kept with the deployment: see Selection), at most
+// maxProvidersRetry; the last failed attempt is kept when keepLastAttempt is set. Otherwise it ends
+// CREATE_FAILED with a reason naming the node, the provider and the cause. Delete runs the undeploy plan (dependents first) and
 // removes the record when it is done, or leaves it DELETE_FAILED (force removes it anyway); Update
 // runs the update plan from the stored template to the new one. Every status change is posted to the
 // deployment's callback URL, in order.
