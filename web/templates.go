@@ -31,6 +31,8 @@ type validation struct {
 	NodeTemplates int `json:"nodeTemplates"`
 	// Problems are the errors and warnings found, each with file, line and column.
 	Problems tosca.Problems `json:"problems"`
+	// Inputs are the template's inputs (for a client's parameters form).
+	Inputs map[string]inputView `json:"inputs,omitempty"`
 }
 
 // readTemplateRequest reads and checks the body of a /templates request.
@@ -75,7 +77,7 @@ func (s *Server) validateTemplate(w http.ResponseWriter, r *http.Request) {
 	st, ps := s.parse(r.Context(), req)
 	v := validation{Valid: !ps.HasErrors() && st != nil, Problems: ps}
 	if st != nil {
-		v.Version, v.NodeTemplates = st.Version, len(st.NodeTemplates)
+		v.Version, v.NodeTemplates, v.Inputs = st.Version, len(st.NodeTemplates), inputs(st)
 	}
 	writeJSON(w, http.StatusOK, v)
 }

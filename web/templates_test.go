@@ -74,6 +74,21 @@ func TestValidateTemplate(t *testing.T) {
 			assert.True(t, found, r.body)
 		})
 	}
+	r := call(t, s, http.MethodPost, "/templates/validate", body(`tosca_definitions_version: tosca_simple_yaml_1_3
+topology_template:
+  inputs:
+    cpus: {type: integer, description: CPUs, default: 2, constraints: [{valid_values: [1, 2, 4]}]}
+    size: {type: scalar-unit.size, default: 4 GB, required: false}
+    tags: {type: list, entry_schema: {type: string}}
+`, ""), jsonCT)
+	require.Equal(t, http.StatusOK, r.code, r.body)
+	assert.Equal(t, map[string]any{
+		"cpus": map[string]any{"type": "integer", "description": "CPUs", "default": float64(2), "required": true,
+			"constraints": []any{"valid_values: [1, 2, 4]"}},
+		"size": map[string]any{"type": "scalar-unit.size", "default": "4 GB", "required": false},
+		"tags": map[string]any{"type": "list", "required": true, "entry_schema": "string"},
+	}, r.json(t)["inputs"], "the inputs, for a parameters form")
+
 	v := requireErrorBody(t, call(t, s, http.MethodPost, "/templates/validate", `{"parameters":{}}`, jsonCT), http.StatusBadRequest)
 	assert.Contains(t, v["message"], "template is required")
 	requireErrorBody(t, call(t, s, http.MethodPost, "/templates/validate", validTemplate, "Content-Type: text/yaml"), http.StatusUnsupportedMediaType)
