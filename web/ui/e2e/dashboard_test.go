@@ -66,6 +66,7 @@ func TestDeployFromTheDashboard(t *testing.T) {
 		chromedp.Navigate(base+"/ui/"),
 		chromedp.WaitVisible(css(`a.button[href="#/new"]`)),
 		chromedp.WaitVisible(css(`.list-state a[href="#/new"]`)))
+	accessible(t, ctx, dir, "empty list")
 
 	// Upload the template with the mistake: the problem shows at its line, in the gutter and in the list.
 	problem := `.problems li[data-line="` + badLine + `"]`
@@ -82,6 +83,7 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	// The problem's button takes the caret to its line; then the fix makes the template valid.
 	run(t, ctx, dir, "go to the line", 10*time.Second, chromedp.Click(css(problem+` button`)))
 	shot(t, ctx, dir, "1-problem-at-its-line")
+	accessible(t, ctx, dir, "new deployment with a problem")
 	focused := get(t, ctx, dir, "caret", 5*time.Second, chromedp.Evaluate[string](
 		`document.activeElement.tagName + ':' + document.activeElement.value.slice(0, document.activeElement.selectionStart).split('\n').length`))
 	assert.Equal(t, "TEXTAREA:"+badLine, focused, "the problem's button puts the caret on its line")
@@ -151,6 +153,7 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	assert.Positive(t, counts["completed"])
 	assert.Positive(t, counts["taken"])
 	shot(t, ctx, dir, "4-complete-with-outputs")
+	accessible(t, ctx, dir, "deployment complete")
 
 	// The BPMN download hands the browser the plan's XML under the deployment's name.
 	run(t, ctx, dir, "download", 10*time.Second,
@@ -210,6 +213,7 @@ func TestDeployFromTheDashboard(t *testing.T) {
 	reason := get(t, ctx, dir, "reason", 5*time.Second, chromedp.Text(css(`.reason-bad pre`)))
 	assert.Contains(t, reason, "broken_vm")
 	shot(t, ctx, dir, "6-failed-with-its-incident")
+	accessible(t, ctx, dir, "failed deployment")
 
 	// The resources say which failed and why; the provider selection lists both providers, each tried in turn.
 	run(t, ctx, dir, "failed resource", 10*time.Second,
@@ -250,6 +254,7 @@ func TestDeployFromTheDashboard(t *testing.T) {
 		`Array.from(document.querySelectorAll('tbody tr')).map((r) => r.dataset.id)`))
 	assert.Equal(t, []string{id}, rows)
 	shot(t, ctx, dir, "8-list-filtered")
+	accessible(t, ctx, dir, "list")
 }
 
 // post creates a deployment of testdata/name through the API and returns its id.

@@ -107,6 +107,7 @@ func TestCSARAndInputsForm(t *testing.T) {
 	assert.Equal(t, "replicas", errs["focus"])
 	assert.Empty(t, deps.creates, "nothing is sent while inputs are invalid")
 	shot(t, ctx, dir, "1-invalid-inputs")
+	accessible(t, ctx, dir, "invalid inputs")
 
 	// Valid values are sent with their types; the server's refusal shows at the line it names.
 	run(t, ctx, dir, "valid inputs", 20*time.Second,

@@ -71,6 +71,7 @@ func TestSignInWithOIDC(t *testing.T) {
 		chromedp.Navigate(base+"/ui/"),
 		chromedp.WaitVisible(css(`main button.primary`)))
 	shot(t, ctx, dir, "1-sign-in")
+	accessible(t, ctx, dir, "sign-in")
 
 	// Sign in: the issuer approves at once and sends the browser back with a code, which the page exchanges
 	// (with its PKCE verifier) for a token; the list is then read with that token.
