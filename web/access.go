@@ -92,9 +92,6 @@ func user(r *http.Request) store.Owner {
 	return store.Owner{Issuer: p.Issuer, Subject: p.Subject}
 }
 
-// errForbidden is a request for another user's deployments by a user who is no administrator.
-var errForbidden = errors.New("forbidden")
-
 // mayAccess reports whether the request's principal may read and act on what owner owns.
 func mayAccess(r *http.Request, owner store.Owner) bool {
 	p := principal(r)
@@ -120,7 +117,7 @@ func (s *Server) deploymentFor(w http.ResponseWriter, r *http.Request, id string
 
 // ownerFilter is the owner GET /deployments lists for createdBy (`me` or `subject@issuer`): a user who
 // is no administrator sees only their own deployments, whatever createdBy says, and asking for
-// another user's is errForbidden.
+// another user's is a 403.
 func ownerFilter(r *http.Request, createdBy string) (store.Owner, error) {
 	me := user(r)
 	var want store.Owner
@@ -145,7 +142,7 @@ func ownerFilter(r *http.Request, createdBy string) (store.Owner, error) {
 		want = store.Owner{Subject: createdBy[:i], Issuer: createdBy[i+1:]}
 	}
 	if !mayAccess(r, want) {
-		return want, &APIError{Code: http.StatusForbidden, Err: fmt.Errorf("%w: only an administrator may list the deployments of %s", errForbidden, createdBy)}
+		return want, apiErrorf(http.StatusForbidden, "Only an administrator may list the deployments of %s", createdBy)
 	}
 	return want, nil
 }
