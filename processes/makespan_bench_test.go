@@ -185,15 +185,14 @@ func statusChecks(b *testing.B, e *env, id string) int {
 
 // awaitComplete waits until the deployment is CREATE_COMPLETE and returns when it became so: the time the
 // store stamped on the status change, in the transaction that made it (the store's clock is the wall clock
-// here). The clock stops there, not when a poll happens to see it, so the poll can be slow enough (5ms) not to
-// take from the two cores the orchestrator runs on. It fails the benchmark when the deployment ends otherwise
-// or takes too long.
+// here). The clock stops there, not when a look happens to see it; the look waits for the service's next
+// commit (Service.Changed) rather than polling, so as not to take from the two cores the orchestrator runs
+// on. It fails the benchmark when the deployment ends otherwise or takes too long.
 func awaitComplete(b *testing.B, e *env, id string) time.Time {
 	b.Helper()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
 	deadline := time.After(waitFor)
 	for {
+		changed := e.svc.Changed() // before the look: a commit after it wakes the wait below
 		d, err := e.svc.Get(context.Background(), id)
 		if err != nil {
 			b.Fatal(err)
@@ -206,7 +205,8 @@ func awaitComplete(b *testing.B, e *env, id string) time.Time {
 			b.Fatalf("deployment %s ended %s: %s", id, d.Status, d.StatusReason)
 		}
 		select {
-		case <-tick.C:
+		case <-changed:
+		case <-time.After(50 * time.Millisecond): // a commit Changed does not see (none expected)
 		case <-deadline:
 			b.Fatalf("deployment %s not complete after %v", id, waitFor)
 		}
