@@ -31,3 +31,8 @@ fi
 if command -v npm >/dev/null 2>&1; then
   "$(dirname "$0")/build-ui.sh"
 fi
+
+# A real Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok) for the tests of
+# connectors/kubernetes, built once from the Go module proxy into ~/.cache/toscaflow/k8s (15-30 min cold on two
+# cores; nothing when cached).
+"$(dirname "$0")/k8s-build.sh"
