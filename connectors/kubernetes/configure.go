@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/httpstream"
@@ -50,7 +51,7 @@ func (c *Connector) ConfigureDeploymentUnit(ctx context.Context, req connectors.
 	if v.connections, err = connections(ctx, u, attrs); err != nil {
 		return nil, err
 	}
-	if w.meta().GetAnnotations()[AnnotationConfigureKey] == req.Key {
+	if v.service.Annotations[AnnotationConfigureKey] == req.Key {
 		return c.outputs(v, stateConfigured), nil
 	}
 	cmds := map[string][]string{}
@@ -68,7 +69,7 @@ func (c *Connector) ConfigureDeploymentUnit(ctx context.Context, req connectors.
 			return nil, err
 		}
 	}
-	if err := c.markConfigured(ctx, what, n, w, req.Key); err != nil {
+	if err := c.markConfigured(ctx, what, n, v.service, req.Key); err != nil {
 		return nil, err
 	}
 	return c.outputs(v, stateConfigured), nil
@@ -114,20 +115,17 @@ func (c *Connector) runEverywhere(ctx context.Context, what string, n namer, u c
 	return nil
 }
 
-// markConfigured records the key of the configure on the workload, so that the same configure delivered
-// again does not run its commands twice.
-func (c *Connector) markConfigured(ctx context.Context, what string, n namer, w workloadOf, key string) error {
+// markConfigured records the key of the configure on the unit's Service, so that the same configure
+// delivered again does not run its commands twice. Not on the workload: a Deployment counts a change of its
+// annotations as a new generation, and would look rolled out no more until its controller caught up.
+func (c *Connector) markConfigured(ctx context.Context, what string, n namer, svc *corev1.Service, key string) error {
 	patch := fmt.Appendf(nil, `{"metadata":{"annotations":{%q:%q}}}`, AnnotationConfigureKey, key)
-	var err error
-	name := w.meta().GetName()
-	opts := metav1.PatchOptions{FieldManager: ManagedBy}
-	if w.deployment != nil {
-		_, err = c.client.AppsV1().Deployments(n.namespace).Patch(ctx, name, types.MergePatchType, patch, opts)
-	} else {
-		_, err = c.client.AppsV1().StatefulSets(n.namespace).Patch(ctx, name, types.MergePatchType, patch, opts)
+	_, err := c.client.CoreV1().Services(n.namespace).Patch(ctx, svc.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: ManagedBy})
+	if apierrors.IsNotFound(err) {
+		return nil // deleted by hand: the key cannot be kept, the commands ran
 	}
 	if err != nil {
-		return c.apiError(ctx, what+": record the configure key on "+name, err)
+		return c.apiError(ctx, what+": record the configure key on service "+svc.Name, err)
 	}
 	return nil
 }
