@@ -31,12 +31,17 @@ complete() {
 # stopped just before the end) is complete when every program runs and says the expected version.
 built_here() {
   for f in "${files[@]}"; do [ -s "$dest/$f" ] || return 1; done
-  "$dest/etcd" --version 2>/dev/null | grep -q "etcd Version: $ETCD_VERSION\$" || return 1
+  # Each output is read whole before it is matched: grep -q would stop reading early, and with pipefail the
+  # writer's SIGPIPE would fail the check.
+  # says PATTERN CMD...: a line of CMD's output is PATTERN.
+  says() { local want=$1 out; shift; out=$("$@" 2>/dev/null) || return 1; grep -qx "$want" <<<"$out"; }
+  local b
+  says "etcd Version: $ETCD_VERSION" "$dest/etcd" --version || return 1
   for b in kube-apiserver kube-controller-manager kube-scheduler; do
-    "$dest/$b" --version 2>/dev/null | grep -q "Kubernetes v$K8S_VERSION\$" || return 1
+    says "Kubernetes v$K8S_VERSION" "$dest/$b" --version || return 1
   done
-  "$dest/kubectl" version --client 2>/dev/null | grep -q "Client Version: v$K8S_VERSION\$" || return 1
-  "$dest/kwok" --version 2>/dev/null | grep -q "v$KWOK_VERSION" || return 1
+  says "Client Version: v$K8S_VERSION" "$dest/kubectl" version --client || return 1
+  says "kwok version v$KWOK_VERSION .*" "$dest/kwok" --version || return 1
 }
 
 if complete; then
@@ -75,7 +80,7 @@ say "building etcd v$ETCD_VERSION, Kubernetes v$K8S_VERSION and kwok v$KWOK_VERS
 nicely() { if command -v nice >/dev/null 2>&1; then nice -n 10 "$@"; else "$@"; fi; }
 
 build() {
-  export GOWORK=off GOFLAGS=
+  export GOWORK=off
   # Kubernetes: k8s.io/kubernetes replaces its staging modules (k8s.io/api...) with local directories, which a
   # module that requires it cannot use; pin each to its published v0.<minor>.<patch> instead.
   local staging="0.${K8S_VERSION#1.}" minor
@@ -101,7 +106,7 @@ build() {
   local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION
     -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor
     -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=v$K8S_VERSION"
-  nicely go build -trimpath -ldflags "$ldflags" -o "$stage/" k8s.io/kubernetes/cmd/kube-apiserver \
+  nicely go build -ldflags "$ldflags" -o "$stage/" k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 
   # etcd: its server module replaces its sibling modules with relative paths, ignored in a dependency; pin them.
@@ -115,10 +120,10 @@ build() {
   } > go.mod
   printf '//go:build tools\n\npackage tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' > tools.go
   go mod tidy
-  nicely go build -trimpath -ldflags "-s -w" -o "$stage/etcd" go.etcd.io/etcd/server/v3
+  nicely go build -ldflags "-s -w" -o "$stage/etcd" go.etcd.io/etcd/server/v3
 
   # kwok, and the stages that move its fake nodes and pods through their states quickly.
-  GOBIN="$stage" nicely go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  GOBIN="$stage" nicely go install -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
   local s
   s="$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION/kustomize/stage"
   for f in "$s/node/fast/node-initialize.yaml" "$s/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
