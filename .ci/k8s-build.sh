@@ -72,6 +72,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/toscaflow-k8s-build.XXXXXX")
 stage="$dest.partial"
 log="$dest.build.log"
 trap 'rm -rf "$work"' EXIT
+trap 'exit 143' INT TERM # so that the EXIT trap cleans up
 rm -rf "$stage" && mkdir -p "$stage"
 : > "$log"
 say "building etcd v$ETCD_VERSION, Kubernetes v$K8S_VERSION and kwok v$KWOK_VERSION into $dest (log: $log; 15-30 min cold)"
