@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -168,4 +169,43 @@ func dnsLabel(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// TestUnschedulableRealCluster: a unit whose claim can never bind (a storage class no provisioner serves)
+// keeps its pod unschedulable; the status says why (the scheduler's event) and, past PendingGrace, fails
+// retryably; dispose still removes everything.
+func TestUnschedulableRealCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Kubernetes control plane")
+	}
+	k, _ := realConnector(t, kubernetes.Config{StorageClass: "nobody-provisions-this", PendingGrace: 2 * time.Second})
+	u := units(t)["mysql_runtime"]
+	deployment := "unsched-" + time.Now().UTC().Format("150405.000")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	_, err := k.CreateDeploymentUnit(ctx, request("c", deployment, u))
+	require.NoError(t, err)
+	var sawReason bool
+	var failure error
+	require.Eventually(t, func() bool {
+		st, err := k.DeploymentUnitStatus(ctx, request("s", deployment, u))
+		if err != nil {
+			failure = err
+			return true
+		}
+		assert.False(t, st.Ready)
+		if strings.Contains(st.Reason, "FailedScheduling") {
+			sawReason = true
+		}
+		return false
+	}, 60*time.Second, 200*time.Millisecond)
+	t.Logf("status failure: %v", failure)
+	assert.True(t, sawReason, "within the grace, the scheduler's event is the reason")
+	assert.True(t, connectors.IsRetryable(failure), "%v", failure)
+	assert.Contains(t, failure.Error(), "unschedulable")
+	assert.Contains(t, failure.Error(), "unbound immediate PersistentVolumeClaims")
+	require.NoError(t, k.DisposeDeploymentUnit(ctx, request("d", deployment, u)))
+	n, err := k.Units(ctx, deployment)
+	require.NoError(t, err)
+	assert.Zero(t, n)
 }
