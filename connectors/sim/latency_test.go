@@ -83,7 +83,9 @@ func TestLatencyDistributions(t *testing.T) {
 					errs <- err
 				}()
 			}
-			require.Eventually(t, func() bool { return len(clock.Waited()) == n }, 5*time.Second, time.Millisecond)
+			// Wait on the clock's own count of blocked timers: Waited records a wait just before its timer
+			// exists, so advancing once it shows n could miss the last timers and hang.
+			clock.awaitWaiters(t, n)
 			clock.Advance(time.Hour)
 			for range n {
 				require.NoError(t, <-errs)
