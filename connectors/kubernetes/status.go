@@ -126,13 +126,6 @@ func owned(what string, n namer, u connectors.Unit, o metav1.Object) error {
 		what, o.GetName(), o.GetNamespace(), a[AnnotationUnit], a[AnnotationDeployment], ErrNameTaken))
 }
 
-func (w workloadOf) meta() metav1.Object {
-	if w.deployment != nil {
-		return w.deployment
-	}
-	return w.statefulSet
-}
-
 func (w workloadOf) view(n namer, u connectors.Unit) view {
 	if w.deployment != nil {
 		return view{n: n, u: u, workload: "deployments"}
