@@ -209,3 +209,44 @@ func TestUnschedulableRealCluster(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n)
 }
+
+// TestUpdateRealCluster: an update in place is accepted by the API server and rolls out (new image, one
+// more port), keeping the Service's address.
+func TestUpdateRealCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Kubernetes control plane")
+	}
+	k, _ := realConnector(t, kubernetes.Config{})
+	u := units(t)["mysql_runtime"]
+	deployment := "update-" + time.Now().UTC().Format("150405.000")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	created, err := k.CreateDeploymentUnit(ctx, request("c", deployment, u))
+	require.NoError(t, err)
+	ready := func(key string) {
+		require.Eventually(t, func() bool {
+			st, err := k.DeploymentUnitStatus(ctx, request(key, deployment, u))
+			require.NoError(t, err)
+			return st.Ready
+		}, 60*time.Second, 200*time.Millisecond)
+	}
+	ready("s1")
+
+	changed := u
+	changed.Containers = []connectors.Container{u.Containers[0]}
+	ct := &changed.Containers[0]
+	ct.Artifacts = map[string]connectors.Artifact{"image": {Type: "tosca.artifacts.Deployment.Image", File: "library/mysql:8.4",
+		RepositoryURL: "https://registry.hub.docker.com/"}}
+	ct.Ports = append(ct.Ports, connectors.Port{Name: "admin", Port: 33062})
+	updated, err := k.UpdateDeploymentUnit(ctx, request("u", deployment, changed))
+	require.NoError(t, err)
+	assert.Equal(t, created["id"], updated["id"])
+	assert.Equal(t, created["ip"], updated["ip"], "the Service keeps its cluster IP")
+	ready("s2")
+	ns := "toscaflow-" + dnsLabel(deployment)
+	d, err := k.Client().AppsV1().Deployments(ns).Get(ctx, "mysql-runtime", metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "docker.io/library/mysql:8.4", d.Spec.Template.Spec.Containers[0].Image)
+	assert.Equal(t, d.Generation, d.Status.ObservedGeneration)
+	require.NoError(t, k.DisposeDeploymentUnit(ctx, request("d", deployment, u)))
+}
