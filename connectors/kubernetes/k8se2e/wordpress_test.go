@@ -42,7 +42,8 @@ type unitWant struct {
 	unit     string // the unit's id: its runtime node
 	image    string
 	port     int32
-	location string // where its volume is mounted
+	volume   string // its volume's node
+	location string // where the volume is mounted
 	env      map[string]string
 }
 
@@ -69,6 +70,22 @@ func TestWordPressMySQL(t *testing.T) {
 	assert.NotEmpty(t, outputs["wordpress_state"], "outputs: %v", outputs)
 	assert.NotEmpty(t, outputs["mysql_state"], "outputs: %v", outputs)
 
+	// The API lists the nodes with the ids of the objects the connector made for them.
+	var page map[string]any
+	code, err := getJSON(base+"/deployments/"+id+"/resources?size=100", &page)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, code)
+	physical := map[string]string{}
+	content, _ := page["content"].([]any)
+	for _, r := range content {
+		m, _ := r.(map[string]any)
+		name, _ := m["toscaNodeName"].(string)
+		physical[name], _ = m["physicalId"].(string)
+	}
+	for _, n := range []string{"mysql_runtime", "mysql", "mysql_volume", "wordpress_runtime", "wordpress", "wordpress_volume"} {
+		assert.NotEmpty(t, physical[n], "physical id of %s among %v", n, physical)
+	}
+
 	selector := labels.Set{kubernetes.LabelDeployment: id}.AsSelector().String()
 	deploys, err := c.Client.AppsV1().Deployments("").List(ctx, metav1.ListOptions{LabelSelector: selector})
 	require.NoError(t, err)
@@ -90,10 +107,10 @@ func TestWordPressMySQL(t *testing.T) {
 	mysqlService := serviceOf(t, services.Items, byUnit["mysql_runtime"])
 	mysqlHost := mysqlService.Name + "." + ns + ".svc.cluster.local"
 	wants := []unitWant{
-		{unit: "mysql_runtime", image: "docker.io/library/mysql:8.0", port: 3306, location: "/var/lib/mysql",
+		{unit: "mysql_runtime", image: "docker.io/library/mysql:8.0", port: 3306, volume: "mysql_volume", location: "/var/lib/mysql",
 			env: map[string]string{"MYSQL_DATABASE": "wordpress", "MYSQL_USER": "wordpress",
 				"MYSQL_PASSWORD": "s3cret", "MYSQL_ROOT_PASSWORD": "s3cret"}},
-		{unit: "wordpress_runtime", image: "docker.io/library/wordpress:6", port: 80, location: "/var/www/html",
+		{unit: "wordpress_runtime", image: "docker.io/library/wordpress:6", port: 80, volume: "wordpress_volume", location: "/var/www/html",
 			env: map[string]string{"WORDPRESS_DB_HOST": mysqlHost, "WORDPRESS_DB_NAME": "wordpress",
 				"WORDPRESS_DB_USER": "wordpress", "WORDPRESS_DB_PASSWORD": "s3cret"}},
 	}
@@ -111,7 +128,9 @@ func TestWordPressMySQL(t *testing.T) {
 			assert.Equal(t, w.env, envOf(ct), "environment")
 			assert.Contains(t, containerPorts(ct), w.port)
 
+			assert.Equal(t, "deployments/"+ns+"/"+d.Name, physical[w.unit], "the API's physical id of %s", w.unit)
 			claim := claimMountedAt(t, pod, ct, w.location)
+			assert.Equal(t, "persistentvolumeclaims/"+ns+"/"+claim, physical[w.volume], "the API's physical id of %s", w.volume)
 			pvc, err := c.Client.CoreV1().PersistentVolumeClaims(ns).Get(ctx, claim, metav1.GetOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, corev1.ClaimBound, pvc.Status.Phase, "claim %s", claim)
