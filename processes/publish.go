@@ -32,17 +32,27 @@ func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 		return fmt.Errorf("command %s: payload: %w", cmd.ID, err)
 	}
 	deployment := deploymentOf(cmd.Variables)
-	d, err := s.st.Deployment(ctx, deployment)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // the deployment is gone: nobody awaits the command
-	} else if err != nil {
-		return fmt.Errorf("command %s: %w", cmd.ID, err)
-	}
 	ec := esb.Command{
 		ID: cmd.ID, Deployment: deployment, Instance: cmd.Instance, Element: cmd.Element,
 		Service: cmd.Type, Operation: cmd.Headers["operation"],
-		Provider: d.Provider.Name, Platform: string(s.platformFor(d)),
+		Provider: cmd.Headers[headerProvider], Platform: cmd.Headers[headerPlatform],
 		Attempt: cmd.Retries + 1, Payload: payload,
+	}
+	if ec.Provider == "" { // a plan's command: to the deployment's provider, while the plan awaits it
+		d, err := s.st.Deployment(ctx, deployment)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // the deployment is gone: nobody awaits the command
+		} else if err != nil {
+			return fmt.Errorf("command %s: %w", cmd.ID, err)
+		}
+		// A plan stopped (a delete, an abandoned attempt) before its command left: sent now, a create
+		// would make what nobody disposes of.
+		if active, err := s.st.InstanceActive(ctx, cmd.Instance); err != nil {
+			return fmt.Errorf("command %s: %w", cmd.ID, err)
+		} else if !active {
+			return nil
+		}
+		ec.Provider, ec.Platform = d.Provider.Name, string(s.platformFor(d))
 	}
 	if s.cfg.CommandTimeout > 0 {
 		ec.Deadline = s.clock.Now().Add(s.cfg.CommandTimeout)

@@ -20,9 +20,6 @@ func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 // the plan ended, the deployment takes its final status. A reply for a job the engine no longer awaits
 // (a timer interrupted the task, the deployment was deleted) counts as applied and changes nothing.
 func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
-	if handled, err := s.ActionReply(ctx, r); handled {
-		return err // a resource action's reply (actions.go), applied once there
-	}
 	var changed []*store.Deployment
 	applied, err := s.st.ApplyOnce(ctx, r.CommandID, func(ctx context.Context) error {
 		changed = changed[:0]
@@ -30,8 +27,9 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 		def, err := s.st.DefinitionOfInstance(ctx, r.Instance)
 		if errors.Is(err, store.ErrNotFound) {
 			if r.Error == nil && isCreate(connectors.Operation(r.Operation)) {
-				s.log.Warn("a create finished after its deployment was removed: what it created may be left",
+				s.log.Warn("a create finished after its deployment was removed: disposing of what it created",
 					"deployment", r.Deployment, "provider", r.Provider, "created", createdID(r.Outputs), "command", r.CommandID)
+				return s.disposeLate(ctx, r)
 			}
 			return nil
 		} else if err != nil {
@@ -48,10 +46,13 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 			// Not awaited any more (the plan was stopped, or a timer interrupted the task). A create
 			// that succeeded this late may have left something the plan no longer knows of: say so.
 			if r.Error == nil && isCreate(connectors.Operation(r.Operation)) {
-				line := fmt.Sprintf("%s finished after its plan had stopped: what it created on %s (%s) may be left there",
+				line := fmt.Sprintf("%s finished after its plan had stopped: disposing of what it created on %s (%s)",
 					r.Operation, r.Provider, createdID(r.Outputs))
 				s.log.Warn(line, "deployment", def.Deployment, "command", r.CommandID)
-				return s.st.AppendLog(ctx, def.Deployment, line)
+				if err := s.st.AppendLog(ctx, def.Deployment, line); err != nil {
+					return err
+				}
+				return s.disposeLate(ctx, r)
 			}
 			return nil
 		}
@@ -74,6 +75,46 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 	s.replied(r, applied, s.clock.Now())
 	s.after(changed...)
 	return nil
+}
+
+// Headers of a command the orchestrator sends itself, outside the plans: the provider and platform it
+// goes to (a plan's command goes to its deployment's provider).
+const (
+	headerProvider = "provider"
+	headerPlatform = "platform"
+)
+
+// undoOperation is the operation that removes what a create made.
+var undoOperation = map[connectors.Operation]connectors.Operation{
+	connectors.OpCreateDeploymentUnit: connectors.OpDisposeDeploymentUnit,
+	connectors.OpCreateResource:       connectors.OpDeleteResource,
+	connectors.OpCreatePackage:        connectors.OpDeletePackage,
+}
+
+// disposeLate puts in the outbox, in the reply's transaction, the dispose (or delete) of what a create
+// made after nobody awaited it any more (its plan stopped: a delete, an attempt abandoned for another
+// provider): to the provider that made it, with the descriptor of the create's own command, under an id
+// of its own (the idempotency key). Its reply changes nothing. Without the create's command (pruned),
+// what was made is only logged.
+func (s *Service) disposeLate(ctx context.Context, r esb.Reply) error {
+	orig, err := s.st.OutboxCommand(ctx, r.CommandID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.log.Warn("a late create cannot be undone: its command is gone", "command", r.CommandID,
+			"provider", r.Provider, "created", createdID(r.Outputs))
+		return nil
+	} else if err != nil {
+		return err
+	}
+	provider := r.Provider
+	if provider == "" {
+		provider = s.cfg.Provider
+	}
+	op := undoOperation[connectors.Operation(r.Operation)]
+	headers := map[string]string{"operation": string(op), headerProvider: provider,
+		headerPlatform: string(s.cfg.platformOf(provider))}
+	return s.st.Enqueue(ctx, engine.Command{ID: r.CommandID + "~dispose", Kind: engine.CommandService,
+		Instance: orig.Instance, ProcessID: orig.ProcessID, Element: orig.Element, Type: orig.Type,
+		Headers: headers, Variables: orig.Variables})
 }
 
 // answer completes or fails the engine's job. Every connector failure is a BPMN error at the task, so

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,6 +36,44 @@ func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Comma
 		}
 	}
 	return nil
+}
+
+// Enqueue adds commands to the outbox in the caller's transaction (or one of its own), for the relay to
+// publish once committed: commands of the orchestrator's own, outside any engine step.
+func (s *Store) Enqueue(ctx context.Context, cmds ...engine.Command) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.writeOutbox(ctx, tx, cmds) })
+	if err != nil {
+		return fmt.Errorf("enqueue: %w", err)
+	}
+	return nil
+}
+
+// OutboxCommand returns the command of the outbox row commandID (kept until pruned), or ErrNotFound.
+func (s *Store) OutboxCommand(ctx context.Context, commandID string) (engine.Command, error) {
+	var data []byte
+	err := s.read(ctx).QueryRowContext(ctx, "SELECT command FROM outbox WHERE command_id = ?", commandID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return engine.Command{}, fmt.Errorf("outbox command %q: %w", commandID, ErrNotFound)
+	} else if err != nil {
+		return engine.Command{}, fmt.Errorf("outbox command %q: %w", commandID, err)
+	}
+	var c engine.Command
+	if err := json.Unmarshal(data, &c); err != nil {
+		return engine.Command{}, fmt.Errorf("outbox command %q: %w", commandID, err)
+	}
+	return c, nil
+}
+
+// InstanceActive tells whether the instance exists and is still active (its commands still awaited).
+func (s *Store) InstanceActive(ctx context.Context, id string) (bool, error) {
+	var status string
+	err := s.read(ctx).QueryRowContext(ctx, "SELECT status FROM instances WHERE id = ?", id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("instance %q: %w", id, err)
+	}
+	return status == string(engine.StatusActive), nil
 }
 
 // PendingOutbox returns up to limit rows not yet sent, oldest first (partial index outbox_pending).
