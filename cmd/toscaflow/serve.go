@@ -49,11 +49,19 @@ type serveConfig struct {
 	// AuthConfig is the YAML file of the trusted OpenID Connect issuers (web/auth.Config); empty turns
 	// authentication off.
 	AuthConfig string
-	LogLevel   slog.Level
+	// Limits are the API's request limits (0: web's defaults).
+	Limits   requestLimits
+	LogLevel slog.Level
 	// CheckPeriod is how often the plans check a unit being created (0: the translator's default).
 	CheckPeriod time.Duration
 	// ready, when set, is told the API's address once it listens (tests).
 	ready func(net.Addr)
+}
+
+// requestLimits are the flags of web.Config's request limits; web validates them (negative is refused).
+type requestLimits struct {
+	BodyBytes, TemplateBytes int64
+	NodeTemplates, InFlight  int
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -88,6 +96,10 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.Catalogue, "catalogue", "", "provider catalogue YAML `file` (default: one simulated provider)")
 	fs.DurationVar(&c.HealthPeriod, "health-period", 0, "`period` of the providers' health checks (default 30s)")
 	fs.StringVar(&c.AuthConfig, "auth-config", "", "YAML `file` of the trusted OpenID Connect issuers (default: authentication off, loopback only)")
+	fs.Int64Var(&c.Limits.BodyBytes, "max-body", 0, "largest request body in `bytes`, 413 beyond (default 4 MiB)")
+	fs.Int64Var(&c.Limits.TemplateBytes, "max-template", 0, "largest template in `bytes`, 413 beyond (default 1 MiB)")
+	fs.IntVar(&c.Limits.NodeTemplates, "max-nodes", 0, "most node templates in a template, 413 beyond (default 500)")
+	fs.IntVar(&c.Limits.InFlight, "max-in-flight", 0, "most POST/PUT requests served at once, 429 with Retry-After beyond (default 16)")
 	fs.DurationVar(&c.CheckPeriod, "check-period", 0, "`period` of the status checks of units being created (default 10s)")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -182,7 +194,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 		return err
 	}
 	api, err := web.New(web.Config{Addr: cfg.Addr, AllowRemote: cfg.AllowRemote, Info: serverInfo(),
-		Configuration: serverConfiguration(cfg, cat), Auth: authn}, deps, log.With("component", "web"))
+		Configuration: serverConfiguration(cfg, cat), Auth: authn, MaxBodyBytes: cfg.Limits.BodyBytes,
+		MaxTemplateBytes: cfg.Limits.TemplateBytes, MaxNodeTemplates: cfg.Limits.NodeTemplates, MaxInFlight: cfg.Limits.InFlight}, deps, log.With("component", "web"))
 	if err != nil {
 		_ = bus.Close()
 		return err

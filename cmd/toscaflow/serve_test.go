@@ -172,9 +172,11 @@ func TestServeFlags(t *testing.T) {
 			assert.Equal(t, slog.LevelInfo, c.LogLevel)
 		}},
 		{"all", []string{"--listen", "[::1]:9", "--data", "d", "--bus", "nats://127.0.0.1:4222", "--sim-config", "s.yaml",
-			"--log-level", "debug", "--check-period", "2s", "--allow-remote"}, true, func(t *testing.T, c serveConfig) {
+			"--log-level", "debug", "--check-period", "2s", "--allow-remote", "--max-body", "100", "--max-template", "50",
+			"--max-nodes", "7", "--max-in-flight", "3"}, true, func(t *testing.T, c serveConfig) {
 			assert.Equal(t, serveConfig{Addr: "[::1]:9", AllowRemote: true, DataDir: "d", DB: filepath.Join("d", "toscaflow.db"),
-				BusURL: "nats://127.0.0.1:4222", SimConfig: "s.yaml", LogLevel: slog.LevelDebug, CheckPeriod: 2 * time.Second}, c)
+				BusURL: "nats://127.0.0.1:4222", SimConfig: "s.yaml", LogLevel: slog.LevelDebug, CheckPeriod: 2 * time.Second,
+				Limits: requestLimits{BodyBytes: 100, TemplateBytes: 50, NodeTemplates: 7, InFlight: 3}}, c)
 		}},
 		{"bad level", []string{"--log-level", "loud"}, false, nil},
 		{"extra argument", []string{"x"}, false, nil},
@@ -199,6 +201,13 @@ func TestServerConfiguration(t *testing.T) {
 	assert.Equal(t, map[string]string{"bus": "nats://user:xxxxx@127.0.0.1:4222", "store": "sqlite", "simProviders": "a,b",
 		"providers": "a,b", "catalogue": "embedded"}, got)
 	assert.Equal(t, "in-process", serverConfiguration(serveConfig{}, registry.DefaultCatalogue())["bus"])
+}
+
+func TestServeRefusesNegativeLimits(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--data", t.TempDir(), "--max-nodes", "-1"}, &out, &errb)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errb.String(), "negative")
 }
 
 func TestServeRefusesRemoteWithoutFlag(t *testing.T) {
