@@ -15,7 +15,8 @@
 //
 // A Relay publishes the pending outbox rows, oldest first, and marks a row sent only after its
 // publish succeeded: delivery is at least once, and the command id (the engine's job id) is the
-// idempotency key connectors deduplicate on. A bus that holds messages only in memory loses them
+// idempotency key connectors deduplicate on. Run marks on a goroutine of its own and goes on with the
+// rows committed after those it published, so that commands do not wait for a write transaction. A bus that holds messages only in memory loses them
 // when the process dies after the relay marked them sent: Requeue, called at start, makes the rows
 // still awaited (no reply in the inbox, instance active) pending again. PruneOutbox and PruneInbox
 // keep both tables small.
@@ -42,8 +43,11 @@
 // # Concurrency
 //
 // Writes run on one writer connection, in BEGIN IMMEDIATE transactions (retried when another
-// process holds the lock past the busy timeout); reads run on a pool of read-only connections in
-// parallel with the writer, or on the caller's transaction inside InTx.
+// process holds the lock past the busy timeout), taken in arrival order; reads run on a pool of
+// read-only connections in parallel with the writer, or on the caller's transaction inside InTx.
+// Load reads an instance's state every time but skips its decode when the row holds the very bytes
+// this store last decoded or committed for it (a bounded cache, Options.InstanceCache), and the
+// engine re-encodes only the scopes a step changed (engine.MarshalInstance).
 //
 // # Deployments
 //
