@@ -11,6 +11,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/bpmn/bpmncheck"
 	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 )
 
@@ -18,14 +19,9 @@ import (
 // timeout) of every example pass the XSD, import into bpmn.io with complete diagrams and pass bpmnlint.
 func TestAttemptPlansAreValid(t *testing.T) {
 	bpmncheck.RequireTools(t)
-	root, err := bpmncheck.RepoRoot()
-	require.NoError(t, err)
-	examples, err := filepath.Glob(filepath.Join(root, "docs", "examples", "*.yaml"))
-	require.NoError(t, err)
-	require.NotEmpty(t, examples)
 	dir := t.TempDir()
 	var files []string
-	for _, ex := range examples {
+	for _, ex := range examples.Paths() {
 		for _, timeout := range []string{"", "PT5M"} {
 			data, err := os.ReadFile(ex)
 			require.NoError(t, err)

@@ -2,12 +2,11 @@ package processes
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/registry"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
@@ -42,9 +41,7 @@ func BenchmarkTranslate(b *testing.B) {
 }
 
 func benchInputs(b *testing.B) (*tosca.ServiceTemplate, *registry.Catalogue) {
-	data, err := os.ReadFile(filepath.Join("..", "docs", "examples", "wordpress-mysql.yaml"))
-	require.NoError(b, err)
-	st, ps := parseTemplate(context.Background(), string(data), nil)
+	st, ps := parseTemplate(context.Background(), examples.MustRead("wordpress-mysql.yaml"), nil)
 	require.Empty(b, ps)
 	cat := &registry.Catalogue{}
 	for i := range 50 {

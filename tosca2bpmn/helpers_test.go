@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
 )
 
@@ -57,5 +58,5 @@ func parseYAML(t testing.TB, src string) *tosca.ServiceTemplate {
 
 // example is the path of a docs/examples template.
 func example(t testing.TB, name string) string {
-	return filepath.Join(repoRoot(t), "docs", "examples", name)
+	return examples.Path(name)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/toscaflow/toscaflow/bpmn"
 	"github.com/toscaflow/toscaflow/bpmn/bpmncheck"
 	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
 )
@@ -35,9 +36,7 @@ func templates(t *testing.T) []string {
 		}
 		return nil
 	}))
-	examples, err := filepath.Glob(filepath.Join(repoRoot(t), "docs", "examples", "*.yaml"))
-	require.NoError(t, err)
-	return append(files, examples...)
+	return append(files, examples.Paths()...)
 }
 
 // TestSweep writes the deployment and undeploy plans of every template our reader finds valid (required

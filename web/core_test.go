@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/esb"
 	"github.com/toscaflow/toscaflow/esb/broker"
 	"github.com/toscaflow/toscaflow/processes"
@@ -158,17 +158,5 @@ func awaitStatus(t *testing.T, c *client.Client, id string, statuses ...string) 
 // example returns a template of docs/examples.
 func example(t *testing.T, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "docs", "examples", name))
-	require.NoError(t, err)
-	return string(data)
+	return examples.MustRead(name)
 }

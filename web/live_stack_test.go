@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/esb"
 	"github.com/toscaflow/toscaflow/esb/broker"
 	"github.com/toscaflow/toscaflow/processes"
@@ -157,19 +157,7 @@ func (s *liveStack) create(example string) string {
 
 func readExample(t *testing.T, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "docs", "examples", name))
-	require.NoError(t, err)
-	return string(data)
+	return examples.MustRead(name)
 }
 
 // sseEvent is one server-sent event as a client sees it.

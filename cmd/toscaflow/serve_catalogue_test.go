@@ -19,6 +19,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/registry"
 )
 
@@ -82,8 +83,7 @@ func TestServeWithACatalogue(t *testing.T) {
 	getJSON(t, base+"/configuration", &conf)
 	assert.Equal(t, "sim-it,sim-de,openstack-best", conf["providers"])
 
-	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
-	require.NoError(t, err)
+	tmpl := examples.MustRead("wordpress-mysql.yaml")
 	for _, tc := range []struct{ name, template, want string }{
 		{"by SLA priority", string(tmpl), "sim-de"},
 		{"data location", string(tmpl) + "\n  policies:\n    - italy: { type: tosca.policies.Placement, metadata: { data_location: IT } }\n", "sim-it"},

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/esb/esbtest"
 	"github.com/toscaflow/toscaflow/registry"
 )
@@ -87,8 +88,7 @@ func TestServeDeploysAndDeletesWordPress(t *testing.T) {
 // deployAndDeleteWordPress drives the project's WordPress/MySQL example through the HTTP API of a real
 // server on the simulated cloud: created, complete with outputs and resources, deleted, gone from the sim.
 func deployAndDeleteWordPress(t *testing.T, busURL string) {
-	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
-	require.NoError(t, err)
+	tmpl := examples.MustRead("wordpress-mysql.yaml")
 	base, _ := startServe(t, serveConfig{CheckPeriod: 50 * time.Millisecond, BusURL: busURL})
 
 	t.Run("an invalid template is a 400 listing its problems", func(t *testing.T) {
@@ -262,8 +262,7 @@ func TestServeKeepsDeploymentsAcrossRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: starts the whole server twice")
 	}
-	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
-	require.NoError(t, err)
+	tmpl := examples.MustRead("wordpress-mysql.yaml")
 	cfg := serveConfig{DataDir: t.TempDir(), CheckPeriod: 50 * time.Millisecond}
 	base, stop := startServe(t, cfg)
 	body, err := json.Marshal(map[string]any{"template": string(tmpl)})
@@ -316,8 +315,7 @@ func TestServeWithInjectedFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: starts the whole server")
 	}
-	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
-	require.NoError(t, err)
+	tmpl := examples.MustRead("wordpress-mysql.yaml")
 	tests := []struct {
 		name   string
 		faults string

@@ -17,14 +17,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/web/auth/oidctest"
 )
 
 // postTemplate creates a deployment of a docs/examples template and returns its id.
 func postTemplate(t *testing.T, base, example, token string) string {
 	t.Helper()
-	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", example))
-	require.NoError(t, err)
+	tmpl := examples.MustRead(example)
 	body, err := json.Marshal(map[string]any{"template": string(tmpl)})
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodPost, base+"/deployments", bytes.NewReader(body))

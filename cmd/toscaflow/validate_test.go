@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/toscaflow/toscaflow/docs/examples"
 )
 
 const validTemplate = `tosca_definitions_version: tosca_simple_yaml_1_3
@@ -150,9 +152,9 @@ func TestValidateJSON(t *testing.T) {
 
 // TestValidateExamples keeps docs/examples (what `make run` validates) valid.
 func TestValidateExamples(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "..", "docs", "examples", "*.yaml"))
-	if err != nil || len(files) < 2 {
-		t.Fatalf("docs/examples: %v (%d files)", err, len(files))
+	files := examples.Paths()
+	if len(files) < 2 {
+		t.Fatalf("docs/examples: %d files", len(files))
 	}
 	var out, errb bytes.Buffer
 	if code := run(context.Background(), append([]string{"validate"}, files...), &out, &errb); code != exitOK {

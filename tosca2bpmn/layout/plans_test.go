@@ -2,12 +2,12 @@ package layout_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
 	"github.com/toscaflow/toscaflow/bpmn"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
 )
@@ -16,24 +16,20 @@ import (
 // examples: the deployment, undeploy and update plans, whose compensation handlers are attached below their
 // activities inside nested subprocesses.
 func TestTranslatedPlans(t *testing.T) {
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	examples := filepath.Join(wd, "..", "..", "docs", "examples")
 	read := func(name string) *tosca.ServiceTemplate {
-		st, ps := tosca.Parse(context.Background(), filepath.Join(examples, name), tosca.Options{})
+		st, ps := tosca.Parse(context.Background(), examples.Path(name), tosca.Options{})
 		require.False(t, ps.HasErrors(), "%s: %v", name, ps.Errors())
 		return st
 	}
-	files, err := filepath.Glob(filepath.Join(examples, "*.yaml"))
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, f := range files {
-		st := read(filepath.Base(f))
+	names := examples.Names()
+	require.NotEmpty(t, names)
+	for _, name := range names {
+		st := read(name)
 		for _, p := range []struct {
 			name      string
 			translate func(*tosca.ServiceTemplate, tosca2bpmn.Options) (*bpmn.Definitions, error)
 		}{{"deploy", tosca2bpmn.Translate}, {"undeploy", tosca2bpmn.TranslateUndeploy}} {
-			t.Run(filepath.Base(f)+"/"+p.name, func(t *testing.T) {
+			t.Run(name+"/"+p.name, func(t *testing.T) {
 				d, err := p.translate(st, tosca2bpmn.Options{})
 				require.NoError(t, err)
 				assertLayout(t, d)

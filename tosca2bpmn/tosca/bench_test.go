@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/toscaflow/toscaflow/docs/examples"
 )
 
 // BenchmarkParseToscaParserData parses and validates every file of tosca-parser/data (templates,
@@ -51,7 +53,7 @@ func BenchmarkValidateProcess(b *testing.B) {
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	template := filepath.Join(root, "docs", "examples", "webapp-on-compute.yaml")
+	template := examples.Path("webapp-on-compute.yaml")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		cmd := exec.Command(bin, "validate", template)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/primitive"
 )
 
@@ -16,10 +17,9 @@ import (
 // testdata/golden/<name>.txt (go test -run TestGoldenGraphs -update rewrites them). The dumps show
 // the translator what the reader produces: resolved types, requirements, values and functions.
 func TestGoldenGraphs(t *testing.T) {
-	root := repoRoot(t)
 	for _, name := range []string{"webapp-on-compute", "container-with-volume"} {
 		t.Run(name, func(t *testing.T) {
-			st, ps := Parse(context.Background(), filepath.Join(root, "docs", "examples", name+".yaml"), Options{})
+			st, ps := Parse(context.Background(), examples.Path(name+".yaml"), Options{})
 			if ps.HasErrors() {
 				t.Fatalf("%s", messages(ps))
 			}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/normative"
 )
 
@@ -30,11 +31,7 @@ type parseCase struct {
 func corpusCases(t *testing.T) []parseCase {
 	t.Helper()
 	var out []parseCase
-	examples, err := filepath.Glob(filepath.Join(repoRoot(t), "docs", "examples", "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range examples {
+	for _, f := range examples.Paths() {
 		out = append(out, parseCase{path: f})
 	}
 	base := filepath.Join(sharedDir(t), "tosca-corpus", "tosca-parser")
