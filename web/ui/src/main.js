@@ -1,11 +1,12 @@
 // The dashboard's entry point: reads /ui/config.json, signs in when the server wants it, and routes on the
-// URL's fragment (#/, #/new, #/deployments/{id}) so that the server serves one page for every view.
+// URL's fragment (#/, #/new, #/providers, #/deployments/{id}) so that the server serves one page for every view.
 import { h, replace } from './dom.js';
 import { configure } from './api.js';
 import * as auth from './auth.js';
 import { listPage } from './list.js';
 import { newPage } from './new.js';
 import { detailPage } from './detail.js';
+import { providersPage } from './providers.js';
 import './app.css';
 
 const main = document.getElementById('main');
@@ -28,6 +29,9 @@ function route() {
   if (path === '/' || path === '/deployments') {
     document.title = 'Deployments · toscaflow';
     cleanup = listPage(main, { go });
+  } else if (path === '/providers') {
+    document.title = 'Providers · toscaflow';
+    cleanup = providersPage(main);
   } else if (path === '/new') {
     document.title = 'New deployment · toscaflow';
     cleanup = newPage(main, { go });
