@@ -135,10 +135,6 @@ func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 func (s *Service) recorded(ctx context.Context, deployment string, unit map[string]any, r esb.Reply) error {
 	op := connectors.Operation(r.Operation)
 	id, names := unitNodes(unit)
-	res, err := s.nodeResources(ctx, deployment)
-	if err != nil {
-		return err
-	}
 	provider := r.Provider
 	if provider == "" {
 		provider = s.cfg.Provider
@@ -147,6 +143,10 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 		cause := fmt.Sprintf("%s: %s", rerr.Class, rerr.Message)
 		failure := map[string]any{"unit": id, "operation": string(op), "provider": provider, "cause": cause,
 			"at": s.clock.Now().UTC().Format(time.RFC3339Nano)}
+		res, err := s.nodeResources(ctx, deployment)
+		if err != nil {
+			return err
+		}
 		for _, name := range names {
 			if x := res[name]; x != nil {
 				x.State = StateError
@@ -166,12 +166,23 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 	}
 	attrs, _ := out[connectors.AttributesOutput].(map[string]any)
 	states, known := operationStates[op]
+	var res map[string]*store.Resource
+	if known || len(attrs) > 0 { // a status check reporting no attributes changes no resource
+		var err error
+		if res, err = s.nodeResources(ctx, deployment); err != nil {
+			return err
+		}
+	}
 	for _, name := range names {
 		x := res[name]
 		if x == nil {
 			continue
 		}
-		if a, ok := attrs[name].(map[string]any); ok {
+		a, hasAttrs := attrs[name].(map[string]any)
+		if !hasAttrs && !known {
+			continue // a status check that reported nothing of this node: nothing to write
+		}
+		if hasAttrs {
 			prev, _ := x.Metadata["attributes"].(map[string]any)
 			x.Metadata = withMeta(x.Metadata, map[string]any{"attributes": withMeta(prev, a)})
 		}

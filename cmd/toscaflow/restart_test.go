@@ -26,6 +26,8 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/esb/esbtest"
 )
 
 // restartSimConfig gives the simulated cloud small random latencies, so that a deployment takes from a few
@@ -50,7 +52,24 @@ func TestRestartAfterKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: builds the binary and kills it repeatedly")
 	}
-	runs := envInt(t, "TOSCAFLOW_RESTART_RUNS", 10)
+	restartAfterKill(t, "", 10)
+}
+
+// TestRestartAfterKillNATS is the same experiment with the servers on NATS JetStream (a nats-server inside
+// the test process outlives every kill): what a killed server left on the bus, commands and replies alike, is
+// delivered again to the next one, beside what it sends again from its outbox. Three kills by default, to keep
+// CI short; TOSCAFLOW_RESTART_RUNS sets more.
+func TestRestartAfterKillNATS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds the binary and kills it repeatedly")
+	}
+	restartAfterKill(t, esbtest.StartNATS(t), 3)
+}
+
+// restartAfterKill runs the experiment with the killed servers on bus (empty: the in-process bus); the
+// undisturbed reference run always uses the in-process bus.
+func restartAfterKill(t *testing.T, bus string, defaultRuns int) {
+	runs := envInt(t, "TOSCAFLOW_RESTART_RUNS", defaultRuns)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("TOSCAFLOW_RESTART_SEED"); s != "" {
 		var err error
@@ -70,7 +89,7 @@ func TestRestartAfterKill(t *testing.T) {
 	want := undisturbedRun(t, bin, simCfg, templates)
 	t.Logf("built and ran undisturbed in %v", time.Since(began).Round(time.Millisecond))
 
-	srv := &killableServer{t: t, bin: bin, data: filepath.Join(dir, "data"), simCfg: simCfg, logs: dir}
+	srv := &killableServer{t: t, bin: bin, data: filepath.Join(dir, "data"), simCfg: simCfg, logs: dir, bus: bus}
 	if keep := os.Getenv("TOSCAFLOW_RESTART_LOGS"); keep != "" {
 		// The servers' logs (one file per start) and the data directory, kept for a post-mortem.
 		srv.logs, srv.data = keep, filepath.Join(keep, "data")
@@ -230,6 +249,7 @@ func undisturbedRun(t *testing.T, bin, simCfg string, templates map[string][]byt
 type killableServer struct {
 	t                       *testing.T
 	bin, data, simCfg, logs string
+	bus                     string // the --bus URL; empty: the in-process bus
 	base                    string
 	cmd                     *exec.Cmd
 	exited                  chan error
@@ -243,8 +263,12 @@ func (s *killableServer) start() {
 	logf, err := os.Create(filepath.Join(s.logs, fmt.Sprintf("serve-%03d.log", s.starts)))
 	require.NoError(s.t, err)
 	s.starts++
-	cmd := exec.Command(s.bin, "serve", "--data", s.data, "--listen", addr, "--sim-config", s.simCfg,
-		"--check-period", "50ms", "--log-level", "debug")
+	args := []string{"serve", "--data", s.data, "--listen", addr, "--sim-config", s.simCfg,
+		"--check-period", "50ms", "--log-level", "debug"}
+	if s.bus != "" {
+		args = append(args, "--bus", s.bus)
+	}
+	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// The kernel kills the child if the test process dies without running its clean-ups.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
