@@ -87,9 +87,9 @@ func binary(t *testing.T) string {
 	return bin
 }
 
-// serve starts `toscaflow serve` on the simulated cloud of simConfig, logging into dir, and returns its base
-// URL once /healthz answers 200.
-func serve(t *testing.T, bin, simConfig, dir string) string {
+// serve starts `toscaflow serve` on the simulated cloud of simConfig, with the extra flags, logging into dir,
+// and returns its base URL once /healthz answers 200.
+func serve(t *testing.T, bin, simConfig, dir string, extra ...string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -99,6 +99,7 @@ func serve(t *testing.T, bin, simConfig, dir string) string {
 	require.NoError(t, err)
 	cmd := exec.Command(bin, "serve", "--data", t.TempDir(), "--listen", addr, "--sim-config", simConfig,
 		"--check-period", "100ms", "--log-level", "debug")
+	cmd.Args = append(cmd.Args, extra...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	require.NoError(t, cmd.Start())

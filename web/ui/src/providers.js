@@ -77,7 +77,8 @@ function servicesTable(p, headingId) {
   return h('table', { class: 'services', 'aria-labelledby': headingId },
     h('thead', {}, h('tr', {}, ['Type', 'Platform', 'Endpoint', 'Health', 'Availability', 'Checks', 'Last check'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, p.services.map((s, i) => h('tr', { 'data-service': String(i) },
-      h('td', {}, s.type || '—'),
+      // An entry with no type offers every service its platform's connector announces.
+      h('td', {}, s.type || 'any'),
       h('td', {}, s.platform || '—'),
       h('td', {}, s.endpoint ? h('span', { class: 'mono' }, s.endpoint) : '—'),
       h('td', {}, healthBadge(s.health?.state)),
@@ -150,6 +151,8 @@ export function providersPage(main) {
       if (stopped) return;
       const why = err.status === 404 ? 'this server has no provider catalogue' : err.message;
       say(`The providers cannot be listed: ${why}`, true);
+      // Health that can no longer be read is not shown as if it were current.
+      replace(list);
     }
     if (!stopped && !document.hidden) timer = setTimeout(load, REFRESH_MS);
   }
