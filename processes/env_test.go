@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/esb"
 	"github.com/toscaflow/toscaflow/esb/broker"
 	"github.com/toscaflow/toscaflow/processes"
@@ -131,19 +131,7 @@ func wait(t testing.TB, ch <-chan struct{}, what string) {
 // example returns a template of docs/examples.
 func example(t testing.TB, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "docs", "examples", name))
-	require.NoError(t, err)
-	return string(data)
+	return examples.MustRead(name)
 }
 
 // create submits a template and returns its id.

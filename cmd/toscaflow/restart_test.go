@@ -27,6 +27,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/toscaflow/toscaflow/docs/examples"
 	"github.com/toscaflow/toscaflow/esb/esbtest"
 )
 
@@ -421,16 +422,11 @@ func buildToscaflow(t *testing.T) string {
 // exampleTemplates returns the POST bodies of docs/examples/*.yaml by file name.
 func exampleTemplates(t *testing.T) map[string][]byte {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "..", "docs", "examples", "*.yaml"))
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
 	bodies := map[string][]byte{}
-	for _, f := range files {
-		tmpl, err := os.ReadFile(f)
+	for _, name := range examples.Names() {
+		body, err := json.Marshal(map[string]any{"template": examples.MustRead(name)})
 		require.NoError(t, err)
-		body, err := json.Marshal(map[string]any{"template": string(tmpl)})
-		require.NoError(t, err)
-		bodies[filepath.Base(f)] = body
+		bodies[name] = body
 	}
 	return bodies
 }

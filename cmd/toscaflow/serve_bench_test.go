@@ -6,24 +6,20 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/toscaflow/toscaflow/docs/examples"
 )
 
 // wordpressBody is the POST body of the project's WordPress/MySQL example.
 func wordpressBody(b *testing.B) []byte {
 	b.Helper()
-	tmpl, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "wordpress-mysql.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	body, err := json.Marshal(map[string]any{"template": string(tmpl)})
+	body, err := json.Marshal(map[string]any{"template": examples.MustRead("wordpress-mysql.yaml")})
 	if err != nil {
 		b.Fatal(err)
 	}
