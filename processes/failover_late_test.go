@@ -3,6 +3,7 @@ package processes_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,6 +71,51 @@ func TestLateCreateAfterFailoverIsDisposedOf(t *testing.T) {
 	require.NoError(t, e.svc.Delete(ctx, id, false))
 	e.awaitGone(id)
 	assert.Empty(t, e.ledger(id), "nothing of the deployment is left on any provider")
+}
+
+// TestLateCreateAfterEscalationIsDisposedOf: two units are created on sim-de at once; one (extra_runtime)
+// fails permanently, which escalates to the attempt's rollback and the failover to sim-it, while MySQL's
+// create is still on sim-de's cloud (its first call failed transiently and the bus calls again). That
+// create lands after the deployment completed on sim-it, and is disposed of: nothing is left on sim-de.
+func TestLateCreateAfterEscalationIsDisposedOf(t *testing.T) {
+	cloudClock := clockwork.NewFakeClock()
+	unit := sim.Config{Clock: cloudClock, Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpCreateDeploymentUnit: {Latency: sim.Latency{Dist: sim.Fixed, Mean: time.Minute}, Faults: []sim.Fault{
+			{Kind: sim.Transient, FirstN: 1, Units: []string{"mysql_runtime"}},
+			{Kind: sim.Permanent, Probability: 1, Units: []string{"extra_runtime"}}}}}}
+	e := startFederation(t, map[string]sim.Config{"sim-de": unit}, options{})
+	ctx := context.Background()
+	template := strings.Replace(example(t, "wordpress-mysql.yaml"), "  outputs:", `    extra_runtime:
+      type: tosca.nodes.Container.Runtime
+  outputs:`, 1)
+	id := e.create(processes.CreateRequest{Template: template})
+
+	waitCtx, cancel := context.WithTimeout(ctx, waitFor)
+	defer cancel()
+	require.NoError(t, cloudClock.BlockUntilContext(waitCtx, 2), "the creates of MySQL and extra_runtime are on sim-de's cloud")
+	// Both calls end: extra_runtime's fails permanently (the attempt is rolled back), MySQL's fails
+	// transiently and is called again, and waits on sim-de's cloud while the deployment moves on.
+	cloudClock.Advance(time.Minute)
+	d := e.awaitStatus(id, processes.StatusCreateComplete, processes.StatusCreateFailed)
+	require.Equal(t, processes.StatusCreateComplete, d.Status, d.StatusReason)
+	require.Equal(t, "sim-it", d.Provider.Name)
+	require.NoError(t, cloudClock.BlockUntilContext(waitCtx, 1), "MySQL's second call is on sim-de's cloud")
+	assert.Empty(t, e.providerResources("sim-de", id), "the rollback left nothing, and MySQL's create has not landed yet")
+	assert.Zero(t, e.createsOn("sim-de"))
+
+	before := states(e.resources(id))
+	cloudClock.Advance(time.Minute) // MySQL's create lands on sim-de, after its attempt
+	require.Eventually(t, func() bool { return e.createsOn("sim-de") == 1 }, waitFor, 5*time.Millisecond,
+		"MySQL's create is done on sim-de")
+	require.Eventually(t, func() bool { return len(e.providerResources("sim-de", id)) == 0 }, waitFor, 5*time.Millisecond,
+		"what the late create made on sim-de is disposed of")
+	assert.Len(t, e.providerResources("sim-it", id), 3, "the deployment's resources are on sim-it")
+	assert.Equal(t, before, states(e.resources(id)), "the late create changes none of the deployment's resources")
+	log, err := e.svc.Log(ctx, id)
+	require.NoError(t, err)
+	assert.Contains(t, log, "Deployment failed on provider sim-de")
+	assert.Contains(t, log, "extra_runtime")
+	assert.Contains(t, log, "Trying provider sim-it")
 }
 
 // createsOn counts the creates of deployment units that provider performed (one per idempotency key).
