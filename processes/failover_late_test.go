@@ -65,6 +65,8 @@ func TestLateCreateAfterFailoverIsDisposedOf(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, log, "Deployment failed on provider sim-de: on provider sim-de: the attempt took longer than providerTimeoutMins (5 minutes)")
 	assert.Contains(t, log, "Trying provider sim-it")
+	assert.Contains(t, log, string(connectors.OpCreateDeploymentUnit)+" finished after its plan had stopped: disposing of what it created on sim-de",
+		"the deployment's log says what was undone")
 	_, n := e.svc.Usage("sim-de", "")
 	assert.Zero(t, n, "the late create uses nothing of sim-de's quotas")
 
@@ -116,6 +118,8 @@ func TestLateCreateAfterEscalationIsDisposedOf(t *testing.T) {
 	assert.Contains(t, log, "Deployment failed on provider sim-de")
 	assert.Contains(t, log, "extra_runtime")
 	assert.Contains(t, log, "Trying provider sim-it")
+	assert.Contains(t, log, string(connectors.OpCreateDeploymentUnit)+" finished after its plan had stopped: disposing of what it created on sim-de",
+		"the deployment's log says what was undone")
 }
 
 // createsOn counts the creates of deployment units that provider performed (one per idempotency key).

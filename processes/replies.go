@@ -26,35 +26,22 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 		ctx = settlesAfter(engine.Remember(ctx)) // for settle, after the step
 		def, err := s.st.DefinitionOfInstance(ctx, r.Instance)
 		if errors.Is(err, store.ErrNotFound) {
-			if r.Error == nil && isCreate(connectors.Operation(r.Operation)) {
-				s.log.Warn("a create finished after its deployment was removed: disposing of what it created",
-					"deployment", r.Deployment, "provider", r.Provider, "created", createdID(r.Outputs), "command", r.CommandID)
-				return s.disposeLate(ctx, r)
-			}
-			return nil
+			// The plan's definition is gone: the deployment was removed, or this was an abandoned
+			// provider attempt whose plan was replaced.
+			return s.lateReply(ctx, r.Deployment, r)
 		} else if err != nil {
 			return err
 		}
 		in, err := s.eng.Instance(ctx, r.Instance)
 		if errors.Is(err, engine.ErrNotFound) {
-			return nil
+			return s.lateReply(ctx, def.Deployment, r)
 		} else if err != nil {
 			return err
 		}
 		unit := unitOfJob(in, r.CommandID)
 		if unit == nil {
-			// Not awaited any more (the plan was stopped, or a timer interrupted the task). A create
-			// that succeeded this late may have left something the plan no longer knows of: say so.
-			if r.Error == nil && isCreate(connectors.Operation(r.Operation)) {
-				line := fmt.Sprintf("%s finished after its plan had stopped: disposing of what it created on %s (%s)",
-					r.Operation, r.Provider, createdID(r.Outputs))
-				s.log.Warn(line, "deployment", def.Deployment, "command", r.CommandID)
-				if err := s.st.AppendLog(ctx, def.Deployment, line); err != nil {
-					return err
-				}
-				return s.disposeLate(ctx, r)
-			}
-			return nil
+			// Not awaited any more (the plan was stopped, or a timer interrupted the task).
+			return s.lateReply(ctx, def.Deployment, r)
 		}
 		if err := s.recorded(ctx, def.Deployment, unit, r); err != nil {
 			return err
@@ -75,6 +62,26 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 	s.replied(r, applied, s.clock.Now())
 	s.after(changed...)
 	return nil
+}
+
+// lateReply handles a reply nobody awaits any more. Only a create that succeeded this late matters: it
+// may have left something on the provider that no plan knows of, so it is disposed of, and the
+// deployment's log (when the deployment still exists) says so.
+func (s *Service) lateReply(ctx context.Context, deployment string, r esb.Reply) error {
+	if r.Error != nil || !isCreate(connectors.Operation(r.Operation)) {
+		return nil
+	}
+	line := fmt.Sprintf("%s finished after its plan had stopped: disposing of what it created on %s (%s)",
+		r.Operation, r.Provider, createdID(r.Outputs))
+	s.log.Warn(line, "deployment", deployment, "command", r.CommandID)
+	if _, err := s.st.Deployment(ctx, deployment); err == nil {
+		if err := s.st.AppendLog(ctx, deployment, line); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return s.disposeLate(ctx, r)
 }
 
 // Headers of a command the orchestrator sends itself, outside the plans: the provider and platform it
