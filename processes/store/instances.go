@@ -11,9 +11,24 @@ import (
 )
 
 // Load returns the committed state of an instance (seen from the caller's transaction, if any). The
-// state is read every time; its decode is skipped when this store decoded or committed those very
-// bytes before (instanceCache).
+// state is read every time, but once per transaction (ambient.loaded); its decode is skipped when this
+// store decoded or committed those very bytes before (instanceCache).
 func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
+	a := s.ambientOf(ctx)
+	if a != nil {
+		if in := a.known(id); in != nil {
+			return in, nil
+		}
+	}
+	in, err := s.load(ctx, id)
+	if err == nil && a != nil {
+		a.keep(id, in)
+	}
+	return in, err
+}
+
+// load reads and decodes the instance's row (unless the cache has the instance of those very bytes).
+func (s *Store) load(ctx context.Context, id string) (*engine.Instance, error) {
 	var state []byte
 	err := s.read(ctx).QueryRowContext(ctx, "SELECT state FROM instances WHERE id = ?", id).Scan(&state)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -79,6 +94,9 @@ func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutati
 		}
 		// Kept even though the transaction may still roll back: Load compares the bytes it reads.
 		s.instances.put(in.ID, state, in)
+		if a := s.ambientOf(ctx); a != nil {
+			a.keep(in.ID, in)
+		}
 	}
 	return nil
 }
@@ -189,6 +207,9 @@ func (s *Store) PurgeInstance(ctx context.Context, id string) error {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return err
 			}
+		}
+		if a := s.ambientOf(ctx); a != nil {
+			a.keep(id, nil)
 		}
 		return nil
 	})

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/toscaflow/toscaflow/bpmn/engine"
 )
 
 // Transactions. Every write runs on the single writer connection inside BEGIN IMMEDIATE. A caller
@@ -27,6 +30,42 @@ type txKey struct{ s *Store }
 type ambient struct {
 	tx    *sql.Tx
 	depth int
+
+	// loaded holds the instances this transaction has loaded or written, by id: BEGIN IMMEDIATE keeps
+	// every other writer (of any process) out until it ends, so a row only changes by the transaction's
+	// own writes, and a second Load of the same instance in one transaction (a reply's step after its
+	// lookup, the plan tasks the step runs at once, the settle after them) need not read its state
+	// again. A savepoint rolled back forgets them all: the rows it wrote are back as they were.
+	mu     sync.Mutex
+	loaded map[string]*engine.Instance
+}
+
+// known returns the instance id as this transaction last loaded or wrote it, or nil.
+func (a *ambient) known(id string) *engine.Instance {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.loaded[id]
+}
+
+// keep remembers in as the instance's row in this transaction; nil forgets it (deleted).
+func (a *ambient) keep(id string, in *engine.Instance) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if in == nil {
+		delete(a.loaded, id)
+		return
+	}
+	if a.loaded == nil {
+		a.loaded = map[string]*engine.Instance{}
+	}
+	a.loaded[id] = in
+}
+
+// forget drops everything remembered (a savepoint rolled back).
+func (a *ambient) forget() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.loaded = nil
 }
 
 func (s *Store) ambientOf(ctx context.Context) *ambient {
@@ -74,6 +113,7 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 		}
 		if err := fn(ctx, a.tx); err != nil {
 			// Undo even when ctx ended: the enclosing transaction must not keep half a write.
+			a.forget()
 			undo := context.WithoutCancel(ctx)
 			_, rerr := a.tx.ExecContext(undo, "ROLLBACK TO "+name)
 			_, xerr := a.tx.ExecContext(undo, "RELEASE "+name)
