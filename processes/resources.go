@@ -98,6 +98,24 @@ func (s *Service) nodeResources(ctx context.Context, deployment string) (map[str
 	return out, nil
 }
 
+// unitResources returns the resources of a unit's nodes by node name: a reply or a command concerns
+// one unit, and reading the whole deployment's resources (decoding each one's metadata) for it was a
+// large part of a step of a big deployment.
+func (s *Service) unitResources(ctx context.Context, deployment string, names []string) (map[string]*store.Resource, error) {
+	out := make(map[string]*store.Resource, len(names))
+	if len(names) == 0 {
+		return out, nil
+	}
+	page, err := s.st.Resources(ctx, deployment, store.ResourceFilter{Nodes: names}, store.Page{Size: store.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range page.Items {
+		out[r.NodeName] = r
+	}
+	return out, nil
+}
+
 // started marks the resources of a command's unit as being worked on.
 func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 	op := connectors.Operation(cmd.Headers["operation"])
@@ -112,7 +130,7 @@ func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.nodeResources(ctx, deployment)
+	res, err := s.unitResources(ctx, deployment, names)
 	if err != nil {
 		return err
 	}
@@ -143,7 +161,7 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 		cause := fmt.Sprintf("%s: %s", rerr.Class, rerr.Message)
 		failure := map[string]any{"unit": id, "operation": string(op), "provider": provider, "cause": cause,
 			"at": s.clock.Now().UTC().Format(time.RFC3339Nano)}
-		res, err := s.nodeResources(ctx, deployment)
+		res, err := s.unitResources(ctx, deployment, names)
 		if err != nil {
 			return err
 		}
@@ -169,7 +187,7 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 	var res map[string]*store.Resource
 	if known || len(attrs) > 0 { // a status check reporting no attributes changes no resource
 		var err error
-		if res, err = s.nodeResources(ctx, deployment); err != nil {
+		if res, err = s.unitResources(ctx, deployment, names); err != nil {
 			return err
 		}
 	}

@@ -28,9 +28,11 @@ type Resource struct {
 }
 
 // ResourceFilter selects resources of a deployment; Types, when given, keeps those whose TOSCA
-// type is one of them (the caller expands a type into the types derived from it).
+// type is one of them (the caller expands a type into the types derived from it); Nodes, when given,
+// keeps those of these node templates.
 type ResourceFilter struct {
 	Types []string
+	Nodes []string
 }
 
 const resourceColumns = `uuid, deployment, node_name, tosca_type, state, physical_id, required_by, metadata, ordinal,
@@ -142,6 +144,12 @@ func (s *Store) Resources(ctx context.Context, deployment string, f ResourceFilt
 		cond += " AND tosca_type IN (?" + strings.Repeat(",?", len(f.Types)-1) + ")"
 		for _, t := range f.Types {
 			args = append(args, t)
+		}
+	}
+	if len(f.Nodes) > 0 {
+		cond += " AND node_name IN (?" + strings.Repeat(",?", len(f.Nodes)-1) + ")"
+		for _, n := range f.Nodes {
+			args = append(args, n)
 		}
 	}
 	out := Paged[*Resource]{Number: p.Number, Size: size}
