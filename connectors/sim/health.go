@@ -37,11 +37,9 @@ func (c *Cloud) SetHealth(b Behaviour) error {
 
 // Ping checks the provider the name gives (the first one when empty); an unknown provider fails.
 func (p *Providers) Ping(ctx context.Context, provider string) error {
-	c := p.clouds[0]
-	if provider != "" {
-		if c = p.byName[provider]; c == nil {
-			return fmt.Errorf("health check of %s: %w", provider, ErrUnknownProvider)
-		}
+	c, err := p.set.Named(provider)
+	if err != nil {
+		return fmt.Errorf("health check: %w", err)
 	}
 	return c.Ping(ctx, provider)
 }

@@ -17,8 +17,7 @@ var ErrUnknownProvider = errors.New("unknown simulated provider")
 // and Providers routes each request to the Cloud its Request.Provider names (the first one when empty), so
 // that each provider keeps its own latencies and faults.
 type Providers struct {
-	clouds []*Cloud
-	byName map[string]*Cloud
+	set *connectors.ProviderSet[*Cloud]
 }
 
 // Interface guards.
@@ -34,48 +33,53 @@ var (
 // NewProviders opens one Cloud per configuration (they may share a ledger file); provider names must be
 // distinct. Close closes them all.
 func NewProviders(ctx context.Context, cfgs ...Config) (*Providers, error) {
-	if len(cfgs) == 0 {
-		return nil, fmt.Errorf("%w: no provider", ErrInvalidConfig)
+	clouds := make([]*Cloud, 0, len(cfgs))
+	closeAll := func() {
+		for _, c := range clouds {
+			c.Close()
+		}
 	}
-	p := &Providers{byName: map[string]*Cloud{}}
 	for _, cfg := range cfgs {
 		c, err := New(ctx, cfg)
-		if err == nil && p.byName[c.Provider()] != nil {
-			c.Close()
-			err = fmt.Errorf("%w: provider %q is configured twice", ErrInvalidConfig, c.Provider())
-		}
 		if err != nil {
-			p.Close()
+			closeAll()
 			return nil, err
 		}
-		p.clouds = append(p.clouds, c)
-		p.byName[c.Provider()] = c
+		clouds = append(clouds, c)
 	}
-	return p, nil
+	set, err := connectors.NewProviderSet(ErrUnknownProvider, clouds...)
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	return &Providers{set: set}, nil
 }
 
 // Close closes every provider.
 func (p *Providers) Close() error {
 	var errs []error
-	for _, c := range p.clouds {
+	for _, c := range p.set.All() {
 		errs = append(errs, c.Close())
 	}
 	return errors.Join(errs...)
 }
 
 // Provider returns the Cloud of a provider, or nil.
-func (p *Providers) Provider(name string) *Cloud { return p.byName[name] }
+func (p *Providers) Provider(name string) *Cloud {
+	c, _ := p.set.Get(name)
+	return c
+}
 
 // Platform is connectors.PlatformSim.
 func (p *Providers) Platform() connectors.Platform { return connectors.PlatformSim }
 
 // Services are every service, as a Cloud's.
-func (p *Providers) Services() []connectors.Service { return p.clouds[0].Services() }
+func (p *Providers) Services() []connectors.Service { return p.set.All()[0].Services() }
 
 // List returns the resources of every provider, by provider, deployment and name.
 func (p *Providers) List(ctx context.Context) ([]Resource, error) {
 	out := []Resource{}
-	for _, c := range p.clouds {
+	for _, c := range p.set.All() {
 		rs, err := c.List(ctx)
 		if err != nil {
 			return nil, err
@@ -89,7 +93,7 @@ func (p *Providers) List(ctx context.Context) ([]Resource, error) {
 // Resources returns the resources of one deployment on every provider.
 func (p *Providers) Resources(ctx context.Context, deployment string) ([]Resource, error) {
 	out := []Resource{}
-	for _, c := range p.clouds {
+	for _, c := range p.set.All() {
 		rs, err := c.Resources(ctx, deployment)
 		if err != nil {
 			return nil, err
@@ -99,35 +103,16 @@ func (p *Providers) Resources(ctx context.Context, deployment string) ([]Resourc
 	return out, nil
 }
 
-func (p *Providers) pick(req connectors.Request) (*Cloud, error) {
-	if req.Provider == "" {
-		return p.clouds[0], nil
-	}
-	if c := p.byName[req.Provider]; c != nil {
-		return c, nil
-	}
-	return nil, connectors.Permanent(fmt.Errorf("unit %q of deployment %q: provider %q: %w", req.Unit.ID, req.Deployment, req.Provider, ErrUnknownProvider))
-}
-
-func route[T any](p *Providers, req connectors.Request, call func(*Cloud) (T, error)) (T, error) {
-	c, err := p.pick(req)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return call(c)
-}
-
 func (p *Providers) outputs(ctx context.Context, req connectors.Request, op func(*Cloud, context.Context, connectors.Request) (connectors.Outputs, error)) (connectors.Outputs, error) {
-	return route(p, req, func(c *Cloud) (connectors.Outputs, error) { return op(c, ctx, req) })
+	return connectors.Route(p.set, req, func(c *Cloud) (connectors.Outputs, error) { return op(c, ctx, req) })
 }
 
 func (p *Providers) status(ctx context.Context, req connectors.Request, op func(*Cloud, context.Context, connectors.Request) (connectors.Status, error)) (connectors.Status, error) {
-	return route(p, req, func(c *Cloud) (connectors.Status, error) { return op(c, ctx, req) })
+	return connectors.Route(p.set, req, func(c *Cloud) (connectors.Status, error) { return op(c, ctx, req) })
 }
 
 func (p *Providers) remove(ctx context.Context, req connectors.Request, op func(*Cloud, context.Context, connectors.Request) error) error {
-	_, err := route(p, req, func(c *Cloud) (struct{}, error) { return struct{}{}, op(c, ctx, req) })
+	_, err := connectors.Route(p.set, req, func(c *Cloud) (struct{}, error) { return struct{}{}, op(c, ctx, req) })
 	return err
 }
 
