@@ -29,10 +29,7 @@ import (
 // non-zero is a permanent error with the end of its output; no running pod yet is retryable.
 func (c *Connector) ConfigureDeploymentUnit(ctx context.Context, req connectors.Request) (connectors.Outputs, error) {
 	what := c.what("configure deployment unit", req)
-	if err := c.check(ctx, what, req); err != nil {
-		return nil, err
-	}
-	unlock, err := c.lock(ctx, req.Deployment, req.Unit.ID)
+	unlock, err := c.enter(ctx, what, req)
 	if err != nil {
 		return nil, err
 	}

@@ -151,6 +151,15 @@ func (c *Connector) Ping(ctx context.Context, provider string) error {
 	return c.Check(ctx)
 }
 
+// enter begins an operation on the request's unit: the request is checked, then the unit locked
+// (unlock when done).
+func (c *Connector) enter(ctx context.Context, what string, req connectors.Request) (unlock func(), err error) {
+	if err := c.check(ctx, what, req); err != nil {
+		return nil, err
+	}
+	return c.lock(ctx, req.Deployment, req.Unit.ID)
+}
+
 // lock serializes the calls on one unit within this process; waiting for it ends with ctx.
 func (c *Connector) lock(ctx context.Context, deployment, unit string) (unlock func(), err error) {
 	m, _ := c.units.LoadOrStore(deployment+"\x00"+unit, make(chan struct{}, 1))

@@ -15,10 +15,7 @@ import (
 // and nothing of it is left there, deletes the namespace. Disposing of a unit that does not exist succeeds.
 func (c *Connector) DisposeDeploymentUnit(ctx context.Context, req connectors.Request) error {
 	what := c.what("dispose of deployment unit", req)
-	if err := c.check(ctx, what, req); err != nil {
-		return err
-	}
-	unlock, err := c.lock(ctx, req.Deployment, req.Unit.ID)
+	unlock, err := c.enter(ctx, what, req)
 	if err != nil {
 		return err
 	}

@@ -23,10 +23,7 @@ var _ connectors.DeploymentUnitUpdater = (*Connector)(nil)
 // the volumes of a StatefulSet (its claim templates are immutable). A unit that does not exist is NotFound.
 func (c *Connector) UpdateDeploymentUnit(ctx context.Context, req connectors.Request) (connectors.Outputs, error) {
 	what := c.what("update deployment unit", req)
-	if err := c.check(ctx, what, req); err != nil {
-		return nil, err
-	}
-	unlock, err := c.lock(ctx, req.Deployment, req.Unit.ID)
+	unlock, err := c.enter(ctx, what, req)
 	if err != nil {
 		return nil, err
 	}
