@@ -1,6 +1,7 @@
 package esb
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -69,51 +70,23 @@ const (
 
 // WithDefaults returns c with every unset field at its default.
 func (c Config) WithDefaults() Config {
-	if c.Prefix == "" {
-		c.Prefix = DefaultPrefix
-	}
-	if c.Group == "" {
-		c.Group = DefaultGroup
-	}
-	if c.Concurrency == 0 {
-		c.Concurrency = DefaultConcurrency
-	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = DefaultMaxRetries
-	}
+	c.Prefix = cmp.Or(c.Prefix, DefaultPrefix)
+	c.Group = cmp.Or(c.Group, DefaultGroup)
+	c.Concurrency = cmp.Or(c.Concurrency, DefaultConcurrency)
+	c.MaxRetries = cmp.Or(c.MaxRetries, DefaultMaxRetries)
 	if c.NoRetry {
 		c.MaxRetries = 0
 	}
-	if c.InitialBackoff == 0 {
-		c.InitialBackoff = DefaultInitialBackoff
-	}
-	if c.MaxBackoff == 0 {
-		c.MaxBackoff = DefaultMaxBackoff
-	}
-	if c.BackoffMultiplier == 0 {
-		c.BackoffMultiplier = DefaultBackoffMultiplier
-	}
-	if c.DefaultTimeout == 0 {
-		c.DefaultTimeout = DefaultTimeout
-	}
-	if c.CloseTimeout == 0 {
-		c.CloseTimeout = DefaultCloseTimeout
-	}
-	if c.AckWait == 0 {
-		c.AckWait = DefaultAckWait
-	}
-	if c.MaxDeliveries == 0 {
-		c.MaxDeliveries = DefaultMaxDeliveries
-	}
-	if c.MaxAckPending == 0 {
-		c.MaxAckPending = DefaultMaxAckPending
-	}
-	if c.StreamMaxAge == 0 {
-		c.StreamMaxAge = DefaultStreamMaxAge
-	}
-	if c.DuplicateWindow == 0 {
-		c.DuplicateWindow = DefaultDuplicateWindow
-	}
+	c.InitialBackoff = cmp.Or(c.InitialBackoff, DefaultInitialBackoff)
+	c.MaxBackoff = cmp.Or(c.MaxBackoff, DefaultMaxBackoff)
+	c.BackoffMultiplier = cmp.Or(c.BackoffMultiplier, DefaultBackoffMultiplier)
+	c.DefaultTimeout = cmp.Or(c.DefaultTimeout, DefaultTimeout)
+	c.CloseTimeout = cmp.Or(c.CloseTimeout, DefaultCloseTimeout)
+	c.AckWait = cmp.Or(c.AckWait, DefaultAckWait)
+	c.MaxDeliveries = cmp.Or(c.MaxDeliveries, DefaultMaxDeliveries)
+	c.MaxAckPending = cmp.Or(c.MaxAckPending, DefaultMaxAckPending)
+	c.StreamMaxAge = cmp.Or(c.StreamMaxAge, DefaultStreamMaxAge)
+	c.DuplicateWindow = cmp.Or(c.DuplicateWindow, DefaultDuplicateWindow)
 	if c.Clock == nil {
 		c.Clock = SystemClock{}
 	}
