@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/toscaflow/toscaflow/connectors"
 )
@@ -23,6 +24,31 @@ const (
 // operation removed, if a stale command were delivered again); a unit that already has a resource keeps it
 // (a create with a new key, after a crash between the cloud's create and its reply, adopts it).
 func (c *Cloud) create(ctx context.Context, op connectors.Operation, svc connectors.Service, req connectors.Request) (connectors.Outputs, error) {
+	return c.once(ctx, op, req, func(tx *sql.Tx, now time.Time) (connectors.Outputs, bool, error) {
+		r, ok, err := c.ledger.get(ctx, tx, req.Deployment, req.Unit.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			id := c.newID(svc, req)
+			r = Resource{Provider: c.cfg.Provider, Deployment: req.Deployment, Name: req.Unit.ID, Service: svc, ID: id,
+				Type: req.Unit.Node.Type, State: StateCreated, Outputs: c.outputs(svc, id, req, StateCreated),
+				CreatedAt: now, UpdatedAt: now,
+				ReadyAt: now.Add(c.cfg.ReadyAfter.sample(c.rng(c.cfg.Provider, "ready", req.Deployment, req.Unit.ID, req.Key)))}
+			if err := c.ledger.insert(ctx, tx, r, req.Unit, req.Key); err != nil {
+				return nil, false, err
+			}
+		}
+		return r.Outputs, true, nil
+	})
+}
+
+// once performs op for the request's key once: after the call's latency and faults, apply runs in a
+// ledger transaction and, when it says to, its outputs are recorded under the key; a call repeated
+// with that key answers the recorded outputs without applying anything. Faults that strike after the
+// effect come last.
+func (c *Cloud) once(ctx context.Context, op connectors.Operation, req connectors.Request,
+	apply func(tx *sql.Tx, now time.Time) (out connectors.Outputs, record bool, err error)) (connectors.Outputs, error) {
 	after, err := c.call(ctx, op, req)
 	if err != nil {
 		return nil, err
@@ -34,22 +60,11 @@ func (c *Cloud) create(ctx context.Context, op connectors.Operation, svc connect
 			out = prev
 			return err
 		}
-		r, ok, err := c.ledger.get(ctx, tx, req.Deployment, req.Unit.ID)
-		if err != nil {
+		now := c.cfg.Clock.Now()
+		var record bool
+		if out, record, err = apply(tx, now); err != nil || !record {
 			return err
 		}
-		now := c.cfg.Clock.Now()
-		if !ok {
-			id := c.newID(svc, req)
-			r = Resource{Provider: c.cfg.Provider, Deployment: req.Deployment, Name: req.Unit.ID, Service: svc, ID: id,
-				Type: req.Unit.Node.Type, State: StateCreated, Outputs: c.outputs(svc, id, req, StateCreated),
-				CreatedAt: now, UpdatedAt: now,
-				ReadyAt: now.Add(c.cfg.ReadyAfter.sample(c.rng(c.cfg.Provider, "ready", req.Deployment, req.Unit.ID, req.Key)))}
-			if err := c.ledger.insert(ctx, tx, r, req.Unit, req.Key); err != nil {
-				return err
-			}
-		}
-		out = r.Outputs
 		return c.ledger.recordDone(ctx, tx, req.Key, op, out, now)
 	})
 	if err != nil {
@@ -86,53 +101,33 @@ func (c *Cloud) status(ctx context.Context, op connectors.Operation, req connect
 // transition moves the unit's resource to state (and, when update is set, to the request's unit), once per
 // key. A resource that does not exist is NotFound, unless absentOK, when the call succeeds with no outputs.
 func (c *Cloud) transition(ctx context.Context, op connectors.Operation, req connectors.Request, state string, update, absentOK bool) (connectors.Outputs, error) {
-	after, err := c.call(ctx, op, req)
-	if err != nil {
-		return nil, err
-	}
-	var out connectors.Outputs
-	err = c.ledger.tx(ctx, func(tx *sql.Tx) error {
-		prev, ok, err := c.ledger.done(ctx, tx, req.Key, op)
-		if err != nil || ok {
-			out = prev
-			return err
-		}
+	return c.once(ctx, op, req, func(tx *sql.Tx, now time.Time) (connectors.Outputs, bool, error) {
 		r, ok, err := c.ledger.get(ctx, tx, req.Deployment, req.Unit.ID)
 		if err != nil {
-			return err
+			return nil, false, err
 		}
 		if !ok {
 			if absentOK {
-				out = connectors.Outputs{}
-				return nil
+				return connectors.Outputs{}, false, nil
 			}
-			return c.notFound(req)
+			return nil, false, c.notFound(req)
 		}
 		unit := req
 		if !update {
 			if unit.Unit, err = c.ledger.unit(ctx, tx, req.Deployment, req.Unit.ID); err != nil {
-				return err
+				return nil, false, err
 			}
 		}
-		now := c.cfg.Clock.Now()
 		if state != "" {
 			r.State = state
 		}
 		r.Type, r.UpdatedAt = unit.Unit.Node.Type, now
 		r.Outputs = c.outputs(r.Service, r.ID, unit, r.State)
 		if err := c.ledger.update(ctx, tx, r, unit.Unit); err != nil {
-			return err
+			return nil, false, err
 		}
-		out = r.Outputs
-		return c.ledger.recordDone(ctx, tx, req.Key, op, out, now)
+		return r.Outputs, true, nil
 	})
-	if err != nil {
-		return nil, c.storeError(ctx, op, req, err)
-	}
-	if err := after(ctx); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // remove deletes the unit's resource; removing what does not exist succeeds.
