@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/toscaflow/toscaflow/bpmn"
 	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
@@ -101,16 +102,13 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 			opts.CheckPeriod = opts.Timeout / 10
 		}
 	}
-	defs, err := tosca2bpmn.Translate(st, opts)
-	if err != nil {
-		return nil, &ValidationError{Problems: []string{fmt.Sprintf("translate: %v", err)}}
-	}
 	providerTimeout := ""
 	if req.ProviderTimeoutMins > 0 {
 		providerTimeout = fmt.Sprintf("PT%dM", req.ProviderTimeoutMins)
 	}
-	if err := attemptPlan(defs, providerTimeout); err != nil {
-		return nil, fmt.Errorf("plan of %s: %w", id, err)
+	defs, err := newPlan(st, opts, providerTimeout)
+	if err != nil {
+		return nil, err
 	}
 	needs, err := requirements(st, opts, req.UserGroup)
 	if err != nil {
@@ -141,7 +139,9 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	if err != nil {
 		return nil, fmt.Errorf("write plan of %s: %w", id, err)
 	}
-	if err := s.compile(string(xml)); err != nil {
+	// The plan made is the plan stored (TestCompiledPlanIsStoredPlan): compiling it, rather than its XML
+	// read back, spares reading and validating what was just written.
+	if err := s.deploy(defs); err != nil {
 		return nil, err
 	}
 	vars, err := tosca2bpmn.StartVariables(defs, id)
@@ -205,6 +205,19 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	return result, nil
 }
 
+// newPlan translates a template into its deploy plan, adapted to provider attempts (attemptPlan). A
+// template the translation rejects is a *ValidationError.
+func newPlan(st *tosca.ServiceTemplate, opts tosca2bpmn.Options, providerTimeout string) (*bpmn.Definitions, error) {
+	defs, err := tosca2bpmn.Translate(st, opts)
+	if err != nil {
+		return nil, &ValidationError{Problems: []string{fmt.Sprintf("translate: %v", err)}}
+	}
+	if err := attemptPlan(defs, providerTimeout); err != nil {
+		return nil, fmt.Errorf("plan of %s: %w", opts.ProcessID, err)
+	}
+	return defs, nil
+}
+
 // createUnplaced stores a deployment that no provider qualifies for: CREATE_FAILED with
 // NoProviderReason, its template and its log saying why each provider was dropped. No plan runs.
 func (s *Service) createUnplaced(ctx context.Context, d *store.Deployment, template string, selection []string) (*store.Deployment, error) {
@@ -228,12 +241,17 @@ func (s *Service) createUnplaced(ctx context.Context, d *store.Deployment, templ
 	return d, nil
 }
 
-// compile reads a plan and deploys its process into the engine, once per process id.
+// compile reads a stored plan and deploys its process into the engine, once per process id.
 func (s *Service) compile(xml string) error {
 	defs, _, err := bpmnxml.ReadBytes([]byte(xml))
 	if err != nil {
 		return fmt.Errorf("read plan: %w", err)
 	}
+	return s.deploy(defs)
+}
+
+// deploy compiles a plan's process into the engine, once per process id.
+func (s *Service) deploy(defs *bpmn.Definitions) error {
 	for _, p := range defs.Processes() {
 		if _, ok := s.deployed.Load(p.ID); ok {
 			return nil
