@@ -22,8 +22,15 @@ type OutboxRow struct {
 	Created time.Time
 }
 
-// writeOutbox adds one row per command in the step's transaction.
+// writeOutbox adds one row per command in the step's transaction, awaited by the command's instance.
 func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Command) error {
+	return s.insertOutbox(ctx, tx, cmds, false)
+}
+
+// insertOutbox adds one row per command. The row's instance column names the instance whose plan awaits
+// the reply, so that the row is settled once that instance ends; an own command (own) has none, the column
+// is empty: nobody's plan awaits it, yet it must be delivered until its reply is applied (see settled).
+func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Command, own bool) error {
 	now := nanos(s.clock.Now())
 	for i := range cmds {
 		c := &cmds[i]
@@ -31,17 +38,24 @@ func (s *Store) writeOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Comma
 		if err != nil {
 			return fmt.Errorf("encode command %q: %w", c.ID, err)
 		}
-		if _, err := s.exec(ctx, tx, sqlInsertOutbox, c.ID, c.Instance, c.Type, data, now); err != nil {
+		awaitedBy := c.Instance
+		if own {
+			awaitedBy = ""
+		}
+		if _, err := s.exec(ctx, tx, sqlInsertOutbox, c.ID, awaitedBy, c.Type, data, now); err != nil {
 			return fmt.Errorf("outbox command %q: %w", c.ID, err)
 		}
 	}
 	return nil
 }
 
-// Enqueue adds commands to the outbox in the caller's transaction (or one of its own), for the relay to
-// publish once committed: commands of the orchestrator's own, outside any engine step.
+// Enqueue adds commands of the orchestrator's own, outside any engine step, to the outbox in the
+// caller's transaction (or one of its own), for the relay to publish once committed. No plan awaits
+// them (the command's Instance, kept in the command, may have ended: a late create's dispose), so
+// they are sent again after a restart (Requeue) and kept (PruneOutbox) until their reply is applied
+// (ApplyOnce with the command's id), whatever becomes of that instance.
 func (s *Store) Enqueue(ctx context.Context, cmds ...engine.Command) error {
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.writeOutbox(ctx, tx, cmds) })
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.insertOutbox(ctx, tx, cmds, true) })
 	if err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
@@ -147,12 +161,14 @@ func (s *Store) MarkCommandSent(ctx context.Context, commandID string) error {
 }
 
 // settled selects the outbox rows nobody waits for any more: their reply was applied (the inbox
-// holds it) or their instance is no longer active (or gone).
+// holds it), or the instance that awaited it is no longer active (or gone). An own command's row
+// (Enqueue: no awaiting instance, column instance empty) settles only with its reply.
 const settled = `(command_id IN (SELECT command_id FROM inbox)
-	OR instance NOT IN (SELECT id FROM instances WHERE status = 'active'))`
+	OR (instance <> '' AND instance NOT IN (SELECT id FROM instances WHERE status = 'active')))`
 
-// Requeue makes pending again the rows sent before t whose reply never came while their instance
-// is still active, and returns how many. A bus that keeps messages only in memory (the in-process
+// Requeue makes pending again the rows sent before t whose reply never came while somebody still
+// waits for it (their instance is still active, or they are own commands, see Enqueue), and returns
+// how many. A bus that keeps messages only in memory (the in-process
 // channel) loses what it held when the process dies: called at start, Requeue has the relay send
 // those commands again (connectors deduplicate by command id; a reply to a job the engine no longer
 // awaits is refused with engine.ErrNotFound). A durable bus does not need it.
@@ -174,7 +190,8 @@ func (s *Store) Requeue(ctx context.Context, before time.Time) (int64, error) {
 }
 
 // PruneOutbox deletes the rows sent before t that are settled (answered, or of an instance no
-// longer active), and returns how many. Unanswered rows of active instances stay for Requeue.
+// longer active), and returns how many. Unanswered rows of active instances and unanswered own
+// commands stay for Requeue.
 func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
