@@ -52,25 +52,18 @@ func Marshal(d *bpmn.Definitions) ([]byte, error) {
 		w.prefixOf[ns.URI] = ns.Prefix
 		w.taken[ns.Prefix] = true
 	}
-	doc := etree.NewDocument()
-	// Canonical escaping keeps tabs, newlines and carriage returns in attribute values and
-	// carriage returns in text, which XML parsers would otherwise normalize away.
-	doc.WriteSettings.CanonicalAttrVal = true
-	doc.WriteSettings.CanonicalText = true
-	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
-	doc.CreateText("\n")
 	root := w.definitions(d)
 	w.declare(root)
-	doc.SetRoot(root)
-	indent(root, 0)
 	var buf bytes.Buffer
 	buf.Grow(64 << 10)
-	if _, err := doc.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("write bpmn: %w", err)
-	}
+	buf.WriteString(xmlDeclaration)
+	writeIndented(&buf, root, 0)
 	buf.WriteByte('\n')
 	return buf.Bytes(), nil
 }
+
+// xmlDeclaration starts every document Marshal writes.
+const xmlDeclaration = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // writer holds the state of one Marshal: the prefix chosen for each namespace in use.
 type writer struct {
@@ -131,39 +124,63 @@ func isStandard(uri string) bool {
 	return false
 }
 
-// indent indents elements whose content is only elements; mixed and text content stays as it is.
-func indent(e *etree.Element, depth int) {
-	kids := e.ChildElements()
-	if len(kids) == 0 {
+// settings escape canonically: tabs, newlines and carriage returns in attribute values and carriage
+// returns in text are kept, which XML parsers would otherwise normalize away.
+var settings = etree.WriteSettings{CanonicalAttrVal: true, CanonicalText: true}
+
+// pads are the line breaks and indentation before an element; deeper ones are made on demand.
+const pads = "\n                                                                "
+
+// writeIndented writes e at depth, indenting elements whose content is only elements, one per line and
+// two spaces a level; mixed and text content is written as it is, its elements included. Indenting
+// while writing spares a pass that would add the whitespace to the tree as text tokens.
+func writeIndented(b *bytes.Buffer, e *etree.Element, depth int) {
+	if len(e.Child) == 0 {
+		e.WriteTo(b, &settings)
 		return
 	}
 	for _, t := range e.Child {
 		if _, ok := t.(*etree.Element); !ok {
+			e.WriteTo(b, &settings)
 			return
 		}
 	}
-	pad := func(d int) string {
-		b := make([]byte, 1+2*d)
-		b[0] = '\n'
-		for i := 1; i < len(b); i++ {
-			b[i] = ' '
-		}
-		return string(b)
+	b.WriteByte('<')
+	writeName(b, e.Space, e.Tag)
+	for i := range e.Attr {
+		b.WriteByte(' ')
+		e.Attr[i].WriteTo(b, &settings)
 	}
-	// Create the padding as children (so that they have their parent), then interleave them with
-	// the elements in one pass: inserting one by one would shift the slice for every child.
-	pads := make([]*etree.CharData, len(kids)+1)
-	for i := range kids {
-		pads[i] = e.CreateText(pad(depth + 1))
+	b.WriteByte('>')
+	for _, t := range e.Child {
+		pad(b, depth+1)
+		writeIndented(b, t.(*etree.Element), depth+1)
 	}
-	pads[len(kids)] = e.CreateText(pad(depth))
-	children := make([]etree.Token, 0, 2*len(kids)+1)
-	for i, k := range kids {
-		children = append(children, pads[i], k)
-		indent(k, depth+1)
+	pad(b, depth)
+	b.WriteString("</")
+	writeName(b, e.Space, e.Tag)
+	b.WriteByte('>')
+}
+
+// writeName writes a qualified name, prefix:local or local.
+func writeName(b *bytes.Buffer, prefix, local string) {
+	if prefix != "" {
+		b.WriteString(prefix)
+		b.WriteByte(':')
 	}
-	e.Child = append(children, pads[len(kids)])
-	e.ReindexChildren()
+	b.WriteString(local)
+}
+
+// pad starts a line indented for depth.
+func pad(b *bytes.Buffer, depth int) {
+	if n := 1 + 2*depth; n <= len(pads) {
+		b.WriteString(pads[:n])
+		return
+	}
+	b.WriteByte('\n')
+	for range depth {
+		b.WriteString("  ")
+	}
 }
 
 // el creates the child local of parent in the BPMN namespace.
