@@ -62,7 +62,7 @@ func BenchmarkForkJoin(b *testing.B) {
 
 			ac.on = true
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := enginetest.CPUTime()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				id, err := e.Start(ctx, engine.StartRequest{ProcessID: "p"})
@@ -78,7 +78,7 @@ func BenchmarkForkJoin(b *testing.B) {
 			}
 			b.StopTimer()
 			// CPU time (all threads, GC included) is steadier than wall time on a shared machine.
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/instance")
+			b.ReportMetric(float64((enginetest.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/instance")
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "instances/s")
 			b.ReportMetric(perLive, "bytes/live-instance")
 		})

@@ -14,39 +14,66 @@ import (
 	"github.com/toscaflow/toscaflow/bpmn/engine/memstore"
 )
 
-// jsonStore keeps instances as a store on disk does: every committed instance is encoded with
-// MarshalInstance, checked against a fresh encoding of its whole state, and what Load returns is the
-// decode of those bytes (so the scopes carry the encodings they were decoded from).
+// jsonStore keeps instances as a store on disk does: every committed instance is encoded in parts
+// with EncodeInstance, checked against a fresh encoding of its whole state, and what Load returns is
+// the decode of those parts (so the scopes carry the encodings they were decoded from).
 type jsonStore struct {
 	*memstore.Store
 	t       *testing.T
 	commits int
+	// kept counts the scopes commits did not re-encode (not fresh).
+	kept int
 }
 
 func (s *jsonStore) Commit(ctx context.Context, m *engine.Mutation) error {
 	mm := *m
 	mm.Instances = nil
 	for _, w := range m.Instances {
-		data, err := engine.MarshalInstance(w.Instance)
+		enc, err := engine.EncodeInstance(w.Instance)
 		require.NoError(s.t, err)
 		fresh, err := engine.EncodeFresh(w.Instance)
 		require.NoError(s.t, err)
-		require.JSONEq(s.t, string(fresh), string(data), "commit %d of %s", s.commits, w.Instance.ID)
-		again, err := engine.MarshalInstance(w.Instance)
+		require.JSONEq(s.t, string(fresh), string(spliced(s.t, enc)), "commit %d of %s", s.commits, w.Instance.ID)
+		again, err := engine.EncodeInstance(w.Instance)
 		require.NoError(s.t, err)
-		require.Equal(s.t, data, again, "encoding twice gives the same bytes")
-		in := new(engine.Instance)
-		require.NoError(s.t, json.Unmarshal(data, in))
+		require.Equal(s.t, spliced(s.t, enc), spliced(s.t, again), "encoding twice gives the same bytes")
+		parts := make([][]byte, len(enc.Scopes))
+		for i, sc := range enc.Scopes {
+			parts[i] = sc.JSON
+			require.False(s.t, again.Scopes[i].Fresh, "a scope encoded once is not encoded again")
+			if !sc.Fresh {
+				s.kept++
+			}
+		}
+		in, err := engine.DecodeInstance(enc.Head, parts)
+		require.NoError(s.t, err)
 		mm.Instances = append(mm.Instances, engine.InstanceWrite{Instance: in, Expected: w.Expected})
 	}
 	s.commits++
 	return s.Store.Commit(ctx, &mm)
 }
 
-// TestMarshalInstanceReencodesWhatAStepChanged runs parallel multi-instance subprocesses whose steps
+// spliced is the whole instance's JSON made of its parts.
+func spliced(t *testing.T, enc engine.EncodedInstance) []byte {
+	var head map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(enc.Head, &head))
+	require.Equal(t, "null", string(head["scopes"]), "the head holds no scopes")
+	scopes := make([]json.RawMessage, len(enc.Scopes))
+	for i, sc := range enc.Scopes {
+		scopes[i] = sc.JSON
+	}
+	var err error
+	head["scopes"], err = json.Marshal(scopes)
+	require.NoError(t, err)
+	whole, err := json.Marshal(head)
+	require.NoError(t, err)
+	return whole
+}
+
+// TestEncodeInstanceReencodesWhatAStepChanged runs parallel multi-instance subprocesses whose steps
 // change some scopes and share the others, over a store that decodes every state it keeps: every
 // commit's encoding must equal a fresh one, so no scope is ever written with the JSON of its past.
-func TestMarshalInstanceReencodesWhatAStepChanged(t *testing.T) {
+func TestEncodeInstanceReencodesWhatAStepChanged(t *testing.T) {
 	body := `<startEvent id="s"/>
 <subProcess id="sp">
   <multiInstanceLoopCharacteristics><loopDataInputRef>items</loopDataInputRef><inputDataItem id="item" name="item"/></multiInstanceLoopCharacteristics>
@@ -82,5 +109,38 @@ func TestMarshalInstanceReencodesWhatAStepChanged(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, engine.StatusCompleted, in.Status)
 	assert.Greater(t, s.commits, 10)
+	assert.Positive(t, s.kept, "steps re-encoded every scope")
 	assert.Equal(t, "after", in.Variables()["out"])
+}
+
+// TestDecodeInstanceRefuses checks the parts DecodeInstance refuses: they would make an instance whose
+// scopes cannot be found (Instance.Scope searches them by id) or lose the scopes of the head.
+func TestDecodeInstanceRefuses(t *testing.T) {
+	head := []byte(`{"id":"i","process":"p","version":1,"status":"active","seq":3,"scopes":null,"tokens":null,"started":"2026-01-01T00:00:00Z"}`)
+	for _, tc := range []struct {
+		name   string
+		head   string
+		scopes []string
+		want   string
+	}{
+		{"scopes out of order", string(head), []string{`{"id":2,"kind":2,"active":0}`, `{"id":1,"kind":1,"active":1}`}, "id order"},
+		{"a scope twice", string(head), []string{`{"id":1,"kind":1,"active":1}`, `{"id":1,"kind":1,"active":1}`}, "id order"},
+		{"scopes in the head", `{"id":"i","scopes":[{"id":1,"kind":1,"active":1}]}`, nil, "the head holds scopes"},
+		{"a broken scope", string(head), []string{`{"id":1,`}, "scope 0"},
+		{"a broken head", `{"id":`, nil, "decode instance"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parts := make([][]byte, len(tc.scopes))
+			for i, s := range tc.scopes {
+				parts[i] = []byte(s)
+			}
+			_, err := engine.DecodeInstance([]byte(tc.head), parts)
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+	in, err := engine.DecodeInstance(head, [][]byte{[]byte(`{"id":1,"kind":1,"active":1,"vars":{"a":1}}`), []byte(`{"id":4,"parent":1,"kind":2,"active":0}`)})
+	require.NoError(t, err)
+	require.Len(t, in.Scopes, 2)
+	assert.Equal(t, int64(4), in.Scope(4).ID)
+	assert.Equal(t, map[string]any{"a": 1.0}, in.Variables())
 }

@@ -3,7 +3,7 @@ package engine
 import "encoding/json"
 
 // EncodeFresh encodes an instance as json.Marshal would with no scope keeping its encoding: what
-// MarshalInstance must give.
+// EncodeInstance's parts must give.
 func EncodeFresh(in *Instance) ([]byte, error) {
 	c := *in
 	c.Scopes = make([]*Scope, len(in.Scopes))

@@ -1,20 +1,21 @@
 package store
 
 import (
-	"bytes"
 	"container/list"
 	"sync"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine"
 )
 
-// instanceCache keeps the instances this store last decoded or committed, each with the exact bytes
-// of its state column. Load still reads the row, in the caller's transaction or on a reader, and only
-// skips the decode when the row holds those very bytes: whatever wrote the row (a rolled-back step, a
-// step of another process sharing the file, a purge and a new instance under the same id), a hit is
-// the instance decoding the row would give. The cached instances are never changed: the engine copies
-// what it loads before a step changes it (engine.Store.Load) and the committed states are final.
-// It is bounded by the bytes of the states it holds, the least recently used going first.
+// instanceCache keeps the instances this store last decoded or committed, each with the nonce of the
+// row it was read from or written as. Every write of an instance gives its row a new random nonce
+// (writeInstances), so Load, which still reads the row's nonce in the caller's transaction or on a
+// reader, skips reading and decoding the state only when the row is the very one the instance came
+// from: whatever wrote the row since (a rolled-back step, a step of another process sharing the
+// file, a purge and a new instance under the same id), a hit is the instance decoding the row would
+// give. The cached instances are never changed: the engine copies what it loads before a step changes
+// it (engine.Store.Load) and the committed states are final. It is bounded by the bytes of the states
+// it holds, the least recently used going first.
 type instanceCache struct {
 	mu      sync.Mutex
 	budget  int
@@ -25,7 +26,8 @@ type instanceCache struct {
 
 type cachedInstance struct {
 	id    string
-	state []byte
+	nonce int64
+	size  int // the bytes of its encoded state
 	in    *engine.Instance
 }
 
@@ -33,8 +35,8 @@ func newInstanceCache(budget int) *instanceCache {
 	return &instanceCache{budget: budget, entries: map[string]*list.Element{}}
 }
 
-// get returns the instance whose state is exactly state, or nil. A nil cache keeps nothing.
-func (c *instanceCache) get(id string, state []byte) *engine.Instance {
+// get returns the instance of the row with that nonce, or nil. A nil cache keeps nothing.
+func (c *instanceCache) get(id string, nonce int64) *engine.Instance {
 	if c == nil || c.budget <= 0 {
 		return nil
 	}
@@ -45,27 +47,28 @@ func (c *instanceCache) get(id string, state []byte) *engine.Instance {
 		return nil
 	}
 	ci := e.Value.(*cachedInstance)
-	if !bytes.Equal(ci.state, state) {
+	if ci.nonce != nonce {
 		return nil
 	}
 	c.lru.MoveToFront(e)
 	return ci.in
 }
 
-// put remembers that state decodes to in; a final instance is dropped instead (no step loads it to
-// change it again). A state larger than the whole budget is not kept.
-func (c *instanceCache) put(id string, state []byte, in *engine.Instance) {
+// put remembers that the row with nonce decodes to in, whose encoding takes size bytes; a final
+// instance is dropped instead (no step loads it to change it again). A state larger than the whole
+// budget is not kept.
+func (c *instanceCache) put(id string, nonce int64, size int, in *engine.Instance) {
 	if c == nil || c.budget <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.removeLocked(id)
-	if in.Status.Final() || len(state) > c.budget {
+	if in.Status.Final() || size > c.budget {
 		return
 	}
-	c.entries[id] = c.lru.PushFront(&cachedInstance{id: id, state: state, in: in})
-	c.size += len(state)
+	c.entries[id] = c.lru.PushFront(&cachedInstance{id: id, nonce: nonce, size: size, in: in})
+	c.size += size
 	for c.size > c.budget {
 		c.removeLocked(c.lru.Back().Value.(*cachedInstance).id)
 	}
@@ -86,7 +89,7 @@ func (c *instanceCache) removeLocked(id string) {
 	if e == nil {
 		return
 	}
-	c.size -= len(e.Value.(*cachedInstance).state)
+	c.size -= e.Value.(*cachedInstance).size
 	c.lru.Remove(e)
 	delete(c.entries, id)
 }

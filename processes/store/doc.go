@@ -45,9 +45,11 @@
 // Writes run on one writer connection, in BEGIN IMMEDIATE transactions (retried when another
 // process holds the lock past the busy timeout), taken in arrival order; reads run on a pool of
 // read-only connections in parallel with the writer, or on the caller's transaction inside InTx.
-// Load reads an instance's state every time but skips its decode when the row holds the very bytes
-// this store last decoded or committed for it (a bounded cache, Options.InstanceCache), and the
-// engine re-encodes only the scopes a step changed (engine.MarshalInstance).
+// An instance's scopes are rows of their own (instance_scopes), so that a step writes the scopes it
+// changed and the small rest of the state (engine.EncodeInstance), not a plan's whole state. Each
+// write gives the instance's row a new random nonce: Load reads the nonce every time and reads and
+// decodes the state only when this store did not decode or commit that very row before (a bounded
+// cache, Options.InstanceCache).
 //
 // # Deployments
 //

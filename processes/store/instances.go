@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine"
 )
 
 // Load returns the committed state of an instance (seen from the caller's transaction, if any). The
-// state is read every time, but once per transaction (ambient.loaded); its decode is skipped when this
-// store decoded or committed those very bytes before (instanceCache).
+// row's nonce is read every time, but once per transaction (ambient.loaded); the state is read and
+// decoded only when this store did not decode or commit that very row before (instanceCache).
 func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
 	a := s.ambientOf(ctx)
 	if a != nil {
@@ -27,25 +28,69 @@ func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
 	return in, err
 }
 
-// load reads and decodes the instance's row (unless the cache has the instance of those very bytes).
+// load reads the instance's nonce and, unless the cache has the instance of that row, its state.
 func (s *Store) load(ctx context.Context, id string) (*engine.Instance, error) {
-	var state []byte
-	err := s.read(ctx).QueryRowContext(ctx, "SELECT state FROM instances WHERE id = ?", id).Scan(&state)
+	var nonce int64
+	err := s.read(ctx).QueryRowContext(ctx, "SELECT nonce FROM instances WHERE id = ?", id).Scan(&nonce)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("instance %q: %w", id, engine.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load instance %q: %w", id, err)
 	}
-	if in := s.instances.get(id, state); in != nil {
+	if in := s.instances.get(id, nonce); in != nil {
 		return in, nil
 	}
-	in := new(engine.Instance)
-	if err := json.Unmarshal(state, in); err != nil {
+	var in *engine.Instance
+	size := 0
+	err = s.snapshot(ctx, func(q querier) error {
+		var head []byte
+		err := q.QueryRowContext(ctx, "SELECT nonce, state FROM instances WHERE id = ?", id).Scan(&nonce, &head)
+		if errors.Is(err, sql.ErrNoRows) {
+			return engine.ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		rows, err := q.QueryContext(ctx, "SELECT state FROM instance_scopes WHERE instance = ? ORDER BY id", id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var scopes [][]byte
+		size = len(head)
+		for rows.Next() {
+			var b []byte
+			if err := rows.Scan(&b); err != nil {
+				return err
+			}
+			scopes = append(scopes, b)
+			size += len(b)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		in, err = engine.DecodeInstance(head, scopes)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("load instance %q: %w", id, err)
 	}
-	s.instances.put(id, state, in)
+	s.instances.put(id, nonce, size, in)
 	return in, nil
+}
+
+// snapshot runs fn's reads on one snapshot of the database: the caller's transaction, else a read
+// transaction of its own (the head and the scopes of an instance must come from the same commit).
+func (s *Store) snapshot(ctx context.Context, fn func(q querier) error) error {
+	if a := s.ambientOf(ctx); a != nil {
+		return fn(a.tx)
+	}
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep or lose
+	return fn(tx)
 }
 
 // Commit applies one engine step in one transaction (or one savepoint of the caller's, see InTx):
@@ -69,19 +114,22 @@ func (s *Store) Commit(ctx context.Context, m *engine.Mutation) error {
 	})
 }
 
-// writeInstances writes each instance at its new version, refusing a version that moved.
+// writeInstances writes each instance at its new version, refusing a version that moved: its row
+// with a new nonce, and of its scopes the ones the step changed or the row lacks; the scopes the
+// instance no longer has are deleted.
 func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutation) error {
 	for _, w := range m.Instances {
 		in := w.Instance
-		state, err := engine.MarshalInstance(in)
+		enc, err := engine.EncodeInstance(in)
 		if err != nil {
-			return fmt.Errorf("encode instance %q: %w", in.ID, err)
+			return err
 		}
+		nonce := newNonce()
 		var res sql.Result
 		if w.Expected == 0 {
-			res, err = s.exec(ctx, tx, sqlInsertInstance, in.ID, in.ProcessID, string(in.Status), in.Version, state)
+			res, err = s.exec(ctx, tx, sqlInsertInstance, in.ID, in.ProcessID, string(in.Status), in.Version, enc.Head, nonce)
 		} else {
-			res, err = s.exec(ctx, tx, sqlUpdateInstance, string(in.Status), in.Version, state, in.ID, w.Expected)
+			res, err = s.exec(ctx, tx, sqlUpdateInstance, string(in.Status), in.Version, enc.Head, nonce, in.ID, w.Expected)
 		}
 		if err != nil {
 			return fmt.Errorf("write instance %q: %w", in.ID, err)
@@ -92,13 +140,65 @@ func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutati
 			}
 			return fmt.Errorf("write instance %q at version %d: %w", in.ID, w.Expected, engine.ErrConflict)
 		}
-		// Kept even though the transaction may still roll back: Load compares the bytes it reads.
-		s.instances.put(in.ID, state, in)
+		size, err := s.writeScopes(ctx, tx, in.ID, enc.Scopes)
+		if err != nil {
+			return fmt.Errorf("write instance %q: %w", in.ID, err)
+		}
+		// Kept even though the transaction may still roll back: the row then keeps its old nonce.
+		s.instances.put(in.ID, nonce, len(enc.Head)+size, in)
 		if a := s.ambientOf(ctx); a != nil {
 			a.keep(in.ID, in)
 		}
 	}
 	return nil
+}
+
+// writeScopes makes the instance's scope rows those of scopes: it writes the fresh ones and those
+// missing, deletes those gone, and returns the bytes of them all. A scope that is not fresh holds the
+// JSON it was read or committed with, and the version check of its instance's row guarantees that
+// this is the row's: it is not written again.
+func (s *Store) writeScopes(ctx context.Context, tx *sql.Tx, instance string, scopes []engine.EncodedScope) (int, error) {
+	stored := map[int64]bool{}
+	rows, err := s.query(ctx, tx, sqlScopeIDs, instance)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		stored[id] = true
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	size := 0
+	for _, sc := range scopes {
+		size += len(sc.JSON)
+		if sc.Fresh || !stored[sc.ID] {
+			if _, err := s.exec(ctx, tx, sqlSetScope, instance, sc.ID, sc.JSON); err != nil {
+				return 0, fmt.Errorf("scope %d: %w", sc.ID, err)
+			}
+		}
+		delete(stored, sc.ID)
+	}
+	for id := range stored {
+		if _, err := s.exec(ctx, tx, sqlDeleteScope, instance, id); err != nil {
+			return 0, fmt.Errorf("delete scope %d: %w", id, err)
+		}
+	}
+	return size, nil
+}
+
+// newNonce is a row's nonce: random, never the 0 the rows written before nonces existed hold.
+func newNonce() int64 {
+	for {
+		if n := rand.Int64(); n != 0 {
+			return n
+		}
+	}
 }
 
 // expiredSweep bounds the expired buffered messages one commit deletes.
@@ -202,7 +302,8 @@ func (s *Store) writeTimers(ctx context.Context, tx *sql.Tx, m *engine.Mutation)
 // unanswerable: the engine will answer their replies with engine.ErrNotFound.
 func (s *Store) PurgeInstance(ctx context.Context, id string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for _, q := range []string{"DELETE FROM instances WHERE id = ?", "DELETE FROM journal WHERE instance = ?",
+		for _, q := range []string{"DELETE FROM instances WHERE id = ?", "DELETE FROM instance_scopes WHERE instance = ?",
+			"DELETE FROM journal WHERE instance = ?",
 			"DELETE FROM timers WHERE instance = ?", "DELETE FROM subscriptions WHERE instance = ?"} {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return err

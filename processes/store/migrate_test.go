@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"io/fs"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -38,18 +41,15 @@ func TestMigrations(t *testing.T) {
 	})
 
 	t.Run("old schema", func(t *testing.T) {
-		// A database an older binary made: only the first migration, with an instance in it.
+		// A database the first binary made: only the first migration, with an instance in it.
 		path := filepath.Join(t.TempDir(), "db")
-		db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL")
+		old := oldStore(t, path, names[:1])
+		state, err := json.Marshal(&engine.Instance{ID: "i", ProcessID: "p", Version: 1, Status: engine.StatusActive})
 		require.NoError(t, err)
-		db.SetMaxOpenConns(1)
-		first, err := migrations.ReadFile(names[0])
+		_, err = old.writer.ExecContext(ctx, "INSERT INTO instances (id, process_id, status, version, state) VALUES (?, ?, ?, ?, ?)",
+			"i", "p", "active", 1, state)
 		require.NoError(t, err)
-		old := &Store{writer: db, clock: clock}
-		require.NoError(t, old.migrate(ctx, fstest.MapFS{"m/" + filepath.Base(names[0]): {Data: first}}, "m"))
-		require.NoError(t, old.Commit(ctx, &engine.Mutation{Instances: []engine.InstanceWrite{{Instance: &engine.Instance{
-			ID: "i", ProcessID: "p", Version: 1, Status: engine.StatusActive}}}}))
-		require.NoError(t, db.Close())
+		require.NoError(t, old.writer.Close())
 
 		s, err := Open(ctx, path, Options{Clock: clock})
 		require.NoError(t, err)
@@ -62,6 +62,50 @@ func TestMigrations(t *testing.T) {
 		assert.Equal(t, int64(1), in.Version)
 		require.NoError(t, s.CreateDeployment(ctx, &Deployment{UUID: "d", Status: "CREATE_IN_PROGRESS"}),
 			"the new tables are there")
+	})
+
+	t.Run("whole states move to scope rows", func(t *testing.T) {
+		// Before 0006 an instance's state held its scopes; a database of then must load the same.
+		path := filepath.Join(t.TempDir(), "db")
+		before := slices.IndexFunc(names, func(n string) bool { return strings.Contains(n, "instance_scopes") })
+		require.Positive(t, before)
+		old := oldStore(t, path, names[:before])
+		whole := &engine.Instance{ID: "i", ProcessID: "p", Version: 7, Status: engine.StatusActive, Seq: 9,
+			Scopes: []*engine.Scope{
+				{ID: 1, Kind: engine.ScopeProcess, Active: 1, Vars: map[string]any{"units": []any{"a", 2.5, map[string]any{"k": true}}}},
+				{ID: 4, Parent: 1, Kind: engine.ScopeSubProcess, Element: "sp", Token: 3, Active: 1, Vars: map[string]any{"x": "é\"\u2028"}},
+			},
+			Tokens: []*engine.Token{{ID: 3, Scope: 1, Element: "sp"}, {ID: 5, Scope: 4, Element: "task", Job: "j"}}}
+		state, err := json.Marshal(whole)
+		require.NoError(t, err)
+		_, err = old.writer.ExecContext(ctx, "INSERT INTO instances (id, process_id, status, version, state) VALUES (?, ?, ?, ?, ?)",
+			"i", "p", "active", 7, state)
+		require.NoError(t, err)
+		require.NoError(t, old.writer.Close())
+
+		s, err := Open(ctx, path, Options{Clock: clock})
+		require.NoError(t, err)
+		defer s.Close()
+		in, err := s.Load(ctx, "i")
+		require.NoError(t, err)
+		got, err := json.Marshal(in)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(state), string(got))
+
+		// The next step writes over the moved rows.
+		next, err := json.Marshal(in)
+		require.NoError(t, err)
+		step := new(engine.Instance)
+		require.NoError(t, json.Unmarshal(next, step))
+		step.Version = 8
+		step.Scopes = step.Scopes[:1]
+		require.NoError(t, s.Commit(ctx, &engine.Mutation{Instances: []engine.InstanceWrite{{Instance: step, Expected: 7}}}))
+		s.instances.drop("i")
+		again, err := s.Load(ctx, "i")
+		require.NoError(t, err)
+		assert.Equal(t, int64(8), again.Version)
+		require.Len(t, again.Scopes, 1)
+		assert.Equal(t, whole.Scopes[0].Vars, again.Scopes[0].Vars)
 	})
 
 	t.Run("a failing migration leaves no trace", func(t *testing.T) {
@@ -85,6 +129,23 @@ func TestMigrations(t *testing.T) {
 		defer s.Close()
 		assert.ErrorContains(t, s.migrate(ctx, fstest.MapFS{"m/extra.sql": {Data: []byte("SELECT 1")}}, "m"), "version number")
 	})
+}
+
+// oldStore is a store whose database has only the migrations named (what an older binary made).
+func oldStore(t *testing.T, path string, names []string) *Store {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL")
+	require.NoError(t, err)
+	db.SetMaxOpenConns(1)
+	fsys := fstest.MapFS{}
+	for _, n := range names {
+		data, err := migrations.ReadFile(n)
+		require.NoError(t, err)
+		fsys["m/"+filepath.Base(n)] = &fstest.MapFile{Data: data}
+	}
+	old := &Store{writer: db, clock: enginetest.NewFakeClock(enginetest.Epoch)}
+	require.NoError(t, old.migrate(context.Background(), fsys, "m"))
+	return old
 }
 
 func TestOpenWithoutPath(t *testing.T) {

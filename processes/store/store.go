@@ -39,8 +39,8 @@ type Options struct {
 	Readers int
 	// InstanceCache bounds the bytes of instance state kept decoded in memory, so that an engine step
 	// does not decode again the state the step before it committed (default 16 MiB; negative: none).
-	// Load still reads every state from the database and uses a kept instance only when the row holds
-	// the very bytes it was kept with: no instance is ever served stale.
+	// Load still reads every row's nonce from the database and uses a kept instance only when the row
+	// is the very one it was kept with: no instance is ever served stale.
 	InstanceCache int
 }
 

@@ -211,9 +211,12 @@ func fromNanos(n int64) time.Time {
 // Open; a transaction on that connection reuses them (sql.Tx.StmtContext) instead of compiling the
 // SQL again, which is a tenth of a step's cost.
 const (
-	sqlInsertInstance = `INSERT INTO instances (id, process_id, status, version, state) VALUES (?, ?, ?, ?, ?)
+	sqlInsertInstance = `INSERT INTO instances (id, process_id, status, version, state, nonce) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`
-	sqlUpdateInstance = `UPDATE instances SET status = ?, version = ?, state = ? WHERE id = ? AND version = ?`
+	sqlUpdateInstance = `UPDATE instances SET status = ?, version = ?, state = ?, nonce = ? WHERE id = ? AND version = ?`
+	sqlScopeIDs       = `SELECT id FROM instance_scopes WHERE instance = ?`
+	sqlSetScope       = `INSERT OR REPLACE INTO instance_scopes (instance, id, state) VALUES (?, ?, ?)`
+	sqlDeleteScope    = `DELETE FROM instance_scopes WHERE instance = ? AND id = ?`
 	sqlInsertEvent    = `INSERT INTO journal (instance, type, element, at, incident, detail) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlInsertOutbox   = `INSERT INTO outbox (command_id, instance, topic, command, created) VALUES (?, ?, ?, ?, ?)`
 	sqlSetTimer       = `INSERT INTO timers (id, instance, due, timer) VALUES (?, ?, ?, ?)
@@ -224,7 +227,7 @@ const (
 	sqlInsertInbox = `INSERT INTO inbox (command_id, applied) VALUES (?, ?) ON CONFLICT DO NOTHING`
 )
 
-var preparedSQL = []string{sqlInsertInstance, sqlUpdateInstance, sqlInsertEvent, sqlInsertOutbox, sqlSetTimer,
+var preparedSQL = []string{sqlInsertInstance, sqlUpdateInstance, sqlScopeIDs, sqlSetScope, sqlDeleteScope, sqlInsertEvent, sqlInsertOutbox, sqlSetTimer,
 	sqlDeleteTimer, sqlSetSub, sqlDeleteSub, sqlInsertInbox}
 
 // prepare compiles preparedSQL on the writer (called at Open, before any transaction holds the connection).
@@ -246,6 +249,14 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sq
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
 	return tx.ExecContext(ctx, q, args...)
+}
+
+// query runs the query q in tx, on its prepared statement when there is one.
+func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared[q]; st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
 }
 
 // stmt returns q as a statement of tx: the prepared one when there is one.
