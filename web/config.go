@@ -11,8 +11,17 @@ import (
 	"github.com/toscaflow/toscaflow/processes/store"
 )
 
-// DefaultMaxBodyBytes limits request bodies when Config.MaxBodyBytes is 0 (templates are YAML text).
-const DefaultMaxBodyBytes = 4 << 20
+// Defaults of the request limits (Config).
+const (
+	// DefaultMaxBodyBytes limits request bodies when Config.MaxBodyBytes is 0 (templates are YAML text).
+	DefaultMaxBodyBytes = 4 << 20
+	// DefaultMaxTemplateBytes limits the template of a request when Config.MaxTemplateBytes is 0.
+	DefaultMaxTemplateBytes = 1 << 20
+	// DefaultMaxNodeTemplates limits the node templates of a template when Config.MaxNodeTemplates is 0.
+	DefaultMaxNodeTemplates = 500
+	// DefaultMaxInFlight bounds the POST and PUT requests served at once when Config.MaxInFlight is 0.
+	DefaultMaxInFlight = 16
+)
 
 // ErrInvalidConfig is wrapped by every problem Config.Validate finds.
 var ErrInvalidConfig = errors.New("invalid web configuration")

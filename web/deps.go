@@ -2,61 +2,64 @@ package web
 
 import (
 	"context"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
-	"github.com/toscaflow/toscaflow/processes"
-	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/web/access"
+	"github.com/toscaflow/toscaflow/web/deployments"
+	"github.com/toscaflow/toscaflow/web/events"
+	"github.com/toscaflow/toscaflow/web/providers"
+	"github.com/toscaflow/toscaflow/web/rest"
 )
 
-// Deployments is what the API needs of the deployment lifecycle (implemented by package processes,
-// adapted where its signatures differ). Errors are classified with errors.Is/As (see statusOf).
-type Deployments interface {
-	// Create validates the template and starts deploying it; the deployment is returned in
-	// CREATE_IN_PROGRESS.
-	Create(ctx context.Context, req CreateRequest) (*store.Deployment, error)
-	Get(ctx context.Context, id string) (*store.Deployment, error)
-	List(ctx context.Context, f store.DeploymentFilter, p store.Page) (store.Paged[*store.Deployment], error)
-	// Update starts updating a deployment to a new template and/or parameters merged into the stored
-	// ones; the deployment is returned in UPDATE_IN_PROGRESS. A status other than CREATE_COMPLETE,
-	// UPDATE_COMPLETE or UPDATE_FAILED is a conflict (processes.ErrConflict).
-	Update(ctx context.Context, id string, req processes.UpdateRequest) (*store.Deployment, error)
-	// Action starts or stops a compute node ("start" needs it STOPPED, "stop" STARTED).
-	Action(ctx context.Context, id, resID, action string) error
-	// Delete starts the undeployment; force removes the record even when the clean-up fails.
-	Delete(ctx context.Context, id string, force bool) error
-	// ResetDelete marks a stuck DELETE_IN_PROGRESS deployment DELETE_FAILED.
-	ResetDelete(ctx context.Context, id string) error
-	// Resources lists a deployment's resources; typ, when set, matches that TOSCA type and the types
-	// derived from it.
-	Resources(ctx context.Context, id, typ string, p store.Page) (store.Paged[*store.Resource], error)
-	Resource(ctx context.Context, id, resID string) (*store.Resource, error)
-	// Template is the TOSCA YAML the deployment was created (or last updated) with.
-	Template(ctx context.Context, id string) (string, error)
-	// Log is the human-readable deployment log ("" when none).
-	Log(ctx context.Context, id string) (string, error)
-	// Plan is the BPMN XML of the deployment's plan.
-	Plan(ctx context.Context, id string) ([]byte, error)
-	// Statistics is a JSON-marshalable summary of the deployment's execution.
-	Statistics(ctx context.Context, id string) (any, error)
-}
-
-// CreateRequest is a validated POST /deployments body with its owner.
-type CreateRequest struct {
-	Owner      store.Owner
-	Template   string
-	Parameters map[string]any
-	Callback   string
-	// TimeoutMins, ProviderTimeoutMins and MaxProvidersRetry are 0 when not given.
-	TimeoutMins         int
-	ProviderTimeoutMins int
-	MaxProvidersRetry   int
-	KeepLastAttempt     bool
-	UserGroup           string
-}
+// The types below are defined by the packages that use them; these names are the ones the server's
+// callers (toscaflow serve, the tests that build a server) know it by.
+type (
+	// Deployments is what the API needs of the deployment lifecycle (deployments.Lifecycle).
+	Deployments = deployments.Lifecycle
+	// CreateRequest is a validated POST /deployments body with its owner.
+	CreateRequest = deployments.CreateRequest
+	// Authenticator verifies the credentials of a request (access.Authenticator; auth.Verifier is one).
+	Authenticator = access.Authenticator
+	// ProviderDeps are what GET /providers is served from (providers.Deps).
+	ProviderDeps = providers.Deps
+	// LiveSource is what the event streams read (events.Source; implemented by *processes.Service).
+	LiveSource = events.Source
+	// ProblemsError is an invalid request with one message per problem (400); a lifecycle may return it.
+	ProblemsError = rest.ProblemsError
+	// APIError is an error the API layer itself detects, with the status it is answered with.
+	APIError = rest.APIError
+)
 
 // SimLedger lists the simulated cloud's resources (sim.Providers); nil when the sim is off.
 type SimLedger interface {
 	List(ctx context.Context) ([]sim.Resource, error)
+}
+
+// LiveDeps are what the server-sent events and the metrics are served from. The zero value serves
+// GET /metrics (Go, process and HTTP metrics) and no event streams.
+type LiveDeps struct {
+	// Journal feeds GET /deployments/{id}/events; nil leaves the route out.
+	Journal LiveSource
+	// Collectors are registered on the server's metrics registry besides the Go, process and HTTP
+	// collectors (processes.Service.Metrics: the lifecycle's counters and the deployments by status).
+	Collectors []prometheus.Collector
+	// MaxStreams bounds the event streams open at once (default 256); one more is a 503 with
+	// Retry-After.
+	MaxStreams int
+	// Heartbeat is how often an idle stream sends a comment, so that proxies keep it open (default 15s).
+	Heartbeat time.Duration
+	// Poll bounds how long a stream waits for a wake-up before it reads the store anyway: a step committed
+	// by another process sharing the store, or a resource's state changed outside the plans (default 2s).
+	Poll time.Duration
+	// Coalesce is the least time between two reads of one stream, so that a burst of steps is read
+	// once (default 100ms).
+	Coalesce time.Duration
+	// Clock times the heartbeats, the polls and the HTTP metrics' latencies (default the wall clock).
+	Clock clockwork.Clock
 }
 
 // Deps are the services the API is served from. Deployments is required.
@@ -64,9 +67,9 @@ type Deps struct {
 	Deployments Deployments
 	// Sim enables GET /sim/resources.
 	Sim SimLedger
-	// Live feeds the server-sent events and the metrics (live.go).
+	// Live feeds the server-sent events and the metrics (package events and metrics).
 	Live LiveDeps
-	// Catalogue lists the providers and their health (providers.go).
+	// Catalogue lists the providers and their health (package providers).
 	Catalogue ProviderDeps
 	// Health, when set, is checked by GET /healthz (503 when it fails).
 	Health func(ctx context.Context) error

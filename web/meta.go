@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
+	"github.com/toscaflow/toscaflow/web/rest"
 )
 
 // banner answers GET / anonymously; a browser is sent to the dashboard instead (ui.go).
@@ -17,12 +17,12 @@ func (s *Server) banner(w http.ResponseWriter, r *http.Request) {
 
 // info serves the build information.
 func (s *Server) info(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.cfg.Info)
+	rest.WriteJSON(w, http.StatusOK, s.cfg.Info)
 }
 
 // configuration serves the flat map of the service endpoints in use.
 func (s *Server) configuration(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.cfg.Configuration)
+	rest.WriteJSON(w, http.StatusOK, s.cfg.Configuration)
 }
 
 // healthz is 200 {"status":"UP"} while the health check passes, else 503 with the error body.
@@ -30,23 +30,20 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Health != nil {
 		if err := s.deps.Health(r.Context()); err != nil {
 			s.log.Warn("health check failed", "err", err)
-			s.retryAfter(w)
-			writeStatus(w, http.StatusServiceUnavailable, "The service is not healthy: "+err.Error())
+			s.reply.SetRetryAfter(w)
+			rest.WriteStatus(w, http.StatusServiceUnavailable, "The service is not healthy: "+err.Error())
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "UP"})
+	rest.WriteJSON(w, http.StatusOK, map[string]string{"status": "UP"})
 }
 
 // simResources lists the simulated cloud's ledger.
 func (s *Server) simResources(w http.ResponseWriter, r *http.Request) {
 	rs, err := s.deps.Sim.List(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
+		s.reply.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rs)
+	rest.WriteJSON(w, http.StatusOK, rs)
 }
-
-// vars are the path variables of a request.
-func vars(r *http.Request) map[string]string { return mux.Vars(r) }

@@ -11,6 +11,11 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/toscaflow/toscaflow/web/access"
+	"github.com/toscaflow/toscaflow/web/deployments"
+	"github.com/toscaflow/toscaflow/web/rest"
+	"github.com/toscaflow/toscaflow/web/templates"
 )
 
 // Server is the HTTP API: an http.Handler, and Run to listen on Config.Addr.
@@ -21,8 +26,10 @@ type Server struct {
 	handler http.Handler
 	// router is the routes (the OpenAPI test walks it).
 	router *mux.Router
-	// publicRoutes are the routes served without credentials (see public).
-	publicRoutes map[*mux.Route]bool
+	// gate authenticates requests but on the routes it was told are public.
+	gate *access.Gate
+	// reply writes the error bodies of every endpoint.
+	reply rest.Responder
 	// inFlight holds one token per POST or PUT being served (see admit).
 	inFlight chan struct{}
 }
@@ -38,56 +45,42 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log, publicRoutes: map[*mux.Route]bool{}}
+	s := &Server{cfg: cfg.withDefaults(), deps: deps, log: log}
+	s.reply = rest.Responder{Log: log, RetryAfter: s.cfg.RetryAfter}
+	s.gate = access.NewGate(s.cfg.Auth, s.cfg.LocalUser, s.reply, log)
 	s.inFlight = make(chan struct{}, s.cfg.MaxInFlight)
 	m := s.routes()
 	s.router = m
-	s.handler = s.observe(normalize(s.authenticate(m, s.admit(m))))
+	s.handler = s.observe(normalize(s.gate.Authenticate(m, s.admit(m))))
 	return s, nil
 }
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// routes registers every endpoint; the router's own 404 and 405 answer with the error body too.
+// routes registers every endpoint; the router's own 404 and 405 answer with the error body too. Each
+// group of endpoints lives in its own package with its own dependencies.
 func (s *Server) routes() *mux.Router {
 	m := mux.NewRouter()
 	m.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(w, http.StatusNotFound, fmt.Sprintf("No resource at %s", r.URL.Path))
+		rest.WriteStatus(w, http.StatusNotFound, fmt.Sprintf("No resource at %s", r.URL.Path))
 	})
 	m.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s is not supported at %s", r.Method, r.URL.Path))
+		rest.WriteStatus(w, http.StatusMethodNotAllowed, fmt.Sprintf("Method %s is not supported at %s", r.Method, r.URL.Path))
 	})
-	s.public(m.HandleFunc("/", s.banner).Methods(http.MethodGet))
-	s.public(m.HandleFunc("/info", s.info).Methods(http.MethodGet))
-	s.public(m.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet))
-	s.public(m.HandleFunc("/openapi.json", s.openAPI).Methods(http.MethodGet))
+	s.gate.Public(m.HandleFunc("/", s.banner).Methods(http.MethodGet))
+	s.gate.Public(m.HandleFunc("/info", s.info).Methods(http.MethodGet))
+	s.gate.Public(m.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet))
+	s.gate.Public(m.HandleFunc("/openapi.json", s.openAPI).Methods(http.MethodGet))
 	m.HandleFunc("/configuration", s.configuration).Methods(http.MethodGet)
-	m.HandleFunc("/templates/validate", s.validateTemplate).Methods(http.MethodPost)
-	m.HandleFunc("/templates/plan", s.planTemplate).Methods(http.MethodPost)
 
-	m.HandleFunc("/deployments", s.listDeployments).Methods(http.MethodGet)
-	m.HandleFunc("/deployments", s.createDeployment).Methods(http.MethodPost)
-	// Full paths rather than a subrouter: gorilla/mux answers 404 instead of 405 from subrouters.
-	const d = "/deployments/{id}"
-	m.HandleFunc(d, s.getDeployment).Methods(http.MethodGet)
-	m.HandleFunc(d, s.updateDeployment).Methods(http.MethodPut)
-	m.HandleFunc(d, s.deleteDeployment).Methods(http.MethodDelete)
-	m.HandleFunc(d, s.resetDeployment).Methods(http.MethodPatch)
-	m.HandleFunc(d+"/template", s.text(s.deps.Deployments.Template)).Methods(http.MethodGet)
-	m.HandleFunc(d+"/log", s.text(s.deps.Deployments.Log)).Methods(http.MethodGet)
-	m.HandleFunc(d+"/bpmn", s.plan).Methods(http.MethodGet)
-	m.HandleFunc(d+"/statistics", s.statistics).Methods(http.MethodGet)
-	m.HandleFunc(d+"/resources", s.listResources).Methods(http.MethodGet)
-	m.HandleFunc(d+"/resources/filter", s.filterResources).Methods(http.MethodGet)
-	m.HandleFunc(d+"/resources/{resId}", s.getResource).Methods(http.MethodGet)
-	m.HandleFunc(d+"/resources/{resId}/actions", s.resourceAction).Methods(http.MethodPost)
-	m.HandleFunc(d+"/extrainfo", s.extraInfo).Methods(http.MethodGet)
-
-	// Each group below lives in its own file with its own dependencies (Deps.Live, Deps.Catalogue).
-	s.liveRoutes(m)     // live.go: server-sent events and Prometheus metrics
-	s.providerRoutes(m) // providers.go: the provider catalogue and its health
-	s.uiRoutes(m)       // ui.go: the embedded dashboard
+	limits := templates.Limits{MaxBytes: s.cfg.MaxTemplateBytes, MaxNodeTemplates: s.cfg.MaxNodeTemplates}
+	(&templates.Handlers{Limits: limits, MaxBodyBytes: s.cfg.MaxBodyBytes, Reply: s.reply}).Routes(m)
+	deployments.New(deployments.Config{Lifecycle: s.deps.Deployments, Selection: s.deps.Catalogue.Selection,
+		Limits: limits, MaxBodyBytes: s.cfg.MaxBodyBytes, Reply: s.reply}).Routes(m)
+	s.liveRoutes(m)            // live.go: server-sent events and Prometheus metrics
+	s.deps.Catalogue.Routes(m) // the provider catalogue and its health
+	s.uiRoutes(m)              // ui.go: the embedded dashboard
 
 	if s.deps.Sim != nil {
 		m.HandleFunc("/sim/resources", s.simResources).Methods(http.MethodGet)

@@ -23,8 +23,8 @@ type issuerLister interface{ Issuers() []auth.IssuerConfig }
 // below it. Its files are anonymous: they hold no data, and the page calls the API with the user's token.
 func (s *Server) uiRoutes(m *mux.Router) {
 	h := ui.Handler(s.uiConfig())
-	s.public(m.Handle(uiPrefix, h).Methods(http.MethodGet))
-	s.public(m.PathPrefix(uiPrefix + "/").Handler(h).Methods(http.MethodGet))
+	s.gate.Public(m.Handle(uiPrefix, h).Methods(http.MethodGet))
+	s.gate.Public(m.PathPrefix(uiPrefix + "/").Handler(h).Methods(http.MethodGet))
 }
 
 // uiConfig tells the dashboard how to sign in: with authentication on, through the first trusted issuer

@@ -1,4 +1,4 @@
-package web
+package metrics
 
 import (
 	"net/http"
@@ -7,37 +7,9 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/toscaflow/toscaflow/web/rest"
 )
-
-// metricsHandler serves GET /metrics from a registry of the server's own (never the global one, so
-// that two servers in one process, as in tests, do not share counters): the Go runtime and process
-// collectors, the HTTP metrics and the collectors of Deps.Live. A collector that cannot be registered
-// (a duplicate) is logged and left out; one that fails at a scrape leaves its metrics out of that
-// scrape only.
-func (s *Server) metricsHandler(reg *prometheus.Registry, extra []prometheus.Collector) http.Handler {
-	all := append([]prometheus.Collector{
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		s.deps.Live.live.metrics,
-	}, extra...)
-	for _, c := range all {
-		if err := reg.Register(c); err != nil {
-			s.log.Error("metrics collector not registered", "err", err)
-		}
-	}
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:      slogPrinter{s},
-		ErrorHandling: promhttp.ContinueOnError,
-		Registry:      reg,
-	})
-}
-
-// slogPrinter is promhttp's error log on the server's logger.
-type slogPrinter struct{ s *Server }
-
-func (p slogPrinter) Println(v ...any) { p.s.log.Warn("metrics scrape", "err", v) }
 
 // httpMetrics counts the routed requests by method, route template and status code, and times them.
 // The requests the router does not match (its 404 and 405) are not counted: their paths are arbitrary.
@@ -81,10 +53,10 @@ func (h *httpMetrics) middleware(next http.Handler) http.Handler {
 				route = t
 			}
 		}
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &rest.StatusRecorder{ResponseWriter: w}
 		start := h.clock.Now()
 		defer func() {
-			code := rec.code
+			code := rec.Code
 			p := recover()
 			switch {
 			case p != nil && p != http.ErrAbortHandler:

@@ -1,4 +1,4 @@
-package web
+package rest
 
 import (
 	"net/http/httptest"
@@ -30,7 +30,7 @@ func TestBaseURL(t *testing.T) {
 			for k, v := range tc.headers {
 				r.Header.Set(k, v)
 			}
-			assert.Equal(t, tc.want, baseURL(r))
+			assert.Equal(t, tc.want, BaseURL(r))
 		})
 	}
 }

@@ -1,14 +1,32 @@
-package web
+package templates
 
 import (
 	"context"
 	"net/http"
 
+	"github.com/gorilla/mux"
+
 	"github.com/toscaflow/toscaflow/bpmn"
 	"github.com/toscaflow/toscaflow/bpmn/bpmnxml"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
+	"github.com/toscaflow/toscaflow/web/rest"
 )
+
+// Handlers serve POST /templates/validate and /templates/plan.
+type Handlers struct {
+	// Limits bound the template of a request.
+	Limits Limits
+	// MaxBodyBytes limits the request body.
+	MaxBodyBytes int64
+	Reply        rest.Responder
+}
+
+// Routes registers the endpoints on m.
+func (h *Handlers) Routes(m *mux.Router) {
+	m.HandleFunc("/templates/validate", h.validate).Methods(http.MethodPost)
+	m.HandleFunc("/templates/plan", h.plan).Methods(http.MethodPost)
+}
 
 // templateRequest is the body of POST /templates/validate and /templates/plan: the template and,
 // optionally, the parameters a deployment would give it.
@@ -36,68 +54,68 @@ type validation struct {
 }
 
 // readTemplateRequest reads and checks the body of a /templates request.
-func (s *Server) readTemplateRequest(w http.ResponseWriter, r *http.Request) (templateRequest, error) {
-	obj, err := readObject(w, r, s.cfg.MaxBodyBytes)
+func (h *Handlers) readTemplateRequest(w http.ResponseWriter, r *http.Request) (templateRequest, error) {
+	obj, err := rest.ReadObject(w, r, h.MaxBodyBytes)
 	if err != nil {
 		return templateRequest{}, err
 	}
 	_, hasParams := obj["parameters"]
-	f := &fields{obj: obj}
-	req := templateRequest{template: f.str("template"), parameters: f.object("parameters"), partial: !hasParams,
-		undeploy: f.boolean("undeploy")}
+	f := rest.NewFields(obj)
+	req := templateRequest{template: f.Str("template"), parameters: f.Object("parameters"), partial: !hasParams,
+		undeploy: f.Boolean("undeploy")}
 	if req.template == "" {
-		f.problem("template is required")
+		f.Problem("template is required")
 	}
-	if len(f.problems) > 0 {
-		return req, &ProblemsError{Summary: "Invalid template request", Problems: f.problems}
+	if ps := f.Problems(); len(ps) > 0 {
+		return req, &rest.ProblemsError{Summary: "Invalid template request", Problems: ps}
 	}
-	return req, s.checkTemplate(req.template)
+	return req, h.Limits.Check(req.template)
 }
 
 // parse parses the template of a request as a deployment would (imports resolved the same way).
-func (s *Server) parse(ctx context.Context, req templateRequest) (*tosca.ServiceTemplate, tosca.Problems) {
+func (h *Handlers) parse(ctx context.Context, req templateRequest) (*tosca.ServiceTemplate, tosca.Problems) {
 	st, ps := tosca.ParseDocument(ctx, "template.yaml", []byte(req.template), tosca.Options{Inputs: req.parameters,
-		PartialInputs: req.partial, Limits: tosca.Limits{MaxFileSize: s.cfg.MaxTemplateBytes}})
+		PartialInputs: req.partial, Limits: tosca.Limits{MaxFileSize: h.Limits.MaxBytes}})
 	if ps == nil {
 		ps = tosca.Problems{}
 	}
 	return st, ps
 }
 
-// validateTemplate is POST /templates/validate. The request succeeded when the template could be
+// validate is POST /templates/validate. The request succeeded when the template could be
 // examined, so an invalid template is a 200 with valid:false and its problems (file:line:col each),
 // like `toscaflow validate --json`; a 400 means the request itself is wrong (no template, not JSON).
 // Without parameters, required inputs may lack a value; with them, they are checked as a POST would.
-func (s *Server) validateTemplate(w http.ResponseWriter, r *http.Request) {
-	req, err := s.readTemplateRequest(w, r)
+func (h *Handlers) validate(w http.ResponseWriter, r *http.Request) {
+	req, err := h.readTemplateRequest(w, r)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.Reply.Error(w, r, err)
 		return
 	}
-	st, ps := s.parse(r.Context(), req)
+	st, ps := h.parse(r.Context(), req)
 	v := validation{Valid: !ps.HasErrors() && st != nil, Problems: ps}
 	if st != nil {
 		v.Version, v.NodeTemplates, v.Inputs = st.Version, len(st.NodeTemplates), inputs(st)
 	}
-	writeJSON(w, http.StatusOK, v)
+	rest.WriteJSON(w, http.StatusOK, v)
 }
 
-// planTemplate is POST /templates/plan: 200 with the BPMN XML of the template's deployment plan (its
+// plan is POST /templates/plan: 200 with the BPMN XML of the template's deployment plan (its
 // undeploy plan with "undeploy":true), or 400 with the error body listing the problems (file:line:col)
 // when the template is invalid or cannot be planned.
-func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) {
-	req, err := s.readTemplateRequest(w, r)
+func (h *Handlers) plan(w http.ResponseWriter, r *http.Request) {
+	req, err := h.readTemplateRequest(w, r)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.Reply.Error(w, r, err)
 		return
 	}
-	st, ps := s.parse(r.Context(), req)
+	st, ps := h.parse(r.Context(), req)
 	if errs := ps.Errors(); len(errs) > 0 || st == nil {
-		pe := &ProblemsError{Summary: "The template is invalid"}
+		pe := &rest.ProblemsError{Summary: "The template is invalid"}
 		for _, p := range errs {
 			pe.Problems = append(pe.Problems, p.String())
 		}
-		s.writeError(w, r, pe)
+		h.Reply.Error(w, r, pe)
 		return
 	}
 	var defs *bpmn.Definitions
@@ -107,12 +125,12 @@ func (s *Server) planTemplate(w http.ResponseWriter, r *http.Request) {
 		defs, err = tosca2bpmn.Translate(st, tosca2bpmn.Options{})
 	}
 	if err != nil {
-		s.writeError(w, r, &ProblemsError{Summary: "The template cannot be planned", Problems: []string{err.Error()}})
+		h.Reply.Error(w, r, &rest.ProblemsError{Summary: "The template cannot be planned", Problems: []string{err.Error()}})
 		return
 	}
 	xml, err := bpmnxml.Marshal(defs)
 	if err != nil {
-		s.writeError(w, r, err)
+		h.Reply.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml")

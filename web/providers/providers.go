@@ -1,4 +1,4 @@
-package web
+package providers
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/toscaflow/toscaflow/registry"
+	"github.com/toscaflow/toscaflow/web/rest"
 )
 
-// ProviderDeps are what GET /providers is served from: the provider catalogue, the health of its services
+// Deps are what GET /providers is served from: the provider catalogue, the health of its services
 // and what the deployments use. A nil Catalogue leaves GET /providers unrouted.
-type ProviderDeps struct {
+type Deps struct {
 	Catalogue *registry.Catalogue
 	// Health, when set, gives each service's health (registry.Health); else every service is unknown.
 	Health registry.HealthSource
@@ -22,12 +23,12 @@ type ProviderDeps struct {
 	Selection func(ctx context.Context, id string) (*registry.Ranking, error)
 }
 
-// providerRoutes registers the provider endpoints.
-func (s *Server) providerRoutes(m *mux.Router) {
-	if s.deps.Catalogue.Catalogue == nil {
+// Routes registers the provider endpoints on m (none without a catalogue).
+func (deps Deps) Routes(m *mux.Router) {
+	if deps.Catalogue == nil {
 		return
 	}
-	m.HandleFunc("/providers", s.listProviders).Methods(http.MethodGet)
+	m.HandleFunc("/providers", deps.list).Methods(http.MethodGet)
 }
 
 // providersView is the body of GET /providers.
@@ -64,9 +65,8 @@ type slaView struct {
 	Deployments int              `json:"deployments"`
 }
 
-// listProviders is GET /providers: every provider of the catalogue with its services' health.
-func (s *Server) listProviders(w http.ResponseWriter, _ *http.Request) {
-	deps := s.deps.Catalogue
+// list is GET /providers: every provider of the catalogue with its services' health.
+func (deps Deps) list(w http.ResponseWriter, _ *http.Request) {
 	out := providersView{Providers: []providerView{}}
 	for _, p := range deps.Catalogue.Providers {
 		v := providerView{Name: p.Name, Description: p.Description, Region: p.Region, Location: p.Location,
@@ -101,7 +101,7 @@ func (s *Server) listProviders(w http.ResponseWriter, _ *http.Request) {
 		}
 		out.Providers = append(out.Providers, v)
 	}
-	writeJSON(w, http.StatusOK, out)
+	rest.WriteJSON(w, http.StatusOK, out)
 }
 
 // worse returns the worse of two health states ("" is better than any).
@@ -111,13 +111,4 @@ func worse(a, b registry.State) registry.State {
 		return b
 	}
 	return a
-}
-
-// providerSelection returns the provider ranking kept with a deployment, or nil when there is none (or no
-// way to read it): what extrainfo shows beside the resources.
-func (s *Server) providerSelection(ctx context.Context, id string) (*registry.Ranking, error) {
-	if s.deps.Catalogue.Selection == nil {
-		return nil, nil
-	}
-	return s.deps.Catalogue.Selection(ctx, id)
 }

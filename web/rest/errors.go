@@ -1,4 +1,4 @@
-package web
+package rest
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/toscaflow/toscaflow/processes"
 	"github.com/toscaflow/toscaflow/processes/store"
@@ -32,8 +33,8 @@ func (e *APIError) Error() string { return e.Err.Error() }
 // Unwrap returns the cause.
 func (e *APIError) Unwrap() error { return e.Err }
 
-// apiErrorf builds an APIError with a formatted message.
-func apiErrorf(code int, format string, args ...any) *APIError {
+// Errorf builds an APIError with a formatted message.
+func Errorf(code int, format string, args ...any) *APIError {
 	return &APIError{Code: code, Err: fmt.Errorf(format, args...)}
 }
 
@@ -54,8 +55,8 @@ func (e *ProblemsError) Error() string {
 // problemLister is how a lifecycle validation error shows its problems without web importing it.
 type problemLister interface{ Problems() []string }
 
-// statusOf chooses the HTTP status of an error (STYLE.md: web only, from errors.Is/As).
-func statusOf(err error) int {
+// StatusOf chooses the HTTP status of an error (STYLE.md: web only, from errors.Is/As).
+func StatusOf(err error) int {
 	var ae *APIError
 	var mbe *http.MaxBytesError
 	var pe *ProblemsError
@@ -77,31 +78,44 @@ func statusOf(err error) int {
 	}
 }
 
-// writeError answers err with its status and the error body. Internal errors are logged and
+// Responder answers errors with the error body: the handlers of every endpoint share one.
+type Responder struct {
+	// Log receives the internal errors (answered with a generic message) and the refusals worth a line.
+	Log *slog.Logger
+	// RetryAfter is the Retry-After of a 409 (the deployment is busy in another operation) and of a 503.
+	RetryAfter time.Duration
+}
+
+// Error answers err with its status and the error body. Internal errors are logged and
 // answered with a generic message, so that nothing of the server's internals leaks.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := statusOf(err)
+func (rs Responder) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code := StatusOf(err)
 	msg := err.Error()
 	if pl := problemLister(nil); errors.As(err, &pl) {
 		msg = withProblems(msg, pl.Problems())
 	}
 	if code == http.StatusConflict {
-		s.retryAfter(w)
+		rs.SetRetryAfter(w)
 	}
 	if code == http.StatusInternalServerError {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		rs.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		msg = "internal error"
 	}
-	writeStatus(w, code, msg)
+	WriteStatus(w, code, msg)
 }
 
-// writeStatus writes the error body for code.
-func writeStatus(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, errorBody{Code: code, Title: http.StatusText(code), Message: msg})
+// SetRetryAfter tells the client when to try again (whole seconds, as RFC 9110 10.2.3 writes it).
+func (rs Responder) SetRetryAfter(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(max(rs.RetryAfter.Seconds(), 1))))
 }
 
-// writeJSON writes v as JSON with status code.
-func writeJSON(w http.ResponseWriter, code int, v any) {
+// WriteStatus writes the error body for code.
+func WriteStatus(w http.ResponseWriter, code int, msg string) {
+	WriteJSON(w, code, errorBody{Code: code, Title: http.StatusText(code), Message: msg})
+}
+
+// WriteJSON writes v as JSON with status code.
+func WriteJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	if err := json.NewEncoder(w).Encode(v); err != nil {
@@ -119,9 +133,4 @@ func withProblems(msg string, problems []string) string {
 		return msg
 	}
 	return msg + ":\n- " + strings.Join(problems, "\n- ")
-}
-
-// retryAfter tells the client when to try again (whole seconds, as RFC 9110 10.2.3 writes it).
-func (s *Server) retryAfter(w http.ResponseWriter) {
-	w.Header().Set("Retry-After", strconv.Itoa(int(max(s.cfg.RetryAfter.Seconds(), 1))))
 }

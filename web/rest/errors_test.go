@@ -1,4 +1,4 @@
-package web
+package rest
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestStatusOf(t *testing.T) {
 		err  error
 		code int
 	}{
-		{"api error", apiErrorf(http.StatusTeapot, "short and stout"), http.StatusTeapot},
+		{"api error", Errorf(http.StatusTeapot, "short and stout"), http.StatusTeapot},
 		{"body too large", fmt.Errorf("read: %w", &http.MaxBytesError{Limit: 1}), http.StatusRequestEntityTooLarge},
 		{"store not found", fmt.Errorf("get: %w", store.ErrNotFound), http.StatusNotFound},
 		{"lifecycle not found", fmt.Errorf("get: %w", processes.ErrNotFound), http.StatusNotFound},
@@ -35,7 +35,7 @@ func TestStatusOf(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.code, statusOf(tc.err))
+			assert.Equal(t, tc.code, StatusOf(tc.err))
 		})
 	}
 }

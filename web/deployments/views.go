@@ -1,9 +1,10 @@
-package web
+package deployments
 
 import (
 	"time"
 
 	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/web/rest"
 )
 
 // timeLayout is the API's time format, `yyyy-MM-dd'T'HH:mmZ` in UTC (e.g. 2023-10-27T13:24+0000);
@@ -12,12 +13,6 @@ const timeLayout = "2006-01-02T15:04-0700"
 
 // apiTime formats t as the API does.
 func apiTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// link is one element of a links array (not HAL).
-type link struct {
-	Rel  string `json:"rel"`
-	Href string `json:"href"`
-}
 
 // deploymentView is the API's Deployment; omitempty drops what is null.
 type deploymentView struct {
@@ -34,7 +29,7 @@ type deploymentView struct {
 	CloudProviderName     string          `json:"cloudProviderName,omitempty"`
 	CloudProviderEndpoint *store.Provider `json:"cloudProviderEndpoint,omitempty"`
 	CreatedBy             *ownerView      `json:"createdBy,omitempty"`
-	Links                 []link          `json:"links"`
+	Links                 []rest.Link     `json:"links"`
 }
 
 // ownerView is the API's createdBy.
@@ -54,22 +49,7 @@ type resourceView struct {
 	ToscaNodeName string         `json:"toscaNodeName"`
 	RequiredBy    []string       `json:"requiredBy"`
 	Metadata      map[string]any `json:"metadata,omitempty"`
-	Links         []link         `json:"links"`
-}
-
-// pageInfo is the page object of a paging envelope (Spring Data).
-type pageInfo struct {
-	Size          int   `json:"size"`
-	TotalElements int64 `json:"totalElements"`
-	TotalPages    int   `json:"totalPages"`
-	Number        int   `json:"number"`
-}
-
-// pageView is the paging envelope.
-type pageView[T any] struct {
-	Links   []link   `json:"links"`
-	Content []T      `json:"content"`
-	Page    pageInfo `json:"page"`
+	Links         []rest.Link    `json:"links"`
 }
 
 // deployment renders d with links from base (scheme://host of the request).
@@ -79,7 +59,7 @@ func deployment(base string, d *store.Deployment) deploymentView {
 		UUID: d.UUID, CreationTime: apiTime(d.Created), UpdateTime: apiTime(d.Updated), Status: d.Status,
 		StatusReason: d.StatusReason, Outputs: d.Outputs, Task: d.Task, Callback: d.Callback, UserGroup: d.UserGroup,
 		CloudProviderName: d.Provider.Name,
-		Links: []link{{Rel: "self", Href: self}, {Rel: "resources", Href: self + "/resources?type={type}"},
+		Links: []rest.Link{{Rel: "self", Href: self}, {Rel: "resources", Href: self + "/resources?type={type}"},
 			{Rel: "template", Href: self + "/template"}},
 	}
 	if v.Outputs == nil {
@@ -104,7 +84,7 @@ func resource(base, id string, r *store.Resource) resourceView {
 		UUID: r.UUID, CreationTime: apiTime(r.Created), UpdateTime: apiTime(r.Updated), PhysicalID: r.PhysicalID,
 		State: r.State, ToscaNodeType: r.ToscaType, ToscaNodeName: r.NodeName, RequiredBy: r.RequiredBy,
 		Metadata: r.Metadata,
-		Links:    []link{{Rel: "deployment", Href: dep}, {Rel: "self", Href: dep + "/resources/" + r.UUID}},
+		Links:    []rest.Link{{Rel: "deployment", Href: dep}, {Rel: "self", Href: dep + "/resources/" + r.UUID}},
 	}
 	if v.RequiredBy == nil {
 		v.RequiredBy = []string{}
