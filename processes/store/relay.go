@@ -46,9 +46,10 @@ func (c RelayConfig) Validate() error {
 // Rows go out in commit order; a failed publish stops the pass, and the relay tries again from that
 // row after Poll.
 type Relay struct {
-	store *Store
-	cfg   RelayConfig
-	wake  chan struct{}
+	store  *Store
+	cfg    RelayConfig
+	wake   chan struct{}
+	handed *handed
 
 	// The rows Run published wait here to be marked sent: Run marks them on a goroutine of its own, so
 	// that the next rows go out without waiting for a write transaction behind the engine's steps.
@@ -71,7 +72,7 @@ func NewRelay(s *Store, cfg RelayConfig) (*Relay, error) {
 	if cfg.After == nil {
 		cfg.After = time.After
 	}
-	return &Relay{store: s, cfg: cfg, wake: make(chan struct{}, 1), toMark: make(chan struct{}, 1)}, nil
+	return &Relay{store: s, cfg: cfg, wake: make(chan struct{}, 1), handed: newHanded(), toMark: make(chan struct{}, 1)}, nil
 }
 
 // Wake makes a waiting Run look at the outbox at once (call it after a commit that added rows,
