@@ -236,6 +236,32 @@ func TestKeyRotationThroughTheAPI(t *testing.T) {
 	requireRefused(t, call(t, a.s, http.MethodGet, path, "", bearer(old)), old)
 }
 
+// TestExpiredKeysAre503: while the issuer stays down, its last keys serve for auth.DefaultMaxKeysAge
+// only; then its tokens are a 503 with Retry-After until the keys can be fetched again.
+func TestExpiredKeysAre503(t *testing.T) {
+	clock := clockwork.NewFakeClock()
+	a := newAuthed(t, clock)
+	path := "/deployments/" + a.alice.UUID
+	require.Equal(t, http.StatusOK, call(t, a.s, http.MethodGet, path, "", bearer(a.is.Token(nil))).code)
+	a.is.SetDown(true)
+	clock.Advance(auth.DefaultMaxKeysAge - time.Minute)
+	r := call(t, a.s, http.MethodGet, path, "", bearer(a.is.Token(nil)))
+	require.Equal(t, http.StatusOK, r.code, "stale keys still serve: %s", r.body)
+
+	clock.Advance(time.Minute)
+	tok := a.is.Token(nil)
+	r = call(t, a.s, http.MethodGet, path, "", bearer(tok))
+	v := requireErrorBody(t, r, http.StatusServiceUnavailable)
+	assert.Contains(t, v["message"], "cannot be reached")
+	assert.NotEmpty(t, r.header.Get("Retry-After"))
+	assert.NotContains(t, r.body, tok)
+
+	a.is.SetDown(false)
+	clock.Advance(auth.DefaultRefreshInterval)
+	r = call(t, a.s, http.MethodGet, path, "", bearer(a.is.Token(nil)))
+	assert.Equal(t, http.StatusOK, r.code, "keys fetched again: %s", r.body)
+}
+
 func TestCreatedByWithAnEmailSubject(t *testing.T) {
 	f := newFake()
 	mail := f.add("CREATE_COMPLETE", store.Owner{Issuer: "https://idp.example/", Subject: "ann@example.org"})

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 const (
 	DefaultLeeway          = 30 * time.Second
 	DefaultKeysTTL         = time.Hour
+	DefaultMaxKeysAge      = 24 * time.Hour
 	DefaultRefreshInterval = 10 * time.Second
 	DefaultGroupsClaim     = "groups"
 	// MaxLeeway bounds Config.Leeway: clock skew is seconds, not a way to accept expired tokens.
@@ -33,7 +35,13 @@ type Config struct {
 	// Leeway is the clock skew tolerated on exp, nbf and iat; 0 means DefaultLeeway, at most MaxLeeway.
 	Leeway time.Duration `yaml:"leeway,omitempty" json:"leeway,omitempty"`
 	// KeysTTL is how long a fetched key set is used before it is fetched again; 0 means DefaultKeysTTL.
+	// Past it, a key set whose refresh fails is still used (logged) until MaxKeysAge.
 	KeysTTL time.Duration `yaml:"keysTTL,omitempty" json:"keysTTL,omitempty"`
+	// MaxKeysAge is how long a fetched key set may be used at all, at least KeysTTL; 0 means
+	// DefaultMaxKeysAge. When an issuer stays unreachable that long, its keys are dropped and its
+	// tokens are refused as ErrIssuerUnavailable (503) until its keys can be fetched again: a key the
+	// provider has revoked meanwhile must not be trusted forever.
+	MaxKeysAge time.Duration `yaml:"maxKeysAge,omitempty" json:"maxKeysAge,omitempty"`
 	// RefreshInterval is the least time between two fetches from one issuer (on an unknown key id,
 	// or after a failure); 0 means DefaultRefreshInterval.
 	RefreshInterval time.Duration `yaml:"refreshInterval,omitempty" json:"refreshInterval,omitempty"`
@@ -79,6 +87,11 @@ func (c Config) Validate() error {
 	if c.KeysTTL < 0 {
 		bad("negative keysTTL %s", c.KeysTTL)
 	}
+	if c.MaxKeysAge < 0 {
+		bad("negative maxKeysAge %s", c.MaxKeysAge)
+	} else if ttl, age := cmp.Or(c.KeysTTL, DefaultKeysTTL), cmp.Or(c.MaxKeysAge, DefaultMaxKeysAge); c.KeysTTL >= 0 && age < ttl {
+		bad("maxKeysAge %s shorter than keysTTL %s", age, ttl)
+	}
 	if c.RefreshInterval < 0 {
 		bad("negative refreshInterval %s", c.RefreshInterval)
 	}
@@ -107,6 +120,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.KeysTTL == 0 {
 		c.KeysTTL = DefaultKeysTTL
+	}
+	if c.MaxKeysAge == 0 {
+		c.MaxKeysAge = DefaultMaxKeysAge
 	}
 	if c.RefreshInterval == 0 {
 		c.RefreshInterval = DefaultRefreshInterval

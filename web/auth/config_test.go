@@ -23,6 +23,11 @@ func TestConfigValidate(t *testing.T) {
 		{"loopback http", auth.Config{Issuers: []auth.IssuerConfig{{Issuer: "http://127.0.0.1:8080", Audience: "a"}}}, nil},
 		{"localhost http", auth.Config{Issuers: []auth.IssuerConfig{{Issuer: "http://localhost:8080/realms/x", Audience: "a"}}}, nil},
 		{"no issuer", auth.Config{}, []string{"no issuer configured"}},
+		{"keys kept longer than used", auth.Config{Issuers: []auth.IssuerConfig{ok}, KeysTTL: 2 * time.Hour, MaxKeysAge: time.Hour},
+			[]string{"maxKeysAge 1h0m0s shorter than keysTTL 2h0m0s"}},
+		{"default max age below a long TTL", auth.Config{Issuers: []auth.IssuerConfig{ok}, KeysTTL: 48 * time.Hour},
+			[]string{"maxKeysAge 24h0m0s shorter than keysTTL 48h0m0s"}},
+		{"max age equal to the TTL", auth.Config{Issuers: []auth.IssuerConfig{ok}, KeysTTL: time.Hour, MaxKeysAge: time.Hour}, nil},
 		{"every problem at once", auth.Config{
 			Issuers: []auth.IssuerConfig{
 				{Issuer: "http://iam.example.org", Audience: "a"},
@@ -31,9 +36,9 @@ func TestConfigValidate(t *testing.T) {
 				{Issuer: "ftp://iam.example.org", Audience: "a"},
 				ok, ok,
 			},
-			Leeway: time.Hour, KeysTTL: -1, RefreshInterval: -1,
+			Leeway: time.Hour, KeysTTL: -1, RefreshInterval: -1, MaxKeysAge: -1,
 		}, []string{
-			"leeway 1h0m0s outside", "negative keysTTL", "negative refreshInterval",
+			"leeway 1h0m0s outside", "negative keysTTL", "negative refreshInterval", "negative maxKeysAge",
 			"issuers[0]: issuer \"http://iam.example.org\": http is allowed on a loopback host only",
 			"issuers[1]: no issuer URL", "issuers[1] (): no audience",
 			"issuers[2]: issuer \"https://iam.example.org/?x=1\": not an absolute URL",
@@ -68,6 +73,7 @@ func TestLoadConfig(t *testing.T) {
 		},
 		Leeway:          10 * time.Second,
 		RefreshInterval: 30 * time.Second,
+		MaxKeysAge:      12 * time.Hour,
 	}, cfg)
 
 	dir := t.TempDir()

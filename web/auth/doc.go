@@ -7,7 +7,9 @@
 // hold (at most once per RefreshInterval per issuer, so random key ids cannot make us hammer the
 // identity provider) and when it is older than KeysTTL. A stale key set keeps serving while one request
 // refreshes it, and after a failed refresh (logged), so that a slow or down provider does not stall or
-// lock out users whose keys are known. Tokens are JWS compact serializations
+// lock out users whose keys are known; but only until it is MaxKeysAge old (default 24h): a provider
+// unreachable that long may have revoked a key meanwhile, so its tokens are then refused as
+// ErrIssuerUnavailable (a 503) until its keys can be fetched again. Tokens are JWS compact serializations
 // verified with go-jose: only the asymmetric algorithms the issuer publishes are accepted (never HS*,
 // never none), then exp (required), nbf, iat, iss, aud and sub are checked against an injected clock.
 //

@@ -51,6 +51,7 @@ type keys struct {
 type issuer struct {
 	cfg    IssuerConfig
 	ttl    time.Duration
+	maxAge time.Duration
 	every  time.Duration
 	client *http.Client
 	clock  clockwork.Clock
@@ -67,20 +68,23 @@ type issuer struct {
 }
 
 func newIssuer(cfg IssuerConfig, c Config, client *http.Client, clock clockwork.Clock, log *slog.Logger) *issuer {
-	return &issuer{cfg: cfg, ttl: c.KeysTTL, every: c.RefreshInterval, client: client, clock: clock,
+	return &issuer{cfg: cfg, ttl: c.KeysTTL, maxAge: c.MaxKeysAge, every: c.RefreshInterval, client: client, clock: clock,
 		log: log.With("issuer", cfg.Issuer), lock: make(chan struct{}, 1)}
 }
 
 // current returns the cached keys, fetching them first when there are none or they are older than
 // the TTL. Fresh keys are returned without taking the lock. Stale keys are refreshed by one request
 // while the others go on with them, and kept when the refresh fails (an outage of the provider
-// should not lock every user out; it is logged).
+// should not lock every user out; it is logged), but only until they are maxAge old: expired keys are
+// not used, every request then waits for a fetch, and fails with ErrIssuerUnavailable while the
+// issuer stays down (or inside the refresh interval after a failed fetch).
 func (is *issuer) current(ctx context.Context) (*keys, error) {
 	cur := is.cur.Load()
-	if cur != nil && is.clock.Now().Sub(cur.fetched) < is.ttl {
+	now := is.clock.Now()
+	if cur != nil && now.Sub(cur.fetched) < is.ttl {
 		return cur, nil
 	}
-	if cur != nil {
+	if cur != nil && !is.expired(cur, now) {
 		select {
 		case is.lock <- struct{}{}:
 		default: // another request is refreshing
@@ -90,26 +94,37 @@ func (is *issuer) current(ctx context.Context) (*keys, error) {
 		return nil, err
 	}
 	defer is.release()
-	now := is.clock.Now()
+	now = is.clock.Now()
 	cur = is.cur.Load()
 	if cur != nil && now.Sub(cur.fetched) < is.ttl {
 		return cur, nil
 	}
+	usable := cur != nil && !is.expired(cur, now)
 	if !is.mayFetch(now) {
-		if cur != nil {
+		if usable {
 			return cur, nil
+		}
+		if cur != nil && is.lastError == nil {
+			return nil, fmt.Errorf("%w: %s: signing keys older than maxKeysAge %s", ErrIssuerUnavailable, is.cfg.Issuer, is.maxAge)
 		}
 		return nil, is.lastError
 	}
 	if err := is.fetch(ctx, now, true); err != nil {
-		if cur != nil {
+		if usable {
 			is.log.Warn("using stale signing keys: refresh failed", "err", err)
 			return cur, nil
+		}
+		if cur != nil {
+			is.log.Error("signing keys expired and cannot be refreshed: the issuer's tokens are refused",
+				"fetched", cur.fetched, "maxKeysAge", is.maxAge, "err", err)
 		}
 		return nil, err
 	}
 	return is.cur.Load(), nil
 }
+
+// expired tells whether k is too old to be used at all (Config.MaxKeysAge).
+func (is *issuer) expired(k *keys, now time.Time) bool { return now.Sub(k.fetched) >= is.maxAge }
 
 // refresh fetches the key set again because a token names a key id the cache lacks, unless the
 // rate limit holds (then it returns seen, the keys the caller already has).

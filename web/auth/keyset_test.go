@@ -244,6 +244,50 @@ func TestIssuerDown(t *testing.T) {
 	})
 }
 
+// TestKeysExpire: keys kept while their issuer is down are trusted for MaxKeysAge only; past it the
+// issuer's tokens are refused as ErrIssuerUnavailable (a 503 in package web) until its keys can be
+// fetched again.
+func TestKeysExpire(t *testing.T) {
+	cases := []struct {
+		name   string
+		maxAge time.Duration // configured
+		want   time.Duration // in effect
+	}{
+		{"default", 0, auth.DefaultMaxKeysAge},
+		{"configured", 3 * time.Hour, 3 * time.Hour},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(c *auth.Config) { c.MaxKeysAge = tc.maxAge })
+			_, err := e.verify(t, e.iss.Token(nil))
+			require.NoError(t, err)
+			e.iss.SetDown(true)
+
+			e.clock.Advance(tc.want - time.Second)
+			_, err = e.verify(t, e.iss.Token(nil))
+			require.NoError(t, err, "stale keys are used until they are maxKeysAge old")
+			assert.Contains(t, e.logs.String(), "stale signing keys")
+
+			e.clock.Advance(time.Second)
+			token := e.iss.Token(nil)
+			_, err = e.verify(t, token)
+			require.ErrorIs(t, err, auth.ErrIssuerUnavailable, "keys maxKeysAge old are not used")
+			assert.NotErrorIs(t, err, auth.ErrInvalidToken)
+			assertNoLeak(t, err, token)
+
+			e.clock.Advance(auth.DefaultRefreshInterval)
+			_, err = e.verify(t, e.iss.Token(nil))
+			require.ErrorIs(t, err, auth.ErrIssuerUnavailable, "still down: still refused")
+			assert.Contains(t, e.logs.String(), "signing keys expired")
+
+			e.iss.SetDown(false)
+			e.clock.Advance(auth.DefaultRefreshInterval)
+			_, err = e.verify(t, e.iss.Token(nil))
+			require.NoError(t, err, "keys fetched again are trusted again")
+		})
+	}
+}
+
 func TestDiscoveryMismatch(t *testing.T) {
 	e := newEnv(t, nil, oidctest.WithDiscoveryIssuer("https://idp.example.org"))
 	_, err := e.verify(t, e.iss.Token(nil))
