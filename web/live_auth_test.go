@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -57,4 +58,34 @@ func TestLiveEndpointsNeedCredentials(t *testing.T) {
 	r := call(t, s, http.MethodGet, "/metrics", "", alice)
 	assert.Equal(t, http.StatusOK, r.code)
 	assert.Contains(t, r.body, "toscaflow_http_requests_total")
+}
+
+// TestMetricsOpenWhenConfigured: /metrics needs a token by default; the authentication configuration's
+// openMetrics serves it to an anonymous scrape, and nothing else.
+func TestMetricsOpenWhenConfigured(t *testing.T) {
+	keys, err := issuerKeys()
+	require.NoError(t, err)
+	is := oidctest.Start(t, oidctest.WithKeys(keys...))
+	for _, open := range []bool{false, true} {
+		t.Run(fmt.Sprintf("openMetrics %t", open), func(t *testing.T) {
+			v, err := auth.New(t.Context(), auth.Config{Issuers: []auth.IssuerConfig{{Issuer: is.URL, Audience: oidctest.Audience}},
+				OpenMetrics: open}, auth.Options{HTTPClient: is.Client(), Logger: quiet})
+			require.NoError(t, err)
+			f := newFake()
+			d := f.add("CREATE_COMPLETE", store.Owner{Issuer: is.URL, Subject: "alice"})
+			s, err := web.New(web.Config{Auth: v}, web.Deps{Deployments: f, Live: web.LiveDeps{Journal: refusingJournal{}}}, quiet)
+			require.NoError(t, err)
+
+			r := call(t, s, http.MethodGet, "/metrics", "")
+			if open {
+				require.Equal(t, http.StatusOK, r.code, r.body)
+				assert.Contains(t, r.body, "# TYPE go_goroutines gauge", "the Prometheus text format")
+			} else {
+				requireErrorBody(t, r, http.StatusUnauthorized)
+			}
+			for _, path := range []string{"/deployments", "/deployments/" + d.UUID, "/deployments/" + d.UUID + "/events", "/configuration"} {
+				requireErrorBody(t, call(t, s, http.MethodGet, path, ""), http.StatusUnauthorized)
+			}
+		})
+	}
 }

@@ -45,6 +45,10 @@ type Config struct {
 	// RefreshInterval is the least time between two fetches from one issuer (on an unknown key id,
 	// or after a failure); 0 means DefaultRefreshInterval.
 	RefreshInterval time.Duration `yaml:"refreshInterval,omitempty" json:"refreshInterval,omitempty"`
+	// OpenMetrics serves GET /metrics without a token, for a Prometheus that scrapes anonymously; false
+	// (the default) protects it like every other route. The metrics count deployments by status and
+	// requests by route, never a deployment's id or owner.
+	OpenMetrics bool `yaml:"openMetrics,omitempty" json:"openMetrics,omitempty"`
 }
 
 // IssuerConfig is one trusted OpenID Connect provider.

@@ -92,6 +92,17 @@ func TestLoadConfig(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+	t.Run("openMetrics", func(t *testing.T) {
+		path := filepath.Join(dir, "open.yaml")
+		text := "issuers:\n  - issuer: https://a.example.org\n    audience: x\nopenMetrics: true\n"
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
+		cfg, err := auth.LoadConfig(path)
+		require.NoError(t, err)
+		assert.True(t, cfg.OpenMetrics)
+		v, err := auth.New(t.Context(), cfg, auth.Options{})
+		require.NoError(t, err)
+		assert.True(t, v.OpenMetrics(), "the verifier tells package web to leave /metrics open")
+	})
 	_, err = auth.LoadConfig(filepath.Join(dir, "missing.yaml"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }

@@ -17,4 +17,7 @@
 // ErrMalformedToken, ErrInvalidToken with a reason, ErrIssuerUnavailable); package web chooses the
 // HTTP status from them and writes Challenge(err) as the WWW-Authenticate header. No error message
 // echoes the token or any of its claims.
+//
+// Config.OpenMetrics (openMetrics in the YAML file) tells package web to serve GET /metrics without a
+// token, for a Prometheus that scrapes anonymously; by default it is protected like every other route.
 package auth

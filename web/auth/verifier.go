@@ -63,6 +63,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*Verifier, error) {
 // Issuers returns the configured issuers (with defaults filled in), e.g. for the dashboard's sign-in.
 func (v *Verifier) Issuers() []IssuerConfig { return slices.Clone(v.cfg.Issuers) }
 
+// OpenMetrics tells whether GET /metrics is to be served without a token (Config.OpenMetrics).
+func (v *Verifier) OpenMetrics() bool { return v.cfg.OpenMetrics }
+
 // claims are the token claims Verify reads beyond the registered ones.
 type claims struct {
 	jwt.Claims
