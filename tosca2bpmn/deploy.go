@@ -41,7 +41,7 @@ func Translate(st *tosca.ServiceTemplate, opts Options) (*bpmn.Definitions, erro
 	main.end("end", "Deployed")
 	main.chain("main", "start", "instantiate_node", "end")
 	rollback(main, "instantiate_node")
-	return finish(d)
+	return finish(d, opts.Adapt)
 }
 
 // processID returns the process id of opts or the default.
@@ -59,9 +59,15 @@ func planName(verb string, d *bpmn.Definitions) string {
 	return verb + " " + d.Name
 }
 
-// finish drops the shared root elements the plan does not use and lays the plan out.
-func finish(d *bpmn.Definitions) (*bpmn.Definitions, error) {
+// finish drops the shared root elements the plan does not use, adapts the plan when adapt is set
+// (Options.Adapt) and lays it out.
+func finish(d *bpmn.Definitions, adapt func(*bpmn.Definitions) error) (*bpmn.Definitions, error) {
 	prune(d)
+	if adapt != nil {
+		if err := adapt(d); err != nil {
+			return nil, fmt.Errorf("adapt the plan: %w", err)
+		}
+	}
 	if err := layout.Layout(d); err != nil {
 		return nil, fmt.Errorf("lay out the plan: %w", err)
 	}

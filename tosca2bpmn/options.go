@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/toscaflow/toscaflow/bpmn"
 )
 
 // Defaults of the deployment options.
@@ -28,6 +30,9 @@ type Options struct {
 	Retries int
 	// ProcessID is the id of the plan's process (default "deploy", "undeploy" or "update").
 	ProcessID string
+	// Adapt, when set, changes the deploy plan (Translate) before it is laid out: a caller that adds to
+	// the plan has it laid out once, with its additions, rather than laying it out again.
+	Adapt func(*bpmn.Definitions) error
 }
 
 // ErrOptions is wrapped by the error of Options.Validate.

@@ -29,7 +29,7 @@ func TranslateUndeploy(st *tosca.ServiceTemplate, opts Options) (*bpmn.Definitio
 	main.end("end", "Undeployed")
 	main.chain("main", "start", "remove_node", "end")
 	removalFailed(main, "Undeployment failed")
-	return finish(d)
+	return finish(d, nil)
 }
 
 // removalFailed ends the plan in the error end event DEPLOYMENT_FAILED, named name, when an error escapes

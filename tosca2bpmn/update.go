@@ -96,7 +96,7 @@ func TranslateUpdate(old, new *tosca.ServiceTemplate, opts Options) (*bpmn.Defin
 	main.chain("main", "start", "remove_node", "apply_node", "end")
 	removalFailed(main, "Update failed")
 	rollback(main, "apply_node")
-	return finish(d)
+	return finish(d, nil)
 }
 
 // phase returns the descriptors of units with their dependencies cut to the units of the phase, and the
