@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"reflect"
 	"time"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine"
@@ -197,11 +198,11 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 			continue
 		}
 		a, hasAttrs := attrs[name].(map[string]any)
-		if !hasAttrs && !known {
-			continue // a status check that reported nothing of this node: nothing to write
+		prev, _ := x.Metadata["attributes"].(map[string]any)
+		if !known && (!hasAttrs || reportsNothingNew(prev, a)) {
+			continue // a status check that reported nothing new of this node: nothing to write
 		}
 		if hasAttrs {
-			prev, _ := x.Metadata["attributes"].(map[string]any)
 			x.Metadata = withMeta(x.Metadata, map[string]any{"attributes": withMeta(prev, a)})
 		}
 		switch {
@@ -246,6 +247,17 @@ func physicalID(out, attrs map[string]any, node, unit string) string {
 		return id + "/" + node
 	}
 	return id
+}
+
+// reportsNothingNew tells whether the attributes a connector reported are all known already, with
+// the same values: the status checks of a unit report the same attributes again and again.
+func reportsNothingNew(known, reported map[string]any) bool {
+	for k, v := range reported {
+		if kv, ok := known[k]; !ok || !reflect.DeepEqual(kv, v) {
+			return false
+		}
+	}
+	return true
 }
 
 func withMeta(m, add map[string]any) map[string]any {

@@ -26,6 +26,11 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 			return nil, fmt.Errorf("instance %s: %w", def.Instance, err)
 		}
 	}
+	// Most steps leave the plan running without an incident, or stopped by whoever canceled it: nothing
+	// to settle, and no deployment to read.
+	if in.Status == engine.StatusActive && len(in.Incidents) == 0 || in.Status == engine.StatusCanceled {
+		return nil, nil
+	}
 	d, err := s.st.Deployment(ctx, def.Deployment)
 	if err != nil {
 		return nil, err
@@ -40,10 +45,7 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 	// incident has not, so its deployment is not tried elsewhere (that would leave this attempt behind).
 	rolledBack := failed
 	var reason, service string
-	if in.Status == engine.StatusActive {
-		if len(in.Incidents) == 0 {
-			return nil, nil
-		}
+	if in.Status == engine.StatusActive { // with an incident
 		// Nothing in the plan handles this failure: stop the plan and fail the deployment.
 		if reason, service, err = s.failureReason(ctx, d, in); err != nil {
 			return nil, err
@@ -55,8 +57,6 @@ func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Depl
 			return nil, fmt.Errorf("cancel %s: %w", in.ID, err)
 		}
 		failed = true
-	} else if in.Status == engine.StatusCanceled {
-		return nil, nil
 	}
 	if timedOut, _ := in.Variables()[attemptTimedOutVar].(bool); failed && reason == "" && timedOut {
 		reason = fmt.Sprintf("on provider %s: the attempt took longer than providerTimeoutMins (%v minutes)",
