@@ -27,6 +27,8 @@ type Store struct {
 	prepared map[string]*sql.Stmt
 	// instances spares Load the decode of a state it decoded or committed before (cache.go).
 	instances *instanceCache
+	// outlet hands the relay what each write transaction put in the outbox, once committed (handoff.go).
+	outlet outlet
 }
 
 var _ engine.Store = (*Store)(nil)

@@ -38,6 +38,9 @@ type ambient struct {
 	// again. A savepoint rolled back forgets them all: the rows it wrote are back as they were.
 	mu     sync.Mutex
 	loaded map[string]*engine.Instance
+
+	// handoff collects what the relay gets once this transaction commits (handoff.go).
+	handoff handoff
 }
 
 // known returns the instance id as this transaction last loaded or wrote it, or nil.
@@ -111,9 +114,11 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 		if _, err := a.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
+		mark := a.handoff.mark()
 		if err := fn(ctx, a.tx); err != nil {
 			// Undo even when ctx ended: the enclosing transaction must not keep half a write.
 			a.forget()
+			a.handoff.undo(mark)
 			undo := context.WithoutCancel(ctx)
 			_, rerr := a.tx.ExecContext(undo, "ROLLBACK TO "+name)
 			_, xerr := a.tx.ExecContext(undo, "RELEASE "+name)
@@ -139,12 +144,15 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	if err != nil {
 		return err
 	}
-	if err := fn(context.WithValue(ctx, txKey{s}, &ambient{tx: tx}), tx); err != nil {
+	a := &ambient{tx: tx}
+	if err := fn(context.WithValue(ctx, txKey{s}, a), tx); err != nil {
 		return errors.Join(err, ignoreDone(tx.Rollback()))
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	// Still in this writer's turn: the relay gets the batches in commit order.
+	s.outlet.handOff(&a.handoff)
 	return nil
 }
 
