@@ -11,12 +11,22 @@ import (
 // The artifacts of a deployment: the TOSCA template it was submitted with, the BPMN process
 // definitions translated from it (each bound to the engine instance that runs it), and its log.
 
+// The statements a Create runs (once each, AppendLog once a line), named so that they can be prepared
+// once (see prepared.go) rather than compiled every time.
+const (
+	sqlPutTemplate = `INSERT INTO templates (deployment, yaml, updated) VALUES (?, ?, ?)
+		ON CONFLICT (deployment) DO UPDATE SET yaml = excluded.yaml, updated = excluded.updated`
+	sqlPutDefinition = `INSERT INTO process_definitions (deployment, kind, xml, instance, updated)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (deployment, kind) DO UPDATE SET xml = excluded.xml,
+		instance = excluded.instance, updated = excluded.updated`
+	sqlBindInstance = `UPDATE process_definitions SET instance = ?, updated = ? WHERE deployment = ? AND kind = ?`
+	sqlAppendLog    = `INSERT INTO deployment_log (deployment, at, line) VALUES (?, ?, ?)`
+)
+
 // PutTemplate stores (or replaces) the YAML template of a deployment.
 func (s *Store) PutTemplate(ctx context.Context, deployment, yaml string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO templates (deployment, yaml, updated) VALUES (?, ?, ?)
-			ON CONFLICT (deployment) DO UPDATE SET yaml = excluded.yaml, updated = excluded.updated`,
-			deployment, yaml, nanos(s.clock.Now()))
+		_, err := s.exec(ctx, tx, sqlPutTemplate, deployment, yaml, nanos(s.clock.Now()))
 		return err
 	})
 	if err != nil {
@@ -61,10 +71,7 @@ type Definition struct {
 // PutDefinition stores (or replaces) the definition of d.Deployment and d.Kind.
 func (s *Store) PutDefinition(ctx context.Context, d Definition) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO process_definitions (deployment, kind, xml, instance, updated)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (deployment, kind) DO UPDATE SET xml = excluded.xml,
-			instance = excluded.instance, updated = excluded.updated`,
-			d.Deployment, string(d.Kind), d.XML, d.Instance, nanos(s.clock.Now()))
+		_, err := s.exec(ctx, tx, sqlPutDefinition, d.Deployment, string(d.Kind), d.XML, d.Instance, nanos(s.clock.Now()))
 		return err
 	})
 	if err != nil {
@@ -76,8 +83,7 @@ func (s *Store) PutDefinition(ctx context.Context, d Definition) error {
 // BindInstance records the engine instance that runs a definition.
 func (s *Store) BindInstance(ctx context.Context, deployment string, kind DefinitionKind, instance string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE process_definitions SET instance = ?, updated = ?
-			WHERE deployment = ? AND kind = ?`, instance, nanos(s.clock.Now()), deployment, string(kind))
+		res, err := s.exec(ctx, tx, sqlBindInstance, instance, nanos(s.clock.Now()), deployment, string(kind))
 		if err != nil {
 			return err
 		}
@@ -164,8 +170,7 @@ func (s *Store) AppendLog(ctx context.Context, deployment string, lines ...strin
 	now := nanos(s.clock.Now())
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, l := range lines {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO deployment_log (deployment, at, line) VALUES (?, ?, ?)",
-				deployment, now, l); err != nil {
+			if _, err := s.exec(ctx, tx, sqlAppendLog, deployment, now, l); err != nil {
 				return err
 			}
 		}
