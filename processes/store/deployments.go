@@ -57,6 +57,17 @@ type DeploymentFilter struct {
 const deploymentColumns = `uuid, status, status_reason, task, owner_issuer, owner_subject, user_group, callback,
 	provider_name, provider_endpoint, parameters, outputs, selection, created, updated, version`
 
+// The statements of the deployments on the hot paths (prepared.go).
+const (
+	sqlInsertDeployment = `INSERT INTO deployments (` + deploymentColumns + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (uuid) DO NOTHING`
+	sqlUpdateDeployment = `UPDATE deployments SET status = ?, status_reason = ?, task = ?,
+		owner_issuer = ?, owner_subject = ?, user_group = ?, callback = ?, provider_name = ?, provider_endpoint = ?,
+		parameters = ?, outputs = ?, selection = ?, updated = ?, version = version + 1 WHERE uuid = ? AND version = ?`
+	sqlDeploymentVersion = "SELECT version FROM deployments WHERE uuid = ?"
+	sqlDeployment        = "SELECT " + deploymentColumns + " FROM deployments WHERE uuid = ?"
+)
+
 // CreateDeployment inserts d with Created and Updated set to now and Version 1 (written back to d).
 // A uuid that exists fails with ErrConflict.
 func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
@@ -66,9 +77,7 @@ func (s *Store) CreateDeployment(ctx context.Context, d *Deployment) error {
 		return err
 	}
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO deployments (`+deploymentColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (uuid) DO NOTHING`,
-			d.UUID, d.Status, d.StatusReason, d.Task, d.Owner.Issuer, d.Owner.Subject, d.UserGroup, d.Callback,
+		res, err := s.exec(ctx, tx, sqlInsertDeployment, d.UUID, d.Status, d.StatusReason, d.Task, d.Owner.Issuer, d.Owner.Subject, d.UserGroup, d.Callback,
 			d.Provider.Name, endpoint, params, outputs, string(d.Selection), nanos(now), nanos(now))
 		if err != nil {
 			return err
@@ -94,10 +103,7 @@ func (s *Store) UpdateDeployment(ctx context.Context, d *Deployment) error {
 		return err
 	}
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE deployments SET status = ?, status_reason = ?, task = ?,
-			owner_issuer = ?, owner_subject = ?, user_group = ?, callback = ?, provider_name = ?, provider_endpoint = ?,
-			parameters = ?, outputs = ?, selection = ?, updated = ?, version = version + 1 WHERE uuid = ? AND version = ?`,
-			d.Status, d.StatusReason, d.Task, d.Owner.Issuer, d.Owner.Subject, d.UserGroup, d.Callback,
+		res, err := s.exec(ctx, tx, sqlUpdateDeployment, d.Status, d.StatusReason, d.Task, d.Owner.Issuer, d.Owner.Subject, d.UserGroup, d.Callback,
 			d.Provider.Name, endpoint, params, outputs, string(d.Selection), nanos(now), d.UUID, d.Version)
 		if err != nil {
 			return err
@@ -106,7 +112,7 @@ func (s *Store) UpdateDeployment(ctx context.Context, d *Deployment) error {
 			return err
 		}
 		var v int64
-		if err := tx.QueryRowContext(ctx, "SELECT version FROM deployments WHERE uuid = ?", d.UUID).Scan(&v); errors.Is(err, sql.ErrNoRows) {
+		if err := s.in(tx).QueryRowContext(ctx, sqlDeploymentVersion, d.UUID).Scan(&v); errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		return fmt.Errorf("at version %d: %w", d.Version, ErrConflict)
@@ -121,7 +127,7 @@ func (s *Store) UpdateDeployment(ctx context.Context, d *Deployment) error {
 
 // Deployment returns the deployment uuid, or an error wrapping ErrNotFound.
 func (s *Store) Deployment(ctx context.Context, uuid string) (*Deployment, error) {
-	row := s.read(ctx).QueryRowContext(ctx, "SELECT "+deploymentColumns+" FROM deployments WHERE uuid = ?", uuid)
+	row := s.read(ctx).QueryRowContext(ctx, sqlDeployment, uuid)
 	d, err := scanDeployment(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("deployment %q: %w", uuid, ErrNotFound)

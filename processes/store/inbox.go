@@ -40,7 +40,7 @@ func (s *Store) ApplyOnce(ctx context.Context, commandID string, fn func(ctx con
 // Applied reports whether the inbox holds commandID.
 func (s *Store) Applied(ctx context.Context, commandID string) (bool, error) {
 	var n int
-	if err := s.read(ctx).QueryRowContext(ctx, "SELECT count(*) FROM inbox WHERE command_id = ?", commandID).Scan(&n); err != nil {
+	if err := s.read(ctx).QueryRowContext(ctx, sqlInboxHas, commandID).Scan(&n); err != nil {
 		return false, fmt.Errorf("inbox %q: %w", commandID, err)
 	}
 	return n > 0, nil

@@ -31,7 +31,7 @@ func (s *Store) Load(ctx context.Context, id string) (*engine.Instance, error) {
 // load reads the instance's nonce and, unless the cache has the instance of that row, its state.
 func (s *Store) load(ctx context.Context, id string) (*engine.Instance, error) {
 	var nonce int64
-	err := s.read(ctx).QueryRowContext(ctx, "SELECT nonce FROM instances WHERE id = ?", id).Scan(&nonce)
+	err := s.read(ctx).QueryRowContext(ctx, sqlInstanceNonce, id).Scan(&nonce)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("instance %q: %w", id, engine.ErrNotFound)
 	}
@@ -83,14 +83,14 @@ func (s *Store) load(ctx context.Context, id string) (*engine.Instance, error) {
 // transaction of its own (the head and the scopes of an instance must come from the same commit).
 func (s *Store) snapshot(ctx context.Context, fn func(q querier) error) error {
 	if a := s.ambientOf(ctx); a != nil {
-		return fn(a.tx)
+		return fn(s.in(a.tx))
 	}
 	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // read only: nothing to keep or lose
-	return fn(tx)
+	return fn(querier{tx: tx, stmts: s.readPrepared})
 }
 
 // Commit applies one engine step in one transaction (or one savepoint of the caller's, see InTx):

@@ -38,6 +38,21 @@ type ResourceFilter struct {
 const resourceColumns = `uuid, deployment, node_name, tosca_type, state, physical_id, required_by, metadata, ordinal,
 	created, updated`
 
+// The statements of the resources on the hot paths (prepared.go).
+const (
+	sqlPutResource = `INSERT INTO resources (` + resourceColumns + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (uuid) DO UPDATE SET node_name = excluded.node_name, tosca_type = excluded.tosca_type,
+		state = excluded.state, physical_id = excluded.physical_id, required_by = excluded.required_by,
+		metadata = excluded.metadata, ordinal = excluded.ordinal, updated = excluded.updated
+		WHERE deployment = excluded.deployment
+		RETURNING created`
+	sqlSetResourceState = `UPDATE resources SET state = ?,
+		physical_id = CASE WHEN ? = '' THEN physical_id ELSE ? END, updated = ?
+		WHERE deployment = ? AND uuid = ?`
+	sqlResource = "SELECT " + resourceColumns + " FROM resources WHERE deployment = ? AND uuid = ?"
+)
+
 // PutResource inserts r, or updates the resource with its uuid (keeping its creation time), and
 // writes the times back to r. Its deployment must exist.
 func (s *Store) PutResource(ctx context.Context, r *Resource) error {
@@ -55,14 +70,7 @@ func (s *Store) PutResource(ctx context.Context, r *Resource) error {
 	now := s.clock.Now().UTC()
 	var created int64
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO resources (`+resourceColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (uuid) DO UPDATE SET node_name = excluded.node_name, tosca_type = excluded.tosca_type,
-			state = excluded.state, physical_id = excluded.physical_id, required_by = excluded.required_by,
-			metadata = excluded.metadata, ordinal = excluded.ordinal, updated = excluded.updated
-			WHERE deployment = excluded.deployment
-			RETURNING created`,
-			r.UUID, r.Deployment, r.NodeName, r.ToscaType, r.State, r.PhysicalID, string(req), string(meta), r.Ordinal,
+		return s.in(tx).QueryRowContext(ctx, sqlPutResource, r.UUID, r.Deployment, r.NodeName, r.ToscaType, r.State, r.PhysicalID, string(req), string(meta), r.Ordinal,
 			nanos(now), nanos(now)).Scan(&created)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -79,9 +87,7 @@ func (s *Store) PutResource(ctx context.Context, r *Resource) error {
 // SetResourceState changes the state (and, when physicalID is not empty, the physical id) of a resource.
 func (s *Store) SetResourceState(ctx context.Context, deployment, uuid, state, physicalID string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE resources SET state = ?,
-			physical_id = CASE WHEN ? = '' THEN physical_id ELSE ? END, updated = ?
-			WHERE deployment = ? AND uuid = ?`, state, physicalID, physicalID, nanos(s.clock.Now()), deployment, uuid)
+		res, err := s.exec(ctx, tx, sqlSetResourceState, state, physicalID, physicalID, nanos(s.clock.Now()), deployment, uuid)
 		if err != nil {
 			return err
 		}
@@ -98,8 +104,7 @@ func (s *Store) SetResourceState(ctx context.Context, deployment, uuid, state, p
 
 // Resource returns a resource of a deployment, or an error wrapping ErrNotFound.
 func (s *Store) Resource(ctx context.Context, deployment, uuid string) (*Resource, error) {
-	row := s.read(ctx).QueryRowContext(ctx, "SELECT "+resourceColumns+" FROM resources WHERE deployment = ? AND uuid = ?",
-		deployment, uuid)
+	row := s.read(ctx).QueryRowContext(ctx, sqlResource, deployment, uuid)
 	r, err := scanResource(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("resource %q of %q: %w", uuid, deployment, ErrNotFound)

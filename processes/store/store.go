@@ -23,8 +23,9 @@ type Store struct {
 	// reader is a pool of connections that read in parallel with the writer (WAL).
 	reader *sql.DB
 	clock  engine.Clock
-	// prepared holds the statements of an engine step, prepared on the writer (tx.go).
-	prepared map[string]*sql.Stmt
+	// prepared and readPrepared hold the statements of the hot paths, prepared on the writer and on
+	// the readers (prepared.go).
+	prepared, readPrepared map[string]*sql.Stmt
 	// instances spares Load the decode of a state it decoded or committed before (cache.go).
 	instances *instanceCache
 	// outlet hands the relay what each write transaction put in the outbox, once committed (handoff.go).
@@ -86,10 +87,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
-	if err := s.prepare(ctx); err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("open store %q: %w", path, err)
-	}
 	q.Set("_query_only", "true")
 	q.Del("_txlock")
 	reader, err := sql.Open("sqlite3", file+"?"+q.Encode())
@@ -99,6 +96,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	reader.SetMaxOpenConns(opts.Readers)
 	s.reader = reader
+	if err := s.prepare(ctx); err != nil {
+		err = errors.Join(err, s.closePrepared(), reader.Close(), writer.Close())
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
 	return s, nil
 }
 

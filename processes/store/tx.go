@@ -76,22 +76,6 @@ func (s *Store) ambientOf(ctx context.Context) *ambient {
 	return a
 }
 
-// querier is what both *sql.DB and *sql.Tx offer.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// read returns what a read runs on: the caller's transaction (to see its own writes), else the
-// reader pool.
-func (s *Store) read(ctx context.Context) querier {
-	if a := s.ambientOf(ctx); a != nil {
-		return a.tx
-	}
-	return s.reader
-}
-
 // InTx runs fn in one write transaction: it commits when fn returns nil and rolls back otherwise.
 // Store methods called with the context fn receives join the transaction; called inside another
 // InTx, it nests as a savepoint. fn must not use a context without the transaction for writes:
@@ -213,73 +197,4 @@ func fromNanos(n int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n).UTC()
-}
-
-// The statements every engine step runs are prepared once, on the writer's single connection, at
-// Open; a transaction on that connection reuses them (sql.Tx.StmtContext) instead of compiling the
-// SQL again, which is a tenth of a step's cost.
-const (
-	sqlInsertInstance = `INSERT INTO instances (id, process_id, status, version, state, nonce) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO NOTHING`
-	sqlUpdateInstance = `UPDATE instances SET status = ?, version = ?, state = ?, nonce = ? WHERE id = ? AND version = ?`
-	sqlScopeIDs       = `SELECT id FROM instance_scopes WHERE instance = ?`
-	sqlSetScope       = `INSERT OR REPLACE INTO instance_scopes (instance, id, state) VALUES (?, ?, ?)`
-	sqlDeleteScope    = `DELETE FROM instance_scopes WHERE instance = ? AND id = ?`
-	sqlInsertEvent    = `INSERT INTO journal (instance, type, element, at, incident, detail) VALUES (?, ?, ?, ?, ?, ?)`
-	sqlInsertOutbox   = `INSERT INTO outbox (command_id, instance, topic, command, created) VALUES (?, ?, ?, ?, ?)`
-	sqlSetTimer       = `INSERT INTO timers (id, instance, due, timer) VALUES (?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET instance = excluded.instance, due = excluded.due, timer = excluded.timer`
-	sqlDeleteTimer = `DELETE FROM timers WHERE id = ?`
-	sqlSetSub      = `INSERT OR REPLACE INTO subscriptions (id, instance, kind, name, key, sub) VALUES (?, ?, ?, ?, ?, ?)`
-	sqlDeleteSub   = `DELETE FROM subscriptions WHERE id = ?`
-	sqlInsertInbox = `INSERT INTO inbox (command_id, applied) VALUES (?, ?) ON CONFLICT DO NOTHING`
-)
-
-var preparedSQL = []string{sqlInsertInstance, sqlUpdateInstance, sqlScopeIDs, sqlSetScope, sqlDeleteScope, sqlInsertEvent, sqlInsertOutbox, sqlSetTimer,
-	sqlDeleteTimer, sqlSetSub, sqlDeleteSub, sqlInsertInbox}
-
-// prepare compiles preparedSQL on the writer (called at Open, before any transaction holds the connection).
-func (s *Store) prepare(ctx context.Context) error {
-	s.prepared = make(map[string]*sql.Stmt, len(preparedSQL))
-	for _, q := range preparedSQL {
-		st, err := s.writer.PrepareContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("prepare %q: %w", q, err)
-		}
-		s.prepared[q] = st
-	}
-	return nil
-}
-
-// exec runs q in tx, on its prepared statement when there is one.
-func (s *Store) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
-	if st := s.prepared[q]; st != nil {
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return tx.ExecContext(ctx, q, args...)
-}
-
-// query runs the query q in tx, on its prepared statement when there is one.
-func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
-	if st := s.prepared[q]; st != nil {
-		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
-	}
-	return tx.QueryContext(ctx, q, args...)
-}
-
-// stmt returns q as a statement of tx: the prepared one when there is one.
-func (s *Store) stmt(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
-	if st := s.prepared[q]; st != nil {
-		return tx.StmtContext(ctx, st), nil
-	}
-	return tx.PrepareContext(ctx, q)
-}
-
-// closePrepared releases the prepared statements.
-func (s *Store) closePrepared() error {
-	var errs []error
-	for _, st := range s.prepared {
-		errs = append(errs, st.Close())
-	}
-	return errors.Join(errs...)
 }
