@@ -140,6 +140,9 @@ func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutati
 			}
 			return fmt.Errorf("write instance %q at version %d: %w", in.ID, w.Expected, engine.ErrConflict)
 		}
+		if in.Status != engine.StatusActive {
+			s.handOffStopped(ctx, in.ID) // the relay drops the commands of the instance it still holds
+		}
 		size, err := s.writeScopes(ctx, tx, in.ID, enc.Scopes)
 		if err != nil {
 			return fmt.Errorf("write instance %q: %w", in.ID, err)
@@ -312,6 +315,7 @@ func (s *Store) PurgeInstance(ctx context.Context, id string) error {
 		if a := s.ambientOf(ctx); a != nil {
 			a.keep(id, nil)
 		}
+		s.handOffStopped(ctx, id)
 		return nil
 	})
 	if err != nil {
