@@ -10,8 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/web"
 	"github.com/toscaflow/toscaflow/web/client"
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 // TestConcurrentCreatesAreNeverLost fires many POSTs at once at the real lifecycle: each is either
@@ -33,7 +35,7 @@ func TestConcurrentCreatesAreNeverLost(t *testing.T) {
 	for range n {
 		wg.Go(func() {
 			<-start
-			d, err := c.Create(ctx, client.Request{Template: validTemplate, Parameters: map[string]any{"cpus": 1}, KeepLastAttempt: "true"})
+			d, err := c.Create(ctx, client.Request{Template: apitest.ValidTemplate, Parameters: map[string]any{"cpus": 1}, KeepLastAttempt: "true"})
 			mu.Lock()
 			defer mu.Unlock()
 			var e *client.Error
@@ -64,4 +66,46 @@ func TestConcurrentCreatesAreNeverLost(t *testing.T) {
 		ids = append(ids, d.UUID)
 	}
 	assert.ElementsMatch(t, created, ids, "nothing refused was created, nothing created is missing")
+}
+
+// blockingCreate holds every Create until release is closed, so that requests pile up in flight.
+type blockingCreate struct {
+	*apitest.Fake
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingCreate) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
+	b.entered <- struct{}{}
+	<-b.release
+	return b.Fake.Create(ctx, req)
+}
+
+func TestAdmissionRefusesBeyondTheLimit(t *testing.T) {
+	b := &blockingCreate{Fake: apitest.NewFake(), entered: make(chan struct{}, 10), release: make(chan struct{})}
+	s, err := web.New(web.Config{MaxInFlight: 2, RetryAfter: 3e9}, web.Deps{Deployments: b}, apitest.Quiet)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	codes := make(chan int, 2)
+	for range 2 {
+		wg.Go(func() {
+			codes <- apitest.Call(t, s, http.MethodPost, "/deployments", apitest.Template+"}", apitest.JSONCT).Code
+		})
+	}
+	<-b.entered
+	<-b.entered
+	r := apitest.Call(t, s, http.MethodPost, "/deployments", apitest.Template+"}", apitest.JSONCT)
+	apitest.RequireErrorBody(t, r, http.StatusTooManyRequests)
+	assert.Equal(t, "3", r.Header.Get("Retry-After"))
+	r = apitest.Call(t, s, http.MethodPut, "/deployments/x", `{}`, apitest.JSONCT)
+	apitest.RequireErrorBody(t, r, http.StatusTooManyRequests)
+	assert.Equal(t, http.StatusOK, apitest.Call(t, s, http.MethodGet, "/deployments", "").Code, "reads are not admitted")
+	close(b.release)
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		assert.Equal(t, http.StatusCreated, c)
+	}
+	assert.Len(t, b.Created, 2, "the refused request created nothing")
+	assert.Equal(t, http.StatusCreated, apitest.Call(t, s, http.MethodPost, "/deployments", apitest.Template+"}", apitest.JSONCT).Code, "slots are given back")
 }

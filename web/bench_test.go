@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 // BenchmarkGetDeployment measures one GET /deployments/{id} through the whole handler chain (routing,
@@ -15,12 +17,12 @@ func BenchmarkGetDeployment(b *testing.B) {
 			var h http.Handler
 			var target, header string
 			if mode == "auth off" {
-				f := newFake()
-				d := f.add("CREATE_COMPLETE", localUser)
-				h, target = newServer(b, f), "/deployments/"+d.UUID
+				f := apitest.NewFake()
+				d := f.Add("CREATE_COMPLETE", apitest.LocalUser)
+				h, target = apitest.NewServer(b, f), "/deployments/"+d.UUID
 			} else {
-				a := newAuthed(b)
-				h, target, header = a.s, "/deployments/"+a.alice.UUID, "Bearer "+a.is.Token(nil)
+				a := apitest.NewAuthed(b)
+				h, target, header = a.Server, "/deployments/"+a.Alice.UUID, "Bearer "+a.Issuer.Token(nil)
 			}
 			b.ReportAllocs()
 			for b.Loop() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/web/client"
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 // behindProxy serves h under /orchestrator as a reverse proxy would: the prefix stripped and announced
@@ -32,11 +33,11 @@ func behindProxy(h http.Handler) http.Handler {
 // TestOrchentStyleClient drives the API over the fake lifecycle with the orchent-style client (paths
 // relative to a base URL under a proxy's prefix, next links followed, the error body decoded).
 func TestOrchentStyleClient(t *testing.T) {
-	f := newFake()
+	f := apitest.NewFake()
 	for range 23 {
-		f.add("CREATE_COMPLETE", localUser)
+		f.Add("CREATE_COMPLETE", apitest.LocalUser)
 	}
-	srv := httptest.NewServer(behindProxy(newServer(t, f)))
+	srv := httptest.NewServer(behindProxy(apitest.NewServer(t, f)))
 	defer srv.Close()
 	c, err := client.New(srv.URL+"/orchestrator", srv.Client())
 	require.NoError(t, err)
@@ -54,16 +55,16 @@ func TestOrchentStyleClient(t *testing.T) {
 	var again client.Deployment
 	require.NoError(t, c.Do(ctx, http.MethodGet, self, nil, &again), "the self link is followable")
 	assert.Equal(t, dep.UUID, again.UUID)
-	require.Len(t, f.created, 1)
-	assert.True(t, f.created[0].KeepLastAttempt, `"keepLastAttempt":"true" is a boolean`)
+	require.Len(t, f.Created, 1)
+	assert.True(t, f.Created[0].KeepLastAttempt, `"keepLastAttempt":"true" is a boolean`)
 
 	tmpl, err := c.Text(ctx, dep.UUID, "template")
 	require.NoError(t, err)
 	assert.Equal(t, "tosca_definitions_version: x\n", tmpl)
 
-	f.mu.Lock()
-	f.resources[dep.UUID] = []*store.Resource{{UUID: "a", ToscaType: "t"}, {UUID: "b", ToscaType: "t"}, {UUID: "c", ToscaType: "t"}}
-	f.mu.Unlock()
+	f.Mu.Lock()
+	f.Res[dep.UUID] = []*store.Resource{{UUID: "a", ToscaType: "t"}, {UUID: "b", ToscaType: "t"}, {UUID: "c", ToscaType: "t"}}
+	f.Mu.Unlock()
 	res, err := c.Resources(ctx, dep.UUID, "", 2)
 	require.NoError(t, err)
 	assert.Len(t, res, 3)

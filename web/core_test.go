@@ -22,6 +22,7 @@ import (
 	"github.com/toscaflow/toscaflow/registry"
 	"github.com/toscaflow/toscaflow/web"
 	"github.com/toscaflow/toscaflow/web/client"
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 // waitFor bounds every wait on the real lifecycle: long enough for a loaded machine, reached only
@@ -54,11 +55,11 @@ func startRealAPI(t *testing.T, cfg web.Config) *realAPI {
 	require.NoError(t, err)
 	reg := registry.NewServices()
 	require.NoError(t, reg.Announce(cloud))
-	bus, err := esb.New(esb.Config{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, CloseTimeout: time.Second}, quiet)
+	bus, err := esb.New(esb.Config{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, CloseTimeout: time.Second}, apitest.Quiet)
 	require.NoError(t, err)
-	brk, err := broker.New(broker.Config{DrainTimeout: 100 * time.Millisecond}, bus, reg, quiet)
+	brk, err := broker.New(broker.Config{DrainTimeout: 100 * time.Millisecond}, bus, reg, apitest.Quiet)
 	require.NoError(t, err)
-	svc, err := processes.New(processes.Config{CheckPeriod: 10 * time.Millisecond}, processes.Deps{Store: st, Bus: bus, Logger: quiet})
+	svc, err := processes.New(processes.Config{CheckPeriod: 10 * time.Millisecond}, processes.Deps{Store: st, Bus: bus, Logger: apitest.Quiet})
 	require.NoError(t, err)
 	var done []chan error
 	run := func(f func() error) {
@@ -74,9 +75,9 @@ func startRealAPI(t *testing.T, cfg web.Config) *realAPI {
 	awaitClosed(t, svc.Ready())
 
 	if cfg.LocalUser == (store.Owner{}) {
-		cfg.LocalUser = localUser
+		cfg.LocalUser = apitest.LocalUser
 	}
-	api, err := web.New(cfg, web.Deps{Deployments: realLifecycle{svc}, Sim: cloud}, quiet)
+	api, err := web.New(cfg, web.Deps{Deployments: realLifecycle{svc}, Sim: cloud}, apitest.Quiet)
 	require.NoError(t, err)
 	srv := httptest.NewServer(behindProxy(api))
 	t.Cleanup(func() {
@@ -124,7 +125,7 @@ func (s specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	r := req.Clone(req.Context())
 	r.URL.Path = strings.TrimPrefix(r.URL.Path, "/orchestrator")
-	checkAgainstSpec(s.t, r, resp.StatusCode, resp.Header, body)
+	apitest.CheckAgainstSpec(s.t, r, resp.StatusCode, resp.Header, body)
 	return resp, nil
 }
 

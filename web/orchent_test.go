@@ -13,6 +13,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/web"
 	"github.com/toscaflow/toscaflow/web/client"
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 // TestOrchentOverTheRealLifecycle drives every endpoint the way orchent does (web/client) against a
@@ -44,7 +45,7 @@ func TestOrchentOverTheRealLifecycle(t *testing.T) {
 	// More deployments, listed a page of 2 at a time by following next.
 	var others []string
 	for range 4 {
-		o, err := c.Create(ctx, client.Request{Template: validTemplate, Parameters: map[string]any{"cpus": 1}})
+		o, err := c.Create(ctx, client.Request{Template: apitest.ValidTemplate, Parameters: map[string]any{"cpus": 1}})
 		require.NoError(t, err)
 		others = append(others, o.UUID)
 	}
@@ -128,20 +129,20 @@ func TestOrchentOverTheRealLifecycle(t *testing.T) {
 		Valid    bool
 		Problems []map[string]any
 	}
-	require.NoError(t, c.Do(ctx, http.MethodPost, "templates/validate", map[string]any{"template": strings.Replace(validTemplate, "Compute", "Nope", 1)}, &v))
+	require.NoError(t, c.Do(ctx, http.MethodPost, "templates/validate", map[string]any{"template": strings.Replace(apitest.ValidTemplate, "Compute", "Nope", 1)}, &v))
 	assert.False(t, v.Valid)
 	assert.NotEmpty(t, v.Problems)
 	var xml string
-	require.NoError(t, c.Do(ctx, http.MethodPost, "templates/plan", map[string]any{"template": validTemplate, "parameters": map[string]any{"cpus": 1}}, &xml))
+	require.NoError(t, c.Do(ctx, http.MethodPost, "templates/plan", map[string]any{"template": apitest.ValidTemplate, "parameters": map[string]any{"cpus": 1}}, &xml))
 	assert.Contains(t, xml, "definitions")
 
 	// Errors, each with the error body.
 	e = asError(c.Do(ctx, http.MethodPatch, "deployments/"+id, map[string]string{"status": "DELETE_FAILED"}, nil))
 	assert.Equal(t, http.StatusConflict, e.Code, "reset only a stuck delete")
-	e = asError(c.Do(ctx, http.MethodPost, "deployments", map[string]any{"template": validTemplate}, nil))
+	e = asError(c.Do(ctx, http.MethodPost, "deployments", map[string]any{"template": apitest.ValidTemplate}, nil))
 	assert.Equal(t, http.StatusBadRequest, e.Code, "a required input is missing")
 	assert.Contains(t, e.Message, "cpus")
-	e = asError(c.Do(ctx, http.MethodPost, "deployments", map[string]any{"template": validTemplate, "timeoutMins": "5", "providerTimeoutMins": "6"}, nil))
+	e = asError(c.Do(ctx, http.MethodPost, "deployments", map[string]any{"template": apitest.ValidTemplate, "timeoutMins": "5", "providerTimeoutMins": "6"}, nil))
 	assert.Contains(t, e.Message, "ProviderTimeout must be <= Timeout")
 
 	// Delete: 204, then 404 with the API's message once removed.

@@ -18,10 +18,11 @@ import (
 	"github.com/toscaflow/toscaflow/connectors/sim"
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/web"
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 func TestRouterErrors(t *testing.T) {
-	s := newServer(t, newFake())
+	s := apitest.NewServer(t, apitest.NewFake())
 	tests := []struct {
 		method, path string
 		code         int
@@ -35,7 +36,7 @@ func TestRouterErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
-			requireErrorBody(t, call(t, s, tc.method, tc.path, ""), tc.code)
+			apitest.RequireErrorBody(t, apitest.Call(t, s, tc.method, tc.path, ""), tc.code)
 		})
 	}
 }
@@ -43,29 +44,29 @@ func TestRouterErrors(t *testing.T) {
 func TestMeta(t *testing.T) {
 	errDown := errors.New("bus is down")
 	var health error
-	s := newServer(t, newFake(), func(d *web.Deps) { d.Health = func(context.Context) error { return health } })
+	s := apitest.NewServer(t, apitest.NewFake(), func(d *web.Deps) { d.Health = func(context.Context) error { return health } })
 
-	r := call(t, s, http.MethodGet, "/", "")
-	require.Equal(t, http.StatusOK, r.code)
-	assert.Contains(t, r.body, "toscaflow")
-	assert.Equal(t, "text/plain; charset=utf-8", r.header.Get("Content-Type"))
+	r := apitest.Call(t, s, http.MethodGet, "/", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.Contains(t, r.Body, "toscaflow")
+	assert.Equal(t, "text/plain; charset=utf-8", r.Header.Get("Content-Type"))
 
-	r = call(t, s, http.MethodGet, "/info/", "")
-	require.Equal(t, http.StatusOK, r.code)
-	assert.Equal(t, map[string]any{"version": "test"}, r.json(t))
+	r = apitest.Call(t, s, http.MethodGet, "/info/", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.Equal(t, map[string]any{"version": "test"}, r.JSON(t))
 
-	r = call(t, s, http.MethodGet, "/configuration", "")
-	require.Equal(t, http.StatusOK, r.code)
-	assert.Equal(t, map[string]any{"bus": "in-process"}, r.json(t))
+	r = apitest.Call(t, s, http.MethodGet, "/configuration", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.Equal(t, map[string]any{"bus": "in-process"}, r.JSON(t))
 
-	r = call(t, s, http.MethodGet, "/healthz", "")
-	require.Equal(t, http.StatusOK, r.code)
-	assert.Equal(t, map[string]any{"status": "UP"}, r.json(t))
+	r = apitest.Call(t, s, http.MethodGet, "/healthz", "")
+	require.Equal(t, http.StatusOK, r.Code)
+	assert.Equal(t, map[string]any{"status": "UP"}, r.JSON(t))
 	health = errDown
-	r = call(t, s, http.MethodGet, "/healthz", "")
-	v := requireErrorBody(t, r, http.StatusServiceUnavailable)
+	r = apitest.Call(t, s, http.MethodGet, "/healthz", "")
+	v := apitest.RequireErrorBody(t, r, http.StatusServiceUnavailable)
 	assert.Contains(t, v["message"], "bus is down")
-	assert.Equal(t, "10", r.header.Get("Retry-After"))
+	assert.Equal(t, "10", r.Header.Get("Retry-After"))
 }
 
 func TestSimResources(t *testing.T) {
@@ -73,19 +74,19 @@ func TestSimResources(t *testing.T) {
 	p, err := sim.NewProviders(ctx, sim.Config{Provider: "sim-a", Path: t.TempDir() + "/ledger.db", Seed: 1})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
-	s := newServer(t, newFake(), func(d *web.Deps) { d.Sim = p })
+	s := apitest.NewServer(t, apitest.NewFake(), func(d *web.Deps) { d.Sim = p })
 
-	r := call(t, s, http.MethodGet, "/sim/resources", "")
-	require.Equal(t, http.StatusOK, r.code, r.body)
-	assert.Equal(t, "[]\n", r.body)
+	r := apitest.Call(t, s, http.MethodGet, "/sim/resources", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	assert.Equal(t, "[]\n", r.Body)
 
 	_, err = p.CreateResource(ctx, connectors.Request{Key: "k1", Deployment: "d1",
 		Unit: connectors.Unit{ID: "server", Service: "compute", Node: connectors.Node{Name: "server"}}})
 	require.NoError(t, err)
 	var got []map[string]any
-	r = call(t, s, http.MethodGet, "/sim/resources/", "")
-	require.Equal(t, http.StatusOK, r.code, r.body)
-	require.NoError(t, json.Unmarshal([]byte(r.body), &got))
+	r = apitest.Call(t, s, http.MethodGet, "/sim/resources/", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	require.NoError(t, json.Unmarshal([]byte(r.Body), &got))
 	require.Len(t, got, 1)
 	assert.Equal(t, "d1", got[0]["deployment"])
 	assert.Equal(t, "server", got[0]["name"])
@@ -109,7 +110,7 @@ func TestConfigRefusesRemoteWithoutAuth(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.addr, func(t *testing.T) {
-			_, err := web.New(web.Config{Addr: tc.addr, AllowRemote: tc.remote}, web.Deps{Deployments: newFake()}, quiet)
+			_, err := web.New(web.Config{Addr: tc.addr, AllowRemote: tc.remote}, web.Deps{Deployments: apitest.NewFake()}, apitest.Quiet)
 			if tc.ok {
 				require.NoError(t, err)
 			} else {
@@ -117,12 +118,12 @@ func TestConfigRefusesRemoteWithoutAuth(t *testing.T) {
 			}
 		})
 	}
-	_, err := web.New(web.Config{}, web.Deps{}, quiet)
+	_, err := web.New(web.Config{}, web.Deps{}, apitest.Quiet)
 	require.ErrorIs(t, err, web.ErrInvalidConfig, "the deployments service is required")
 }
 
 func TestRunServesAndShutsDown(t *testing.T) {
-	s, err := web.New(web.Config{Addr: "127.0.0.1:0"}, web.Deps{Deployments: newFake()}, quiet)
+	s, err := web.New(web.Config{Addr: "127.0.0.1:0"}, web.Deps{Deployments: apitest.NewFake()}, apitest.Quiet)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(t.Context())
 	addrs := make(chan net.Addr, 1)
@@ -148,21 +149,21 @@ func TestRunServesAndShutsDown(t *testing.T) {
 }
 
 // panicking is a lifecycle whose Get panics (a bug), which the API answers with a 500 error body.
-type panicking struct{ *fakeDeployments }
+type panicking struct{ *apitest.Fake }
 
 func (panicking) Get(context.Context, string) (*store.Deployment, error) { panic("bug") }
 
 func TestPanicIsAnErrorBody(t *testing.T) {
-	s, err := web.New(web.Config{}, web.Deps{Deployments: panicking{newFake()}}, quiet)
+	s, err := web.New(web.Config{}, web.Deps{Deployments: panicking{apitest.NewFake()}}, apitest.Quiet)
 	require.NoError(t, err)
-	v := requireErrorBody(t, call(t, s, http.MethodGet, "/deployments/x", ""), http.StatusInternalServerError)
+	v := apitest.RequireErrorBody(t, apitest.Call(t, s, http.MethodGet, "/deployments/x", ""), http.StatusInternalServerError)
 	assert.Equal(t, "internal error", v["message"])
 }
 
 func TestHeadOverTheWire(t *testing.T) {
-	f := newFake()
-	d := f.add("CREATE_COMPLETE", localUser)
-	srv := httptest.NewServer(newServer(t, f))
+	f := apitest.NewFake()
+	d := f.Add("CREATE_COMPLETE", apitest.LocalUser)
+	srv := httptest.NewServer(apitest.NewServer(t, f))
 	defer srv.Close()
 	for _, path := range []string{"/deployments/" + d.UUID, "/deployments/", "/"} {
 		resp, err := http.Head(srv.URL + path)

@@ -1,4 +1,4 @@
-package web_test
+package metrics_test
 
 import (
 	"encoding/json"
@@ -14,17 +14,18 @@ import (
 
 	"github.com/toscaflow/toscaflow/processes"
 	"github.com/toscaflow/toscaflow/web"
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 // scrape reads GET /metrics in the Prometheus text format.
-func (s *liveStack) scrape() map[string]*dto.MetricFamily {
-	s.t.Helper()
-	resp := s.do(http.MethodGet, "/metrics", "")
+func scrape(s *apitest.LiveStack) map[string]*dto.MetricFamily {
+	s.T.Helper()
+	resp := s.Do(http.MethodGet, "/metrics", "")
 	defer resp.Body.Close()
-	require.Equal(s.t, http.StatusOK, resp.StatusCode)
+	require.Equal(s.T, http.StatusOK, resp.StatusCode)
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(resp.Body)
-	require.NoError(s.t, err)
+	require.NoError(s.T, err)
 	return fams
 }
 
@@ -59,18 +60,18 @@ next:
 }
 
 func TestMetrics(t *testing.T) {
-	s := startLive(t, web.LiveDeps{})
-	id := s.create("webapp-on-compute.yaml")
+	s := apitest.StartLive(t, web.LiveDeps{})
+	id := s.Create("webapp-on-compute.yaml")
 	require.Eventually(t, func() bool {
-		resp := s.do(http.MethodGet, "/deployments/"+id, "")
+		resp := s.Do(http.MethodGet, "/deployments/"+id, "")
 		defer resp.Body.Close()
 		var d struct{ Status string }
 		return json.NewDecoder(resp.Body).Decode(&d) == nil && d.Status == processes.StatusCreateComplete
-	}, liveWait, 10*time.Millisecond)
-	resp := s.do(http.MethodGet, "/deployments/0190c0de-0000-7000-8000-000000000000", "")
+	}, apitest.LiveWait, 10*time.Millisecond)
+	resp := s.Do(http.MethodGet, "/deployments/0190c0de-0000-7000-8000-000000000000", "")
 	_ = resp.Body.Close()
 
-	fams := s.scrape()
+	fams := scrape(s)
 	for _, tc := range []struct {
 		name   string
 		metric string
@@ -109,7 +110,7 @@ func TestMetrics(t *testing.T) {
 
 	// The scrapes are requests too: the second sees the first.
 	before, _ := sample(fams, "toscaflow_http_requests_total", map[string]string{"route": "/metrics", "code": "200"})
-	after, ok := sample(s.scrape(), "toscaflow_http_requests_total", map[string]string{"route": "/metrics", "code": "200"})
+	after, ok := sample(scrape(s), "toscaflow_http_requests_total", map[string]string{"route": "/metrics", "code": "200"})
 	require.True(t, ok)
 	assert.Equal(t, before+1, after)
 }

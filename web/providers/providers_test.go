@@ -1,4 +1,4 @@
-package web_test
+package providers_test
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/registry"
 	"github.com/toscaflow/toscaflow/web"
+	"github.com/toscaflow/toscaflow/web/internal/apitest"
 )
 
 const providersCatalogue = `
@@ -48,17 +49,17 @@ func (providerUsage) Usage(provider, group string) (registry.Demand, int) {
 func TestListProviders(t *testing.T) {
 	cat, err := registry.ParseCatalogue("test", []byte(providersCatalogue))
 	require.NoError(t, err)
-	s := newServer(t, newFake(), func(d *web.Deps) {
+	s := apitest.NewServer(t, apitest.NewFake(), func(d *web.Deps) {
 		d.Catalogue = web.ProviderDeps{Catalogue: cat, Usage: providerUsage{}, Health: providerHealth{
 			"eu/0": {State: registry.Healthy, Availability: 0.9, Checks: 10},
 			"eu/1": {State: registry.Unhealthy, Availability: 0.4, Checks: 10, LastError: "refused"},
 		}}
 	})
-	r := call(t, s, http.MethodGet, "/providers", "")
-	require.Equal(t, http.StatusOK, r.code, r.body)
-	assert.Contains(t, r.header.Get("Content-Type"), "application/json")
-	assert.NotContains(t, r.body, "/etc/kubeconfig", "credential references stay private")
-	body := r.json(t)
+	r := apitest.Call(t, s, http.MethodGet, "/providers", "")
+	require.Equal(t, http.StatusOK, r.Code, r.Body)
+	assert.Contains(t, r.Header.Get("Content-Type"), "application/json")
+	assert.NotContains(t, r.Body, "/etc/kubeconfig", "credential references stay private")
+	body := r.JSON(t)
 	ps := body["providers"].([]any)
 	require.Len(t, ps, 2)
 	eu := ps[0].(map[string]any)
@@ -87,6 +88,6 @@ func TestListProviders(t *testing.T) {
 }
 
 func TestProvidersNeedACatalogue(t *testing.T) {
-	s := newServer(t, newFake())
-	assert.Equal(t, http.StatusNotFound, call(t, s, http.MethodGet, "/providers", "").code)
+	s := apitest.NewServer(t, apitest.NewFake())
+	assert.Equal(t, http.StatusNotFound, apitest.Call(t, s, http.MethodGet, "/providers", "").Code)
 }

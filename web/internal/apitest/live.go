@@ -1,4 +1,4 @@
-package web_test
+package apitest
 
 import (
 	"bufio"
@@ -25,38 +25,38 @@ import (
 	"github.com/toscaflow/toscaflow/web"
 )
 
-// liveWait bounds every wait of the live tests: long enough for a loaded machine, reached only on failure.
-const liveWait = 30 * time.Second
+// LiveWait bounds every wait of the live tests: long enough for a loaded machine, reached only on failure.
+const LiveWait = 30 * time.Second
 
-// liveStack is a real server over the real lifecycle on the simulated cloud, listening on loopback.
-type liveStack struct {
-	t    *testing.T
+// LiveStack is a real server over the real lifecycle on the simulated cloud, listening on loopback.
+type LiveStack struct {
+	T    *testing.T
 	svc  *processes.Service
 	base string
-	// stopAPI ends the server's Run (a shutdown); apiDone receives what Run returned.
-	stopAPI context.CancelFunc
-	apiDone chan error
-	// runLifecycle starts the lifecycle when startHeld held it.
-	runLifecycle func()
+	// StopAPI ends the server's Run (a shutdown); APIDone receives what Run returned.
+	StopAPI context.CancelFunc
+	APIDone chan error
+	// RunLifecycle starts the lifecycle when StartHeld held it.
+	RunLifecycle func()
 }
 
-// lifecycle adapts the lifecycle to the API's interface (only the create request's type differs).
-type lifecycle struct{ *processes.Service }
+// Lifecycle adapts the lifecycle to the API's interface (only the create request's type differs).
+type Lifecycle struct{ *processes.Service }
 
-func (l lifecycle) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
+func (l Lifecycle) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
 	return l.Service.Create(ctx, processes.CreateRequest(req))
 }
 
-func startLive(t *testing.T, live web.LiveDeps) *liveStack {
+func StartLive(t *testing.T, live web.LiveDeps) *LiveStack {
 	t.Helper()
-	s := startHeld(t, live)
-	s.runLifecycle()
+	s := StartHeld(t, live)
+	s.RunLifecycle()
 	return s
 }
 
 // startHeld starts the stack with the lifecycle not running: a deployment created then waits (its
 // commands in the outbox) until runLifecycle, so that a test can open its stream before it moves.
-func startHeld(t *testing.T, live web.LiveDeps) *liveStack {
+func StartHeld(t *testing.T, live web.LiveDeps) *LiveStack {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
@@ -89,20 +89,20 @@ func startHeld(t *testing.T, live web.LiveDeps) *liveStack {
 	live.Journal = svc
 	live.Collectors = append(live.Collectors, svc.Metrics())
 	api, err := web.New(web.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 10 * time.Minute},
-		web.Deps{Deployments: lifecycle{svc}, Live: live}, quiet)
+		web.Deps{Deployments: Lifecycle{svc}, Live: live}, Quiet)
 	require.NoError(t, err)
 	apiCtx, stopAPI := context.WithCancel(ctx)
-	s := &liveStack{t: t, svc: svc, stopAPI: stopAPI, apiDone: make(chan error, 1)}
-	s.runLifecycle = func() {
+	s := &LiveStack{T: t, svc: svc, StopAPI: stopAPI, APIDone: make(chan error, 1)}
+	s.RunLifecycle = func() {
 		goRun(func() error { return svc.Run(ctx) })
 		<-svc.Ready()
 	}
 	addrs := make(chan net.Addr, 1)
-	go func() { s.apiDone <- api.Run(apiCtx, func(a net.Addr) { addrs <- a }) }()
+	go func() { s.APIDone <- api.Run(apiCtx, func(a net.Addr) { addrs <- a }) }()
 	select {
 	case a := <-addrs:
 		s.base = "http://" + a.String()
-	case err := <-s.apiDone:
+	case err := <-s.APIDone:
 		t.Fatalf("run: %v", err)
 	}
 	t.Cleanup(func() {
@@ -111,7 +111,7 @@ func startHeld(t *testing.T, live web.LiveDeps) *liveStack {
 		for _, ch := range done {
 			select {
 			case <-ch:
-			case <-time.After(liveWait):
+			case <-time.After(LiveWait):
 				t.Errorf("a component did not stop")
 			}
 		}
@@ -121,15 +121,15 @@ func startHeld(t *testing.T, live web.LiveDeps) *liveStack {
 	return s
 }
 
-// do sends a request to the server and returns the response (the caller closes its body).
-func (s *liveStack) do(method, path, body string, headers ...string) *http.Response {
-	s.t.Helper()
+// Do sends a request to the server and returns the response (the caller closes its body).
+func (s *LiveStack) Do(method, path, body string, headers ...string) *http.Response {
+	s.T.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, s.base+path, rd)
-	require.NoError(s.t, err)
+	require.NoError(s.T, err)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -138,73 +138,70 @@ func (s *liveStack) do(method, path, body string, headers ...string) *http.Respo
 		req.Header.Set(k, strings.TrimSpace(v))
 	}
 	resp, err := http.DefaultClient.Do(req)
-	require.NoError(s.t, err)
+	require.NoError(s.T, err)
 	return resp
 }
 
-// create posts a template of docs/examples and returns the deployment's id.
-func (s *liveStack) create(example string) string {
-	s.t.Helper()
-	body, err := json.Marshal(map[string]any{"template": readExample(s.t, example)})
-	require.NoError(s.t, err)
-	resp := s.do(http.MethodPost, "/deployments", string(body))
+// Create posts a template of docs/examples and returns the deployment's id.
+func (s *LiveStack) Create(example string) string {
+	s.T.Helper()
+	body, err := json.Marshal(map[string]any{"template": examples.MustRead(example)})
+	require.NoError(s.T, err)
+	resp := s.Do(http.MethodPost, "/deployments", string(body))
 	defer resp.Body.Close()
-	require.Equal(s.t, http.StatusCreated, resp.StatusCode)
+	require.Equal(s.T, http.StatusCreated, resp.StatusCode)
 	var d struct{ UUID string }
-	require.NoError(s.t, json.NewDecoder(resp.Body).Decode(&d))
+	require.NoError(s.T, json.NewDecoder(resp.Body).Decode(&d))
 	return d.UUID
 }
 
-func readExample(t *testing.T, name string) string {
-	t.Helper()
-	return examples.MustRead(name)
+// SSEEvent is one server-sent event as a client sees it.
+type SSEEvent struct {
+	Name, ID string
+	Data     map[string]any
 }
 
-// sseEvent is one server-sent event as a client sees it.
-type sseEvent struct {
-	name, id string
-	data     map[string]any
-}
-
-// stream is an open event stream read by a goroutine: events arrive on ch, which is closed at the end
+// Stream is an open event stream read by a goroutine: events arrive on ch, which is closed at the end
 // of the stream; comment lines (heartbeats) on comments.
-type stream struct {
-	t        *testing.T
-	resp     *http.Response
-	ch       chan sseEvent
-	comments chan string
+type Stream struct {
+	t *testing.T
+	// Resp is the answer whose body is the stream.
+	Resp *http.Response
+	ch   chan SSEEvent
+	// Comments receives the comment lines (heartbeats).
+	Comments chan string
 }
 
-// openStream opens the events of a deployment; it fails the test unless the answer is a 200 stream.
-func (s *liveStack) openStream(id string, headers ...string) *stream {
-	s.t.Helper()
-	resp := s.do(http.MethodGet, "/deployments/"+id+"/events", "", headers...)
-	require.Equal(s.t, http.StatusOK, resp.StatusCode)
-	require.Equal(s.t, "text/event-stream", resp.Header.Get("Content-Type"))
-	st := &stream{t: s.t, resp: resp, ch: make(chan sseEvent, 1024), comments: make(chan string, 16)}
+// OpenStream opens the events of a deployment; it fails the test unless the answer is a 200 stream.
+func (s *LiveStack) OpenStream(id string, headers ...string) *Stream {
+	s.T.Helper()
+	resp := s.Do(http.MethodGet, "/deployments/"+id+"/events", "", headers...)
+	require.Equal(s.T, http.StatusOK, resp.StatusCode)
+	require.Equal(s.T, "text/event-stream", resp.Header.Get("Content-Type"))
+	st := &Stream{t: s.T, Resp: resp, ch: make(chan SSEEvent, 1024), Comments: make(chan string, 16)}
 	go st.read()
-	s.t.Cleanup(func() { _ = resp.Body.Close() })
+	s.T.Cleanup(func() { _ = resp.Body.Close() })
 	return st
 }
 
 // read parses the stream (WHATWG HTML 9.2.6) into events.
-func (st *stream) read() {
+func (st *Stream) read() {
 	defer close(st.ch)
-	sc := bufio.NewScanner(st.resp.Body)
+	sc := bufio.NewScanner(st.Resp.Body)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	var ev sseEvent
+	var ev SSEEvent
 	var data []string
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "" {
 			if len(data) > 0 {
-				ev.data = map[string]any{}
-				if err := json.Unmarshal([]byte(strings.Join(data, "\n")), &ev.data); err != nil {
-					st.t.Errorf("event %s: data %q: %v", ev.name, data, err)
+				ev.Data = map[string]any{}
+				if err := json.Unmarshal([]byte(strings.Join(data, "\n")), &ev.Data); err != nil {
+					st.t.Errorf("event %s: data %q: %v", ev.Name, data, err)
 				}
 				st.ch <- ev
 			}
-			ev, data = sseEvent{}, nil
+			ev, data = SSEEvent{}, nil
 			continue
 		}
 		field, value, _ := strings.Cut(line, ":")
@@ -212,38 +209,38 @@ func (st *stream) read() {
 		switch field {
 		case "":
 			select {
-			case st.comments <- value:
+			case st.Comments <- value:
 			default: // nobody looks at them
 			}
 		case "event":
-			ev.name = value
+			ev.Name = value
 		case "id":
-			ev.id = value
+			ev.ID = value
 		case "data":
 			data = append(data, value)
 		}
 	}
 }
 
-// next returns the next event; ok is false once the stream ended.
-func (st *stream) next() (sseEvent, bool) {
+// Next returns the next event; ok is false once the stream ended.
+func (st *Stream) Next() (SSEEvent, bool) {
 	st.t.Helper()
 	select {
 	case ev, ok := <-st.ch:
 		return ev, ok
-	case <-time.After(liveWait):
+	case <-time.After(LiveWait):
 		st.t.Fatal("no event came")
-		return sseEvent{}, false
+		return SSEEvent{}, false
 	}
 }
 
-// until returns the events up to and including the first that stop accepts; it fails if the stream
+// Until returns the events up to and including the first that stop accepts; it fails if the stream
 // ends first.
-func (st *stream) until(stop func(sseEvent) bool) []sseEvent {
+func (st *Stream) Until(stop func(SSEEvent) bool) []SSEEvent {
 	st.t.Helper()
-	var out []sseEvent
+	var out []SSEEvent
 	for {
-		ev, ok := st.next()
+		ev, ok := st.Next()
 		require.True(st.t, ok, "the stream ended before the event awaited; got %d events", len(out))
 		out = append(out, ev)
 		if stop(ev) {
@@ -252,12 +249,12 @@ func (st *stream) until(stop func(sseEvent) bool) []sseEvent {
 	}
 }
 
-// rest returns the events until the stream ends.
-func (st *stream) rest() []sseEvent {
+// Rest returns the events until the stream ends.
+func (st *Stream) Rest() []SSEEvent {
 	st.t.Helper()
-	var out []sseEvent
+	var out []SSEEvent
 	for {
-		ev, ok := st.next()
+		ev, ok := st.Next()
 		if !ok {
 			return out
 		}
@@ -265,13 +262,14 @@ func (st *stream) rest() []sseEvent {
 	}
 }
 
-func isStatus(statuses ...string) func(sseEvent) bool {
-	return func(ev sseEvent) bool {
-		if ev.name != "status" {
+// IsStatus accepts a status event with one of the statuses.
+func IsStatus(statuses ...string) func(SSEEvent) bool {
+	return func(ev SSEEvent) bool {
+		if ev.Name != "status" {
 			return false
 		}
 		for _, s := range statuses {
-			if ev.data["status"] == s {
+			if ev.Data["status"] == s {
 				return true
 			}
 		}
