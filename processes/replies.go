@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/toscaflow/toscaflow/bpmn/engine"
@@ -68,6 +69,9 @@ func (s *Service) handleReply(ctx context.Context, r esb.Reply) error {
 // may have left something on the provider that no plan knows of, so it is disposed of, and the
 // deployment's log (when the deployment still exists) says so.
 func (s *Service) lateReply(ctx context.Context, deployment string, r esb.Reply) error {
+	if _, attempt, ok := lateDisposeOf(r.CommandID); ok {
+		return s.lateDisposed(ctx, r, attempt)
+	}
 	if r.Error != nil || !isCreate(connectors.Operation(r.Operation)) {
 		return nil
 	}
@@ -119,9 +123,68 @@ func (s *Service) disposeLate(ctx context.Context, r esb.Reply) error {
 	op := undoOperation[connectors.Operation(r.Operation)]
 	headers := map[string]string{"operation": string(op), headerProvider: provider,
 		headerPlatform: string(s.cfg.platformOf(provider))}
-	return s.st.Enqueue(ctx, engine.Command{ID: r.CommandID + "~dispose", Kind: engine.CommandService,
+	return s.st.Enqueue(ctx, engine.Command{ID: lateDisposeID(r.CommandID, 1), Kind: engine.CommandService,
 		Instance: orig.Instance, ProcessID: orig.ProcessID, Element: orig.Element, Type: orig.Type,
 		Headers: headers, Variables: orig.Variables})
+}
+
+// lateDisposeAttempts bounds how many times the dispose of a late create is sent, each after the bus's
+// own retries of the one before failed.
+const lateDisposeAttempts = 5
+
+// lateDisposeSep joins a late create's command id and its dispose's: "<create>~dispose", then
+// "<create>~dispose~2"... for the attempts after the first (each a command, and a key, of its own).
+const lateDisposeSep = "~dispose"
+
+func lateDisposeID(create string, attempt int) string {
+	if attempt <= 1 {
+		return create + lateDisposeSep
+	}
+	return fmt.Sprintf("%s%s~%d", create, lateDisposeSep, attempt)
+}
+
+// lateDisposeOf parses the id of a late create's dispose: the create's id and the attempt.
+func lateDisposeOf(id string) (create string, attempt int, ok bool) {
+	i := strings.LastIndex(id, lateDisposeSep)
+	if i < 0 {
+		return "", 0, false
+	}
+	create, rest := id[:i], id[i+len(lateDisposeSep):]
+	if rest == "" {
+		return create, 1, true
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(rest, "~"))
+	if err != nil || !strings.HasPrefix(rest, "~") || n < 2 {
+		return "", 0, false
+	}
+	return create, n, true
+}
+
+// lateDisposed handles the reply to the dispose of a late create. Nobody else will dispose of what that
+// create made, so a dispose that failed for a reason that may pass (the bus's retries ran out, its deadline
+// passed) is sent again, under the next attempt's id, in the reply's transaction; a permanent failure,
+// or the last attempt's, is logged with what is left on the provider.
+func (s *Service) lateDisposed(ctx context.Context, r esb.Reply, attempt int) error {
+	if r.Error == nil {
+		return nil
+	}
+	if r.Error.Class == esb.Permanent || attempt >= lateDisposeAttempts {
+		s.log.Error("what a late create made cannot be disposed of", "command", r.CommandID, "attempt", attempt,
+			"provider", r.Provider, "class", r.Error.Class, "err", r.Error.Message)
+		return nil
+	}
+	cmd, err := s.st.OutboxCommand(ctx, r.CommandID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.log.Error("a failed late dispose cannot be sent again: its command is gone", "command", r.CommandID)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	create, _, _ := lateDisposeOf(r.CommandID)
+	cmd.ID = lateDisposeID(create, attempt+1)
+	s.log.Warn("the dispose of a late create failed: sending it again", "command", r.CommandID, "attempt", attempt+1,
+		"class", r.Error.Class, "err", r.Error.Message)
+	return s.st.Enqueue(ctx, cmd)
 }
 
 // answer completes or fails the engine's job. Every connector failure is a BPMN error at the task, so

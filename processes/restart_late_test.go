@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,16 +14,33 @@ import (
 
 	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/esb"
 	"github.com/toscaflow/toscaflow/processes"
 )
 
 // TestLateDisposeInFlightAtRestart: a deployment is deleted while MySQL's create is on the cloud; the
 // create lands after the delete, and its dispose (a command of the orchestrator's own, which no plan
 // awaits: the deployment and its plans are gone) is on the cloud when the orchestrator stops. The next
-// start sends that dispose again, and the ledger ends empty.
+// start sends that dispose again, and the ledger ends empty; also when that dispose fails more times
+// than the bus retries it (it is then sent again under a new id).
 //
 // The cloud waits its latencies on a clock of its own, so that each operation lands when the test says.
 func TestLateDisposeInFlightAtRestart(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after sim.Config // the cloud after the restart
+		ids   []string   // the dispose's commands, by suffix to the create's id
+	}{
+		{name: "answered", ids: []string{"~dispose"}},
+		{name: "failing beyond the bus's retries", ids: []string{"~dispose", "~dispose~2"},
+			after: sim.Config{Operations: map[connectors.Operation]sim.Behaviour{connectors.OpDisposeDeploymentUnit: {
+				Faults: []sim.Fault{{Kind: sim.Transient, FirstN: 1 + esb.DefaultMaxRetries}}}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { lateDisposeInFlightAtRestart(t, tc.after, tc.ids) })
+	}
+}
+
+func lateDisposeInFlightAtRestart(t *testing.T, after sim.Config, ids []string) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	cloudClock := clockwork.NewFakeClockAt(time.Now())
@@ -57,10 +75,34 @@ func TestLateDisposeInFlightAtRestart(t *testing.T) {
 		"the relay has marked the dispose sent")
 	first.stop() // the dispose's reply never comes
 
-	second := start(t, dir, options{})
+	second := start(t, dir, options{sims: []sim.Config{after}})
 	require.Eventually(t, func() bool { return len(second.ledger(id)) == 0 }, waitFor, 5*time.Millisecond,
 		"the dispose is sent again after the restart")
 	assert.Equal(t, 1, second.creates(), "one create, undone")
+	got := lateDisposes(t, dir)
+	require.Len(t, got, len(ids), "the dispose's commands: %v", got)
+	for i, id := range got {
+		assert.True(t, strings.HasSuffix(id, ids[i]), "command %s, want suffix %s", id, ids[i])
+	}
+}
+
+// lateDisposes returns the ids of the disposes of late creates in the outbox, in commit order.
+func lateDisposes(t *testing.T, dir string) []string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+dir+"/toscaflow.db?mode=ro&_busy_timeout=5000")
+	require.NoError(t, err)
+	defer db.Close()
+	rows, err := db.Query(`SELECT command_id FROM outbox WHERE command_id LIKE '%~dispose%' ORDER BY seq`)
+	require.NoError(t, err)
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		require.NoError(t, rows.Scan(&id))
+		ids = append(ids, id)
+	}
+	require.NoError(t, rows.Err())
+	return ids
 }
 
 // sentDisposes counts the disposes of late creates in the outbox that are marked sent.
