@@ -107,11 +107,11 @@ func (s *Service) unitResources(ctx context.Context, deployment string, names []
 	if len(names) == 0 {
 		return out, nil
 	}
-	page, err := s.st.Resources(ctx, deployment, store.ResourceFilter{Nodes: names}, store.Page{Size: store.MaxPageSize})
+	res, err := s.st.NodeResources(ctx, deployment, names)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range page.Items {
+	for _, r := range res {
 		out[r.NodeName] = r
 	}
 	return out, nil

@@ -28,11 +28,9 @@ type Resource struct {
 }
 
 // ResourceFilter selects resources of a deployment; Types, when given, keeps those whose TOSCA
-// type is one of them (the caller expands a type into the types derived from it); Nodes, when given,
-// keeps those of these node templates.
+// type is one of them (the caller expands a type into the types derived from it).
 type ResourceFilter struct {
 	Types []string
-	Nodes []string
 }
 
 const resourceColumns = `uuid, deployment, node_name, tosca_type, state, physical_id, required_by, metadata, ordinal,
@@ -50,7 +48,9 @@ const (
 	sqlSetResourceState = `UPDATE resources SET state = ?,
 		physical_id = CASE WHEN ? = '' THEN physical_id ELSE ? END, updated = ?
 		WHERE deployment = ? AND uuid = ?`
-	sqlResource = "SELECT " + resourceColumns + " FROM resources WHERE deployment = ? AND uuid = ?"
+	sqlResource      = "SELECT " + resourceColumns + " FROM resources WHERE deployment = ? AND uuid = ?"
+	sqlNodeResources = "SELECT " + resourceColumns + ` FROM resources
+		WHERE deployment = ? AND node_name IN (SELECT value FROM json_each(?)) ORDER BY ordinal, uuid`
 )
 
 // PutResource inserts r, or updates the resource with its uuid (keeping its creation time), and
@@ -151,12 +151,6 @@ func (s *Store) Resources(ctx context.Context, deployment string, f ResourceFilt
 			args = append(args, t)
 		}
 	}
-	if len(f.Nodes) > 0 {
-		cond += " AND node_name IN (?" + strings.Repeat(",?", len(f.Nodes)-1) + ")"
-		for _, n := range f.Nodes {
-			args = append(args, n)
-		}
-	}
 	out := Paged[*Resource]{Number: p.Number, Size: size}
 	q := s.read(ctx)
 	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM resources"+cond, args...).Scan(&out.Total); err != nil {
@@ -177,6 +171,33 @@ func (s *Store) Resources(ctx context.Context, deployment string, f ResourceFilt
 	}
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("list resources of %q: %w", deployment, err)
+	}
+	return out, nil
+}
+
+// NodeResources returns the resources of the named nodes of a deployment, in topological order: the
+// lookup of every reply and command of a unit, so one prepared statement (the names go as one JSON
+// array) and no count.
+func (s *Store) NodeResources(ctx context.Context, deployment string, nodes []string) ([]*Resource, error) {
+	names, err := json.Marshal(nodes)
+	if err != nil {
+		return nil, fmt.Errorf("resources of %q: %w", deployment, err)
+	}
+	rows, err := s.read(ctx).QueryContext(ctx, sqlNodeResources, deployment, string(names))
+	if err != nil {
+		return nil, fmt.Errorf("resources of %q: %w", deployment, err)
+	}
+	defer rows.Close()
+	var out []*Resource
+	for rows.Next() {
+		r, err := scanResource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("resources of %q: %w", deployment, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("resources of %q: %w", deployment, err)
 	}
 	return out, nil
 }

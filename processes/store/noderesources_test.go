@@ -11,9 +11,9 @@ import (
 	"github.com/toscaflow/toscaflow/processes/store"
 )
 
-// TestResourcesOfNodes checks ResourceFilter.Nodes: the resources of some node templates of one
-// deployment, alone or with a type filter.
-func TestResourcesOfNodes(t *testing.T) {
+// TestNodeResources checks NodeResources: the resources of some node templates of one deployment, in
+// topological order, and none of another deployment's.
+func TestNodeResources(t *testing.T) {
 	ctx := context.Background()
 	s, _ := open(t, enginetest.NewFakeClock(enginetest.Epoch))
 	for _, d := range []string{"d", "e"} {
@@ -24,30 +24,31 @@ func TestResourcesOfNodes(t *testing.T) {
 		{UUID: "d-app", Deployment: "d", NodeName: "app", ToscaType: "tosca.nodes.SoftwareComponent"},
 		{UUID: "d-db", Deployment: "d", NodeName: "db", ToscaType: "tosca.nodes.Database"},
 		{UUID: "e-vm", Deployment: "e", NodeName: "vm", ToscaType: "tosca.nodes.Compute"},
+		{UUID: "d-odd", Deployment: "d", NodeName: `a "quoted", odd name`, ToscaType: "tosca.nodes.Root"},
 	} {
 		r.State, r.Ordinal = "INITIAL", i
 		require.NoError(t, s.PutResource(ctx, &r))
 	}
 	cases := []struct {
-		name   string
-		filter store.ResourceFilter
-		want   []string
+		name  string
+		nodes []string
+		want  []string
 	}{
-		{"some nodes", store.ResourceFilter{Nodes: []string{"db", "vm"}}, []string{"d-vm", "d-db"}},
-		{"a node the deployment lacks", store.ResourceFilter{Nodes: []string{"nope"}}, nil},
-		{"nodes and types", store.ResourceFilter{Nodes: []string{"vm", "app"}, Types: []string{"tosca.nodes.Compute"}},
-			[]string{"d-vm"}},
+		{"some nodes, in topological order", []string{"db", "vm"}, []string{"d-vm", "d-db"}},
+		{"a node the deployment lacks", []string{"nope"}, nil},
+		{"no node", nil, nil},
+		{"a name JSON must escape", []string{`a "quoted", odd name`}, []string{"d-odd"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := s.Resources(ctx, "d", c.filter, store.Page{})
+			res, err := s.NodeResources(ctx, "d", c.nodes)
 			require.NoError(t, err)
 			var got []string
-			for _, r := range p.Items {
+			for _, r := range res {
 				got = append(got, r.UUID)
+				assert.Equal(t, "d", r.Deployment)
 			}
 			assert.Equal(t, c.want, got)
-			assert.Equal(t, int64(len(c.want)), p.Total)
 		})
 	}
 }
