@@ -20,6 +20,10 @@ type OutboxRow struct {
 	Topic   string
 	Command engine.Command
 	Created time.Time
+	// Live is set on a row the relay took from memory (handed over by the transaction that committed
+	// it) while no transaction committed since stopped its instance: a publisher need not read again
+	// whether the instance still awaits the command. Rows read from the table have it false.
+	Live bool
 }
 
 // writeOutbox adds one row per command in the step's transaction, awaited by the command's instance.
@@ -42,9 +46,15 @@ func (s *Store) insertOutbox(ctx context.Context, tx *sql.Tx, cmds []engine.Comm
 		if own {
 			awaitedBy = ""
 		}
-		if _, err := s.exec(ctx, tx, sqlInsertOutbox, c.ID, awaitedBy, c.Type, data, now); err != nil {
+		res, err := s.exec(ctx, tx, sqlInsertOutbox, c.ID, awaitedBy, c.Type, data, now)
+		if err != nil {
 			return fmt.Errorf("outbox command %q: %w", c.ID, err)
 		}
+		seq, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("outbox command %q: %w", c.ID, err)
+		}
+		s.handOffRow(ctx, OutboxRow{ID: seq, Topic: c.Type, Command: *c, Created: fromNanos(now)}, awaitedBy)
 	}
 	return nil
 }
@@ -152,7 +162,11 @@ func (s *Store) MarkCommandSent(ctx context.Context, commandID string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "UPDATE outbox SET sent = ? WHERE command_id = ? AND sent IS NULL",
 			nanos(s.clock.Now()), commandID)
-		return err
+		if err != nil {
+			return err
+		}
+		s.handOffSent(ctx, commandID) // nor may the relay publish it from memory
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("mark command %q sent: %w", commandID, err)
