@@ -127,7 +127,7 @@ func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 	deployment := deploymentOf(cmd.Variables)
 	unit, _ := cmd.Variables["unit"].(map[string]any)
 	id, names := unitNodes(unit)
-	d, err := s.st.Deployment(ctx, deployment)
+	provider, err := s.st.ProviderOf(ctx, deployment)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 			}
 		}
 	}
-	line := fmt.Sprintf("%s %s on %s", states.verb, id, d.Provider.Name)
+	line := fmt.Sprintf("%s %s on %s", states.verb, id, provider.Name)
 	if cmd.Retries > 0 {
 		line += fmt.Sprintf(" (attempt %d)", cmd.Retries+1)
 	}

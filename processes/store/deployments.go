@@ -66,6 +66,7 @@ const (
 		parameters = ?, outputs = ?, selection = ?, updated = ?, version = version + 1 WHERE uuid = ? AND version = ?`
 	sqlDeploymentVersion = "SELECT version FROM deployments WHERE uuid = ?"
 	sqlDeployment        = "SELECT " + deploymentColumns + " FROM deployments WHERE uuid = ?"
+	sqlProviderOf        = "SELECT provider_name, provider_endpoint FROM deployments WHERE uuid = ?"
 )
 
 // CreateDeployment inserts d with Created and Updated set to now and Version 1 (written back to d).
@@ -136,6 +137,27 @@ func (s *Store) Deployment(ctx context.Context, uuid string) (*Deployment, error
 		return nil, fmt.Errorf("deployment %q: %w", uuid, err)
 	}
 	return d, nil
+}
+
+// ProviderOf returns the provider a deployment runs on, or an error wrapping ErrNotFound: what the
+// commands of its plans need, without decoding the whole deployment (its parameters, outputs and
+// provider ranking) for each of them.
+func (s *Store) ProviderOf(ctx context.Context, uuid string) (Provider, error) {
+	var p Provider
+	var endpoint string
+	err := s.read(ctx).QueryRowContext(ctx, sqlProviderOf, uuid).Scan(&p.Name, &endpoint)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Provider{}, fmt.Errorf("deployment %q: %w", uuid, ErrNotFound)
+	}
+	if err != nil {
+		return Provider{}, fmt.Errorf("provider of deployment %q: %w", uuid, err)
+	}
+	name := p.Name
+	if err := json.Unmarshal([]byte(endpoint), &p); err != nil {
+		return Provider{}, fmt.Errorf("provider of deployment %q: %w", uuid, err)
+	}
+	p.Name = name
+	return p, nil
 }
 
 // DeleteDeployment removes a deployment with its template, definitions, resources and log

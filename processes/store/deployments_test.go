@@ -31,6 +31,11 @@ func TestDeploymentCRUD(t *testing.T) {
 	assert.Equal(t, map[string]any{}, got.Outputs, "no outputs yet: an empty object")
 	d.Outputs = map[string]any{}
 	assert.Equal(t, d, got)
+	p, err := s.ProviderOf(ctx, "d1")
+	require.NoError(t, err)
+	assert.Equal(t, d.Provider, p, "the provider alone, as the whole deployment has it")
+	_, err = s.ProviderOf(ctx, "nope")
+	assert.ErrorIs(t, err, store.ErrNotFound)
 
 	// Two updates from the same read: the second loses.
 	stale := *got

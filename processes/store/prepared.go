@@ -38,7 +38,7 @@ var preparedWrites = []string{sqlInsertInstance, sqlUpdateInstance, sqlScopeIDs,
 	sqlPutResource, sqlSetResourceState, sqlInsertDeployment, sqlUpdateDeployment, sqlDeploymentVersion}
 
 // preparedReads run in write transactions and on the readers.
-var preparedReads = []string{sqlInstanceNonce, sqlInboxHas, sqlDeployment, sqlResource, sqlNodeResources,
+var preparedReads = []string{sqlInstanceNonce, sqlInboxHas, sqlDeployment, sqlProviderOf, sqlResource, sqlNodeResources,
 	sqlDueTimers, sqlSubscriptions, sqlMessages, sqlJournal, sqlJournalAfter}
 
 // prepare compiles the statements: preparedWrites and preparedReads on the writer, preparedReads on
