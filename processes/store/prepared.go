@@ -35,7 +35,8 @@ const (
 // preparedWrites run in write transactions only.
 var preparedWrites = []string{sqlInsertInstance, sqlUpdateInstance, sqlScopeIDs, sqlSetScope, sqlDeleteScope,
 	sqlInsertEvent, sqlInsertOutbox, sqlSetTimer, sqlDeleteTimer, sqlSetSub, sqlDeleteSub, sqlInsertInbox,
-	sqlPutResource, sqlSetResourceState, sqlInsertDeployment, sqlUpdateDeployment, sqlDeploymentVersion}
+	sqlPutResource, sqlSetResourceState, sqlInsertDeployment, sqlUpdateDeployment, sqlDeploymentVersion,
+	sqlPutTemplate, sqlPutDefinition, sqlBindInstance, sqlAppendLog}
 
 // preparedReads run in write transactions and on the readers.
 var preparedReads = []string{sqlInstanceNonce, sqlInboxHas, sqlDeployment, sqlProviderOf, sqlResource, sqlNodeResources,
