@@ -80,7 +80,7 @@ func StatusOf(err error) int {
 
 // Responder answers errors with the error body: the handlers of every endpoint share one.
 type Responder struct {
-	// Log receives the internal errors (answered with a generic message) and the refusals worth a line.
+	// Log receives the internal errors, which are answered with a generic message (nil: slog.Default()).
 	Log *slog.Logger
 	// RetryAfter is the Retry-After of a 409 (the deployment is busy in another operation) and of a 503.
 	RetryAfter time.Duration
@@ -98,7 +98,11 @@ func (rs Responder) Error(w http.ResponseWriter, r *http.Request, err error) {
 		rs.SetRetryAfter(w)
 	}
 	if code == http.StatusInternalServerError {
-		rs.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		log := rs.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		msg = "internal error"
 	}
 	WriteStatus(w, code, msg)
