@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -38,21 +39,27 @@ func (s *Service) publish(ctx context.Context, row store.OutboxRow) error {
 		Provider: cmd.Headers[headerProvider], Platform: cmd.Headers[headerPlatform],
 		Attempt: cmd.Retries + 1, Payload: payload,
 	}
-	if ec.Provider == "" { // a plan's command: to the deployment's provider, while the plan awaits it
-		d, err := s.st.Deployment(ctx, deployment)
+	// A plan's command goes to its deployment's provider, while the plan awaits it. Its route was
+	// stamped in the step's transaction (routeCommands); a row committed without one reads it here.
+	awaited := ec.Provider == "" || cmd.Headers[headerAwaited] != ""
+	if ec.Provider == "" {
+		var err error
+		ec.Provider, ec.Platform, err = s.route(ctx, deployment)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // the deployment is gone: nobody awaits the command
 		} else if err != nil {
 			return fmt.Errorf("command %s: %w", cmd.ID, err)
 		}
-		// A plan stopped (a delete, an abandoned attempt) before its command left: sent now, a create
-		// would make what nobody disposes of.
+	}
+	// A plan stopped (a delete, an abandoned attempt) before its command left: sent now, a create would
+	// make what nobody disposes of. A row the relay was handed at its commit (Live) needs no read: the
+	// relay drops it itself when a commit after it stopped the plan.
+	if awaited && !row.Live {
 		if active, err := s.st.InstanceActive(ctx, cmd.Instance); err != nil {
 			return fmt.Errorf("command %s: %w", cmd.ID, err)
 		} else if !active {
 			return nil
 		}
-		ec.Provider, ec.Platform = d.Provider.Name, string(s.platformFor(d))
 	}
 	if s.cfg.CommandTimeout > 0 {
 		ec.Deadline = s.clock.Now().Add(s.cfg.CommandTimeout)
@@ -174,8 +181,9 @@ func gone(err error) bool {
 
 // dispatched is the engine's dispatcher: it runs after each engine step, inside the caller's
 // transaction, and marks the resources the step's commands start working on (creating, configuring,
-// deleting...) with a log line. The commands themselves leave through the outbox once committed, but
-// for the plan tasks of a step whose caller settles after it, which run at once (runPlanTasksNow).
+// deleting...) with a log line. The commands themselves leave through the outbox once committed (the
+// store hands them to the relay as the transaction commits: no wake-up needed), but for the plan tasks
+// of a step whose caller settles after it, which run at once (runPlanTasksNow).
 func (s *Service) dispatched(ctx context.Context, cmds []engine.Command) error {
 	for _, cmd := range cmds {
 		if cmd.Kind != engine.CommandService {
@@ -186,10 +194,67 @@ func (s *Service) dispatched(ctx context.Context, cmds []engine.Command) error {
 		}
 	}
 	if settles(ctx) {
-		if err := s.runPlanTasksNow(ctx, cmds); err != nil {
-			return err
-		}
+		return s.runPlanTasksNow(ctx, cmds)
 	}
-	s.relay.Wake()
 	return nil
+}
+
+// headerAwaited marks a plan's command, stamped with its route by routeCommands: it is sent only while
+// its plan awaits it.
+const headerAwaited = "awaited"
+
+// routeCommands wraps the engine's store so that each plan command is committed with the provider and
+// platform it goes to (headerProvider, headerPlatform, and headerAwaited), read in the step's own
+// transaction: the relay publishes it as the step commits, without reading the deployment. A plan's
+// route cannot change under it: another provider is tried by another plan instance.
+func (s *Service) routeCommands(st engine.Store) engine.Store {
+	return router{Store: st, s: s}
+}
+
+type router struct {
+	engine.Store
+	s *Service
+}
+
+// Commit stamps the route of the step's plan commands and commits the step.
+func (rt router) Commit(ctx context.Context, m *engine.Mutation) error {
+	type route struct{ provider, platform string }
+	var routes map[string]route // by deployment; empty when it is gone
+	for i := range m.Commands {
+		c := &m.Commands[i]
+		if c.Type == tosca2bpmn.ServicePlan || c.Headers[headerProvider] != "" {
+			continue
+		}
+		id := deploymentOf(c.Variables)
+		to, ok := routes[id]
+		if !ok {
+			var err error
+			to.provider, to.platform, err = rt.s.route(ctx, id)
+			if err != nil && !errors.Is(err, store.ErrNotFound) { // gone: publish finds it so
+				return fmt.Errorf("route command %s: %w", c.ID, err)
+			}
+			if routes == nil {
+				routes = map[string]route{}
+			}
+			routes[id] = to
+		}
+		if to.provider == "" {
+			continue
+		}
+		// The headers are the plan model's own map, shared by every command of the task.
+		h := make(map[string]string, len(c.Headers)+3)
+		maps.Copy(h, c.Headers)
+		h[headerProvider], h[headerPlatform], h[headerAwaited] = to.provider, to.platform, "true"
+		c.Headers = h
+	}
+	return rt.Store.Commit(ctx, m)
+}
+
+// route returns the provider and platform the plan commands of a deployment go to.
+func (s *Service) route(ctx context.Context, deployment string) (provider, platform string, err error) {
+	p, err := s.st.ProviderOf(ctx, deployment)
+	if err != nil {
+		return "", "", err
+	}
+	return p.Name, string(s.platformFor(&store.Deployment{Provider: p})), nil
 }

@@ -69,8 +69,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	s.http = &http.Client{Timeout: s.cfg.CallbackTimeout}
 	// The engine works inside store transactions (InTx, ApplyOnce): its dispatcher must not send
 	// anything before the commit. It records the in-progress resource states of the commands in the
-	// same transaction and wakes the relay, which reads committed rows only.
-	s.eng, err = engine.New(engine.Config{Store: s.countSteps(s.st), Clock: s.clock, Dispatcher: engine.DispatcherFunc(s.dispatched)})
+	// same transaction; the store hands the committed commands to the relay. The plan commands are
+	// committed with their route (routeCommands), so that the relay publishes them without a read.
+	s.eng, err = engine.New(engine.Config{Store: s.routeCommands(s.countSteps(s.st)), Clock: s.clock, Dispatcher: engine.DispatcherFunc(s.dispatched)})
 	if err != nil {
 		return nil, fmt.Errorf("new engine: %w", err)
 	}
@@ -186,11 +187,11 @@ func (s *Service) settleAfterRestart(ctx context.Context, id string, defs []stor
 	return nil
 }
 
-// after runs once a transaction that changed deployments committed: the relay and the timer driver
-// look again, and each status change is posted to its callback.
+// after runs once a transaction that changed deployments committed: the timer driver looks again (the
+// relay was handed the transaction's commands as it committed), and each status change is posted to
+// its callback.
 func (s *Service) after(changed ...*store.Deployment) {
 	s.committed()
-	s.relay.Wake()
 	s.wakeTimers()
 	for _, d := range changed {
 		s.notifyCallback(d)

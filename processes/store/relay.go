@@ -45,6 +45,11 @@ func (c RelayConfig) Validate() error {
 // succeeded, so a crash in between publishes it again (connectors deduplicate by command id).
 // Rows go out in commit order; a failed publish stops the pass, and the relay tries again from that
 // row after Poll.
+//
+// While Run runs, the store hands it the rows each write transaction inserted as soon as that
+// transaction commits (handoff.go): Run publishes them from memory, without reading them back. It
+// reads the table at start, when it finds a gap in the rows it was handed (a commit it missed), after
+// a failed publish, on Wake and every Poll.
 type Relay struct {
 	store  *Store
 	cfg    RelayConfig
@@ -75,8 +80,9 @@ func NewRelay(s *Store, cfg RelayConfig) (*Relay, error) {
 	return &Relay{store: s, cfg: cfg, wake: make(chan struct{}, 1), handed: newHanded(), toMark: make(chan struct{}, 1)}, nil
 }
 
-// Wake makes a waiting Run look at the outbox at once (call it after a commit that added rows,
-// e.g. from the engine's Dispatcher). It never blocks.
+// Wake makes a waiting Run read the outbox table at once. Commits of this process need no Wake: their
+// rows are handed to Run as they commit; Wake is for rows it could not have been handed (made pending
+// again by Requeue, say). It never blocks.
 func (r *Relay) Wake() {
 	select {
 	case r.wake <- struct{}{}:
@@ -87,58 +93,139 @@ func (r *Relay) Wake() {
 // Run relays until ctx ends, then returns ctx's error. It publishes the rows committed after those it
 // has published (commit order is row order: the store has one writer at a time), and marks them sent
 // in the background; what is published but not yet marked when the process dies is published again
-// by the next Run.
+// by the next Run. One Run at a time is handed the commits of its store; another runs from the table.
 func (r *Relay) Run(ctx context.Context) error {
+	if r.store.outlet.attach(r) {
+		defer r.store.outlet.detach(r)
+	}
+	defer r.handed.clear()
 	var marker sync.WaitGroup
 	marker.Go(func() { r.markLoop(ctx) })
 	defer marker.Wait()
-	var after int64 // the last row this Run published
+	var seen int64    // the rows up to seen are published, or were not pending when this Run read them
+	read := true      // read the table (at start, after a gap, a failure, on Wake and on the poll)
+	retrying := false // a publish failed: wait for the poll (or Wake) before trying again
+	tick := r.cfg.After(r.cfg.Poll)
 	for {
-		n, err := r.pass(ctx, &after)
+		// Memory first: a Wake or the poll need not hold back the rows just handed over; a gap shows
+		// there.
+		n, gap, err := r.drain(ctx, &seen)
+		read = read || gap
+		if err == nil && read {
+			var m int
+			var more bool
+			m, more, err = r.pass(ctx, &seen)
+			n, read = n+m, more
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil && r.cfg.OnError != nil {
-			r.cfg.OnError(err)
+		if n > 0 {
+			select {
+			case r.toMark <- struct{}{}:
+			default:
+			}
 		}
-		if err == nil && n > 0 {
-			continue // more may be waiting
+		if err != nil {
+			if r.cfg.OnError != nil {
+				r.cfg.OnError(err)
+			}
+			read, retrying = true, true
+		} else if read {
+			continue // the batch read was full: more may wait
+		}
+		ready := r.handed.ready
+		if retrying {
+			ready = nil
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-r.wake:
-		case <-r.cfg.After(r.cfg.Poll):
+			read, retrying = true, false
+		case <-tick:
+			read, retrying = true, false
+			tick = r.cfg.After(r.cfg.Poll)
+		case <-ready:
 		}
 	}
 }
 
-// pass publishes up to Batch pending rows after *after, in order, and hands them to the marker.
-func (r *Relay) pass(ctx context.Context, after *int64) (int, error) {
-	rows, err := r.store.pendingOutbox(ctx, *after, r.cfg.Batch)
+// pass publishes, in order, up to Batch pending rows of the table after *seen. more reports that the
+// batch was full (more rows may wait). When it was not, *seen moves up to the last row the outbox held
+// when read: a row after *seen that was not pending then was marked sent by its own transaction.
+func (r *Relay) pass(ctx context.Context, seen *int64) (n int, more bool, err error) {
+	rows, last, err := r.store.pendingAfter(ctx, *seen, r.cfg.Batch)
 	if err != nil {
-		return 0, fmt.Errorf("relay: %w", err)
+		return 0, false, fmt.Errorf("relay: %w", err)
 	}
-	n := 0
-	var perr error
 	for _, row := range rows {
-		if perr = r.cfg.Publish(ctx, row); perr != nil {
-			perr = fmt.Errorf("relay: publish command %q: %w", row.Command.ID, perr)
-			break
+		if err := r.publish(ctx, row, seen); err != nil {
+			return n, false, err
 		}
-		*after = row.ID
-		r.mu.Lock()
-		r.unmarked = append(r.unmarked, row.ID)
-		r.mu.Unlock()
 		n++
 	}
-	if n > 0 {
-		select {
-		case r.toMark <- struct{}{}:
-		default:
-		}
+	if len(rows) == r.cfg.Batch {
+		return n, true, nil
 	}
-	return n, perr
+	*seen = max(*seen, last)
+	return n, false, nil
+}
+
+// drain publishes the rows handed over in memory, batch after batch, in order. It reports a gap when
+// the next batch does not follow *seen (a commit this Run was not handed): the table must be read.
+// A row whose instance a batch from its own on stopped is not published (as a publish that had
+// nothing to send); the others go out Live.
+func (r *Relay) drain(ctx context.Context, seen *int64) (n int, gap bool, err error) {
+	for {
+		b, later, ok, lost := r.handed.peek()
+		switch {
+		case lost:
+			return n, true, nil
+		case !ok:
+			return n, false, nil
+		case b.from == 0 || b.through <= *seen:
+			// Only stops, or rows a read of the table already took.
+		case b.from > *seen+1:
+			r.handed.clear()
+			return n, true, nil
+		default:
+			for _, row := range b.rows {
+				if row.ID <= *seen {
+					continue
+				}
+				if stoppedSince(row.awaitedBy, b, later) {
+					r.published(row.ID, seen)
+					continue
+				}
+				out := row.OutboxRow
+				out.Live = true
+				if err := r.publish(ctx, out, seen); err != nil {
+					return n, false, err
+				}
+				n++
+			}
+			*seen = b.through
+		}
+		r.handed.pop()
+	}
+}
+
+// publish publishes one row and queues it to be marked sent.
+func (r *Relay) publish(ctx context.Context, row OutboxRow, seen *int64) error {
+	if err := r.cfg.Publish(ctx, row); err != nil {
+		return fmt.Errorf("relay: publish command %q: %w", row.Command.ID, err)
+	}
+	r.published(row.ID, seen)
+	return nil
+}
+
+// published records that row id needs no publishing any more: it moves *seen and waits to be marked sent.
+func (r *Relay) published(id int64, seen *int64) {
+	*seen = id
+	r.mu.Lock()
+	r.unmarked = append(r.unmarked, id)
+	r.mu.Unlock()
 }
 
 // markLoop marks the published rows sent until ctx ends, then marks what is left once more (a
