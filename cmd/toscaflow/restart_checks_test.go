@@ -89,7 +89,7 @@ func undisturbedRun(t *testing.T, bin string) reference {
 }
 
 // listing is one deployment of GET /deployments.
-type listing struct{ UUID, Status string }
+type listing struct{ UUID, Status, StatusReason string }
 
 // listDeployments returns every deployment the server has, or an error (for require.Eventually).
 func listDeployments(base string) ([]listing, error) {
@@ -115,8 +115,9 @@ func listDeployments(base string) ([]listing, error) {
 
 // settle resolves the unanswered requests, waits until every deployment the server has is settled, and
 // checks each against what the answers said, or, for one the test did not know (an unanswered POST's),
-// against the template it has.
-func (lab *restartLab) settle(t *testing.T, srv *killableServer, m *model) {
+// against the template it has. With faults, a deployment may have failed, when its reason names an
+// injected fault.
+func (lab *restartLab) settle(t *testing.T, srv *killableServer, m *model, faults bool) {
 	t.Helper()
 	m.resolve(srv.base)
 	var all []listing
@@ -133,9 +134,20 @@ func (lab *restartLab) settle(t *testing.T, srv *killableServer, m *model) {
 		return true
 	}, 90*time.Second, 100*time.Millisecond, "every deployment settles after the last restart")
 
-	listed := map[string]string{}
+	listed, reasons := map[string]string{}, map[string]string{}
 	for _, d := range all {
-		listed[d.UUID] = d.Status
+		listed[d.UUID], reasons[d.UUID] = d.Status, d.StatusReason
+	}
+	failedByFaults := func(id string, updated bool) bool {
+		want := "CREATE_FAILED"
+		if updated {
+			want = "UPDATE_FAILED"
+		}
+		if !faults || listed[id] != want {
+			return false
+		}
+		m.failed[id] = want
+		return assert.Contains(t, reasons[id], "injected", "deployment %s failed for another cause than the injected faults", id)
 	}
 	for _, d := range m.sortedDeps() {
 		if d.deleted {
@@ -145,6 +157,9 @@ func (lab *restartLab) settle(t *testing.T, srv *killableServer, m *model) {
 		want := "CREATE_COMPLETE"
 		if d.updated {
 			want = "UPDATE_COMPLETE"
+		}
+		if failedByFaults(d.id, d.updated) {
+			continue
 		}
 		if assert.Equal(t, want, listed[d.id], "deployment %s (%v)", d.id, d.v) {
 			lab.checkDeployment(t, srv.base, d.id, d.v)
@@ -168,6 +183,9 @@ func (lab *restartLab) settle(t *testing.T, srv *killableServer, m *model) {
 		m.lostPosts[v.name]--
 		m.unknown[id] = *v
 		m.unanswered[effect(http.MethodPost, true)]++
+		if failedByFaults(id, false) {
+			continue
+		}
 		if assert.Equal(t, "CREATE_COMPLETE", listed[id], "deployment %s (%v) of an unanswered POST", id, *v) {
 			lab.checkDeployment(t, srv.base, id, *v)
 		}
@@ -191,6 +209,13 @@ func (lab *restartLab) checkLedger(t *testing.T, ledger ledgerView, m *model) {
 	checkCreatedOnce(t, ledger)
 	for _, d := range m.sortedDeps() {
 		got := ledger.units[d.id]
+		switch m.failed[d.id] {
+		case "CREATE_FAILED":
+			assert.Empty(t, got, "the ledger keeps resources of deployment %s (%v), whose creation failed", d.id, d.v)
+			continue
+		case "UPDATE_FAILED":
+			continue // what a failed update leaves is its own affair
+		}
 		if d.deleted {
 			assert.Empty(t, got, "the ledger keeps resources of deleted deployment %s (%v)", d.id, d.v)
 			continue
@@ -198,6 +223,10 @@ func (lab *restartLab) checkLedger(t *testing.T, ledger ledgerView, m *model) {
 		assert.Equal(t, lab.ref[d.v].units, got, "ledger units of deployment %s (%v)", d.id, d.v)
 	}
 	for id, v := range m.unknown {
+		if m.failed[id] != "" {
+			assert.Empty(t, ledger.units[id], "the ledger keeps resources of deployment %s (%v), whose creation failed", id, v)
+			continue
+		}
 		assert.Equal(t, lab.ref[v].units, ledger.units[id], "ledger units of deployment %s (%v) of an unanswered POST", id, v)
 	}
 	for id := range ledger.units {

@@ -56,13 +56,16 @@ type model struct {
 	lostPosts map[string]int
 	// unknown are the deployments of unanswered POSTs, found at the end, by id.
 	unknown map[string]variant
+	// failed are the deployments that failed because injected faults outlasted every retry, by id, with
+	// their status.
+	failed map[string]string
 	// answers counts the requests by method and answer ("PUT 202", "POST no answer"); unanswered counts
 	// the unanswered ones by whether they took effect ("DELETE took effect").
 	answers, unanswered map[string]int
 }
 
 func newModel(t *testing.T) *model {
-	return &model{t: t, deps: map[string]*tracked{}, lostPosts: map[string]int{}, unknown: map[string]variant{}, answers: map[string]int{},
+	return &model{t: t, deps: map[string]*tracked{}, lostPosts: map[string]int{}, unknown: map[string]variant{}, failed: map[string]string{}, answers: map[string]int{},
 		unanswered: map[string]int{}}
 }
 

@@ -146,7 +146,8 @@ func buildToscaflow(t *testing.T) string {
 		t.Skip("the go tool is not on PATH")
 	}
 	bin := filepath.Join(t.TempDir(), "toscaflow")
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
+	// Without the symbol table and DWARF: linking is most of the build, and the tests need neither.
+	out, err := exec.Command(goTool, "build", "-ldflags=-s -w", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 	return bin
 }
