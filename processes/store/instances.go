@@ -85,7 +85,7 @@ func (s *Store) snapshot(ctx context.Context, fn func(q querier) error) error {
 	if a := s.ambientOf(ctx); a != nil {
 		return fn(s.in(a.tx))
 	}
-	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.reader.BeginTx(context.WithoutCancel(ctx), &sql.TxOptions{ReadOnly: true}) // see querier
 	if err != nil {
 		return err
 	}

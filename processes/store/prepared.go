@@ -78,7 +78,9 @@ func (s *Store) closePrepared() error {
 }
 
 // querier runs statements in a transaction, or on the readers when tx is nil, each on its prepared
-// form when it has one (stmts: prepared on tx's database, or on the readers).
+// form when it has one (stmts: prepared on tx's database, or on the readers). It runs them
+// uncancelable: they take microseconds, and go-sqlite3 runs each statement and each row of a
+// cancelable context on a goroutine of its own, which the caller then waits for.
 type querier struct {
 	tx     *sql.Tx
 	reader *sql.DB
@@ -94,6 +96,7 @@ func (q querier) prepared(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (q querier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := q.prepared(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -104,6 +107,7 @@ func (q querier) ExecContext(ctx context.Context, query string, args ...any) (sq
 }
 
 func (q querier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := q.prepared(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -114,6 +118,7 @@ func (q querier) QueryContext(ctx context.Context, query string, args ...any) (*
 }
 
 func (q querier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	if st := q.prepared(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -148,6 +153,7 @@ func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*
 // stmt returns q as a statement of tx, a write transaction, for a caller that runs it many times:
 // the prepared one when there is one.
 func (s *Store) stmt(ctx context.Context, tx *sql.Tx, q string) (*sql.Stmt, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := s.prepared[q]; st != nil {
 		return tx.StmtContext(ctx, st), nil
 	}

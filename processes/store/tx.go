@@ -124,6 +124,14 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 		}
 		defer func() { <-s.writeTurn }()
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// A transaction once begun runs to its commit or its rollback regardless of ctx (uncancelable): its
+	// statements take microseconds, and go-sqlite3 runs each statement and each row of a cancelable
+	// context on a goroutine of its own, which the caller then waits for (dozens of goroutine hand-offs
+	// a step, each a wait for a core on a busy machine).
+	ctx = context.WithoutCancel(ctx)
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
