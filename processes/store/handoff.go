@@ -121,6 +121,9 @@ type handed struct {
 	batches []batch
 	// lost is set when batches were dropped: the relay must read the table.
 	lost bool
+	// gen counts the times the queue was emptied other than by pop, so that a pop does not take a
+	// batch that came after (see pop).
+	gen uint64
 	// ready signals that batches arrived.
 	ready chan struct{}
 }
@@ -133,6 +136,7 @@ func (r *Relay) take(b batch) {
 	q.mu.Lock()
 	if len(q.batches) >= maxHanded {
 		q.batches, q.lost = nil, true
+		q.gen++
 	} else {
 		q.batches = append(q.batches, b)
 	}
@@ -143,26 +147,27 @@ func (r *Relay) take(b batch) {
 	}
 }
 
-// peek returns the oldest batch and those after it, or ok false when none waits; lost reports that
-// batches were dropped (and clears it, with the queue).
-func (q *handed) peek() (first batch, later []batch, ok, lost bool) {
+// peek returns the oldest batch and those after it, or ok false when none waits, with the queue's
+// generation for pop; lost reports that batches were dropped (and clears it).
+func (q *handed) peek() (first batch, later []batch, gen uint64, ok, lost bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.lost {
-		q.batches, q.lost = nil, false
-		return batch{}, nil, false, true
+		q.lost = false
+		return batch{}, nil, q.gen, false, true
 	}
 	if len(q.batches) == 0 {
-		return batch{}, nil, false, false
+		return batch{}, nil, q.gen, false, false
 	}
-	return q.batches[0], q.batches[1:], true, false
+	return q.batches[0], q.batches[1:], q.gen, true, false
 }
 
-// pop drops the oldest batch.
-func (q *handed) pop() {
+// pop drops the oldest batch, the one peek returned with gen: unless the queue was emptied since
+// (batches dropped while the relay published the one it peeked), when the oldest is a later one.
+func (q *handed) pop(gen uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(q.batches) > 0 {
+	if q.gen == gen && len(q.batches) > 0 {
 		q.batches[0] = batch{}
 		q.batches = q.batches[1:]
 	}
@@ -173,6 +178,7 @@ func (q *handed) clear() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.batches, q.lost = nil, false
+	q.gen++
 }
 
 // stoppedSince tells whether a batch from b on stopped the instance (none: "", never stopped).

@@ -288,3 +288,25 @@ func TestHandoffRestart(t *testing.T) {
 	assert.Equal(t, []string{"a/1", "a/2", "b/1"}, got)
 	require.Eventually(t, func() bool { return len(pendingIDs(t, s)) == 0 }, 5*time.Second, time.Millisecond)
 }
+
+// TestHandoffOverflow: while the relay is stuck on a publish, more commits than it keeps in memory
+// arrive; it drops them and reads the table instead: every row goes out once, in commit order.
+func TestHandoffOverflow(t *testing.T) {
+	ctx := context.Background()
+	s, _ := open(t, enginetest.NewFakeClock(enginetest.Epoch))
+	k := &sink{}
+	running(t, s, k)
+	release := k.hold("g/1")
+	defer release()
+	commands(t, s, "g/1")
+	want := []string{"g/1"}
+	for i := range 1100 { // more than the relay keeps (1024 commits)
+		id := fmt.Sprintf("c/%d", i)
+		require.NoError(t, s.Commit(ctx, &engine.Mutation{Commands: []engine.Command{cmd(id, "c")}}))
+		want = append(want, id)
+	}
+	release()
+	got, _ := k.await(t, len(want))
+	assert.Equal(t, want, got)
+	require.Eventually(t, func() bool { return len(pendingIDs(t, s)) == 0 }, 5*time.Second, time.Millisecond)
+}

@@ -15,8 +15,8 @@ type PublishFunc func(ctx context.Context, row OutboxRow) error
 type RelayConfig struct {
 	// Publish is required.
 	Publish PublishFunc
-	// Poll is how long the relay sleeps when the outbox is empty or a publish failed (default 1s);
-	// Wake cuts the sleep short.
+	// Poll is how often Run reads the table (default 1s): for rows it could not have been handed
+	// (another process's), and to try again after a failed publish. Wake cuts the wait short.
 	Poll time.Duration
 	// Batch bounds the rows read per pass (default 100).
 	Batch int
@@ -178,7 +178,7 @@ func (r *Relay) pass(ctx context.Context, seen *int64) (n int, more bool, err er
 // nothing to send); the others go out Live.
 func (r *Relay) drain(ctx context.Context, seen *int64) (n int, gap bool, err error) {
 	for {
-		b, later, ok, lost := r.handed.peek()
+		b, later, gen, ok, lost := r.handed.peek()
 		switch {
 		case lost:
 			return n, true, nil
@@ -207,7 +207,7 @@ func (r *Relay) drain(ctx context.Context, seen *int64) (n int, gap bool, err er
 			}
 			*seen = b.through
 		}
-		r.handed.pop()
+		r.handed.pop(gen)
 	}
 }
 
