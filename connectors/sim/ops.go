@@ -24,7 +24,7 @@ const (
 // operation removed, if a stale command were delivered again); a unit that already has a resource keeps it
 // (a create with a new key, after a crash between the cloud's create and its reply, adopts it).
 func (c *Cloud) create(ctx context.Context, op connectors.Operation, svc connectors.Service, req connectors.Request) (connectors.Outputs, error) {
-	return c.once(ctx, op, req, func(tx *sql.Tx, now time.Time) (connectors.Outputs, bool, error) {
+	return c.once(ctx, op, req, func(ctx context.Context, tx *sql.Tx, now time.Time) (connectors.Outputs, bool, error) {
 		r, ok, err := c.ledger.get(ctx, tx, req.Deployment, req.Unit.ID)
 		if err != nil {
 			return nil, false, err
@@ -43,29 +43,36 @@ func (c *Cloud) create(ctx context.Context, op connectors.Operation, svc connect
 	})
 }
 
+// effect is the context of an operation's work on the ledger once its latency has passed: uncancelable.
+// The work takes microseconds and is the operation taking effect, which a cloud completes whether or not
+// its caller still waits; and go-sqlite3 would run each of its statements on a goroutine of its own, the
+// caller waiting for it, were the context cancelable.
+func effect(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 // once performs op for the request's key once: after the call's latency and faults, apply runs in a
 // ledger transaction and, when it says to, its outputs are recorded under the key; a call repeated
 // with that key answers the recorded outputs without applying anything. Faults that strike after the
 // effect come last.
 func (c *Cloud) once(ctx context.Context, op connectors.Operation, req connectors.Request,
-	apply func(tx *sql.Tx, now time.Time) (out connectors.Outputs, record bool, err error)) (connectors.Outputs, error) {
+	apply func(ctx context.Context, tx *sql.Tx, now time.Time) (out connectors.Outputs, record bool, err error)) (connectors.Outputs, error) {
 	after, err := c.call(ctx, op, req)
 	if err != nil {
 		return nil, err
 	}
 	var out connectors.Outputs
-	err = c.ledger.tx(ctx, func(tx *sql.Tx) error {
-		prev, ok, err := c.ledger.done(ctx, tx, req.Key, op)
+	work := effect(ctx)
+	err = c.ledger.tx(work, func(tx *sql.Tx) error {
+		prev, ok, err := c.ledger.done(work, tx, req.Key, op)
 		if err != nil || ok {
 			out = prev
 			return err
 		}
 		now := c.cfg.Clock.Now()
 		var record bool
-		if out, record, err = apply(tx, now); err != nil || !record {
+		if out, record, err = apply(work, tx, now); err != nil || !record {
 			return err
 		}
-		return c.ledger.recordDone(ctx, tx, req.Key, op, out, now)
+		return c.ledger.recordDone(work, tx, req.Key, op, out, now)
 	})
 	if err != nil {
 		return nil, c.storeError(ctx, op, req, err)
@@ -82,7 +89,7 @@ func (c *Cloud) status(ctx context.Context, op connectors.Operation, req connect
 	if err != nil {
 		return connectors.Status{}, err
 	}
-	r, ok, err := c.ledger.get(ctx, c.ledger.db, req.Deployment, req.Unit.ID)
+	r, ok, err := c.ledger.get(effect(ctx), c.ledger.db, req.Deployment, req.Unit.ID)
 	if err != nil {
 		return connectors.Status{}, c.storeError(ctx, op, req, err)
 	}
@@ -101,7 +108,7 @@ func (c *Cloud) status(ctx context.Context, op connectors.Operation, req connect
 // transition moves the unit's resource to state (and, when update is set, to the request's unit), once per
 // key. A resource that does not exist is NotFound, unless absentOK, when the call succeeds with no outputs.
 func (c *Cloud) transition(ctx context.Context, op connectors.Operation, req connectors.Request, state string, update, absentOK bool) (connectors.Outputs, error) {
-	return c.once(ctx, op, req, func(tx *sql.Tx, now time.Time) (connectors.Outputs, bool, error) {
+	return c.once(ctx, op, req, func(ctx context.Context, tx *sql.Tx, now time.Time) (connectors.Outputs, bool, error) {
 		r, ok, err := c.ledger.get(ctx, tx, req.Deployment, req.Unit.ID)
 		if err != nil {
 			return nil, false, err
@@ -136,8 +143,9 @@ func (c *Cloud) remove(ctx context.Context, op connectors.Operation, req connect
 	if err != nil {
 		return err
 	}
-	err = c.ledger.tx(ctx, func(tx *sql.Tx) error {
-		_, err := c.ledger.remove(ctx, tx, req.Deployment, req.Unit.ID)
+	work := effect(ctx)
+	err = c.ledger.tx(work, func(tx *sql.Tx) error {
+		_, err := c.ledger.remove(work, tx, req.Deployment, req.Unit.ID)
 		return err
 	})
 	if err != nil {
