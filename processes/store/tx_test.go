@@ -185,3 +185,26 @@ func count(bs []bool) int {
 }
 
 var _ engine.Store = (*store.Store)(nil)
+
+// TestTransactionOnceBegunIgnoresCancel checks the store's contract with contexts: a write whose context
+// has ended does not begin, and a transaction once begun runs to its commit even when its context ends
+// half-way (its statements run uncancelable: see Store.write).
+func TestTransactionOnceBegunIgnoresCancel(t *testing.T) {
+	s, _ := open(t, enginetest.NewFakeClock(enginetest.Epoch))
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, s.Commit(ended, create("a")), context.Canceled, "an ended context begins nothing")
+	_, err := s.Load(context.Background(), "a")
+	assert.ErrorIs(t, err, engine.ErrNotFound)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		require.NoError(t, s.Commit(ctx, create("a")))
+		cancel()
+		return s.Commit(ctx, step("a", 1, "after the cancel"))
+	})
+	require.NoError(t, err)
+	in, err := s.Load(context.Background(), "a")
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), in.Version, "both steps committed")
+}
