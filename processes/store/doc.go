@@ -16,10 +16,11 @@
 // A Relay publishes the pending outbox rows, oldest first, and marks a row sent only after its
 // publish succeeded: delivery is at least once, and the command id (the engine's job id) is the
 // idempotency key connectors deduplicate on. Run marks on a goroutine of its own and goes on with the
-// rows committed after those it published, so that commands do not wait for a write transaction. A bus that holds messages only in memory loses them
-// when the process dies after the relay marked them sent: Requeue, called at start, makes the rows
-// still awaited (no reply in the inbox, instance active) pending again. PruneOutbox and PruneInbox
-// keep both tables small.
+// rows committed after those it published, so that commands do not wait for a write transaction. A
+// bus that holds messages only in memory loses them when the process dies after the relay marked them
+// sent: Requeue, called at start, makes the rows still awaited pending again (no reply in the inbox,
+// and their instance active or, for a command of the orchestrator's own, none). PruneOutbox and
+// PruneInbox keep both tables small.
 //
 // # Inbox: a reply applied once
 //
