@@ -43,13 +43,7 @@ func TestMigrations(t *testing.T) {
 	t.Run("old schema", func(t *testing.T) {
 		// A database the first binary made: only the first migration, with an instance in it.
 		path := filepath.Join(t.TempDir(), "db")
-		old := oldStore(t, path, names[:1])
-		state, err := json.Marshal(&engine.Instance{ID: "i", ProcessID: "p", Version: 1, Status: engine.StatusActive})
-		require.NoError(t, err)
-		_, err = old.writer.ExecContext(ctx, "INSERT INTO instances (id, process_id, status, version, state) VALUES (?, ?, ?, ?, ?)",
-			"i", "p", "active", 1, state)
-		require.NoError(t, err)
-		require.NoError(t, old.writer.Close())
+		oldDatabase(t, path, names[:1], &engine.Instance{ID: "i", ProcessID: "p", Version: 1, Status: engine.StatusActive})
 
 		s, err := Open(ctx, path, Options{Clock: clock})
 		require.NoError(t, err)
@@ -69,19 +63,13 @@ func TestMigrations(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "db")
 		before := slices.IndexFunc(names, func(n string) bool { return strings.Contains(n, "instance_scopes") })
 		require.Positive(t, before)
-		old := oldStore(t, path, names[:before])
 		whole := &engine.Instance{ID: "i", ProcessID: "p", Version: 7, Status: engine.StatusActive, Seq: 9,
 			Scopes: []*engine.Scope{
 				{ID: 1, Kind: engine.ScopeProcess, Active: 1, Vars: map[string]any{"units": []any{"a", 2.5, map[string]any{"k": true}}}},
 				{ID: 4, Parent: 1, Kind: engine.ScopeSubProcess, Element: "sp", Token: 3, Active: 1, Vars: map[string]any{"x": "é\"\u2028"}},
 			},
 			Tokens: []*engine.Token{{ID: 3, Scope: 1, Element: "sp"}, {ID: 5, Scope: 4, Element: "task", Job: "j"}}}
-		state, err := json.Marshal(whole)
-		require.NoError(t, err)
-		_, err = old.writer.ExecContext(ctx, "INSERT INTO instances (id, process_id, status, version, state) VALUES (?, ?, ?, ?, ?)",
-			"i", "p", "active", 7, state)
-		require.NoError(t, err)
-		require.NoError(t, old.writer.Close())
+		state := oldDatabase(t, path, names[:before], whole)
 
 		s, err := Open(ctx, path, Options{Clock: clock})
 		require.NoError(t, err)
@@ -93,10 +81,8 @@ func TestMigrations(t *testing.T) {
 		assert.JSONEq(t, string(state), string(got))
 
 		// The next step writes over the moved rows.
-		next, err := json.Marshal(in)
-		require.NoError(t, err)
 		step := new(engine.Instance)
-		require.NoError(t, json.Unmarshal(next, step))
+		require.NoError(t, json.Unmarshal(got, step))
 		step.Version = 8
 		step.Scopes = step.Scopes[:1]
 		require.NoError(t, s.Commit(ctx, &engine.Mutation{Instances: []engine.InstanceWrite{{Instance: step, Expected: 7}}}))
@@ -146,6 +132,21 @@ func oldStore(t *testing.T, path string, names []string) *Store {
 	old := &Store{writer: db, clock: enginetest.NewFakeClock(enginetest.Epoch)}
 	require.NoError(t, old.migrate(context.Background(), fsys, "m"))
 	return old
+}
+
+// oldDatabase makes at path the database of a binary that had only the migrations named, holding in as
+// such a binary wrote it (its whole state in the instance's row), and returns that state.
+func oldDatabase(t *testing.T, path string, names []string, in *engine.Instance) []byte {
+	t.Helper()
+	old := oldStore(t, path, names)
+	state, err := json.Marshal(in)
+	require.NoError(t, err)
+	_, err = old.writer.ExecContext(context.Background(),
+		"INSERT INTO instances (id, process_id, status, version, state) VALUES (?, ?, ?, ?, ?)",
+		in.ID, in.ProcessID, string(in.Status), in.Version, state)
+	require.NoError(t, err)
+	require.NoError(t, old.writer.Close())
+	return state
 }
 
 func TestOpenWithoutPath(t *testing.T) {
