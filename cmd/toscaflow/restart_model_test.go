@@ -116,9 +116,9 @@ func effect(method string, took bool) string {
 // plan draws the requests of a cycle that ends with a kill at moment: a few early ones, mostly answered,
 // and a burst just before the kill, likely in flight when it lands. A PUT or DELETE goes to a deployment
 // whose state is known (the server was asked, just before), one request per deployment; a PUT only to a
-// deployment that may be updated, flipping its extra node.
+// deployment that may be updated, flipping its extra node; a DELETE often to one whose plan is under way.
 func (m *model) plan(rng *rand.Rand, base string, names []string, moment time.Duration) []*request {
-	var puttable, deletable []*tracked
+	var puttable, deletable, busy []*tracked
 	for _, d := range m.sortedDeps() {
 		if d.deleted {
 			continue
@@ -127,6 +127,8 @@ func (m *model) plan(rng *rand.Rand, base string, names []string, moment time.Du
 		switch status(m.t, base, d.id) {
 		case "CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_FAILED":
 			puttable = append(puttable, d)
+		case "CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS":
+			busy = append(busy, d)
 		}
 	}
 	used := map[*tracked]bool{}
@@ -154,12 +156,20 @@ func (m *model) plan(rng *rand.Rand, base string, names []string, moment time.Du
 			r.delay = max(0, moment-time.Duration(rng.Int64N(int64(150*time.Millisecond))))
 		}
 		switch p := rng.IntN(20); {
-		case p < 8:
+		case p < 7:
 			if r.dep = pick(puttable); r.dep != nil {
 				r.method, r.v = http.MethodPut, variant{name: r.dep.v.name, extra: !r.dep.v.extra}
 			}
-		case p < 11:
-			if r.dep = pick(deletable); r.dep != nil {
+		case p < 12:
+			// Most deletes stop a plan under way: its creates in flight land late, and what they made
+			// must be disposed of (also when a kill cuts that dispose).
+			if p < 10 {
+				r.dep = pick(busy)
+			}
+			if r.dep == nil {
+				r.dep = pick(deletable)
+			}
+			if r.dep != nil {
 				r.method = http.MethodDelete
 			}
 		}

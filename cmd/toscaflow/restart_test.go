@@ -172,7 +172,9 @@ func (lab *restartLab) experiment(t *testing.T, bus, simConfig string, defaultRu
 		checkStableIDs(t, ledger, ids, m.stableUnit(lab.ref))
 	}
 	m.report()
-	t.Logf("%d kills, %d deployments (%d deleted, %d of unanswered POSTs, %d failed by faults), %d creates for %d resources, %d calls failed by injected faults",
-		runs, len(m.deps)+len(m.unknown), m.deletedCount(), len(m.unknown), len(m.failed), ledger.creates(), len(ledger.ids),
-		srv.countInLogs(`msg="command failed"`, "injected"))
+	t.Logf("%d kills, %d deployments (%d deleted, %d of unanswered POSTs, %d failed by faults), %d creates "+
+		"(%d made after their plan stopped) for %d resources left, %d calls failed by injected faults (%d for good)",
+		runs, len(m.deps)+len(m.unknown), m.deletedCount(), len(m.unknown), len(m.failed), ledger.creates(),
+		srv.countInLogs("finished after its plan had stopped", "level=WARN"), len(ledger.ids),
+		srv.countInLogs(`msg="command failed"`, "injected"), srv.countInLogs(`msg="command failed"`, "injected", "outcome=permanent"))
 }
