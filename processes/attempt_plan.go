@@ -5,7 +5,6 @@ import (
 
 	"github.com/toscaflow/toscaflow/bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
-	"github.com/toscaflow/toscaflow/tosca2bpmn/layout"
 )
 
 // Variables of the deploy plan for one attempt on a provider.
@@ -35,7 +34,7 @@ const (
 // a choice: with keepAttempt the plan ends in its error end event without disposing of what it created;
 // otherwise it compensates as before. With a provider timeout, a timer on the units' subprocess ends an
 // attempt that takes longer (it records attemptTimedOut and rolls back like any failure, so that the
-// next provider is tried). The plan is laid out again.
+// next provider is tried). The plan is laid out afterwards (tosca2bpmn.Options.Adapt).
 func attemptPlan(d *bpmn.Definitions, providerTimeout string) error {
 	var p *bpmn.Process
 	for _, q := range d.Processes() {
@@ -108,9 +107,6 @@ func attemptPlan(d *bpmn.Definitions, providerTimeout string) error {
 		add(mark)
 		flow("attempt_timeout_f01", planAttemptTimeout, planAttemptTimedOut, "", "")
 		flow("attempt_timeout_f02", planAttemptTimedOut, planFailed, "", "")
-	}
-	if err := layout.Layout(d); err != nil {
-		return fmt.Errorf("attempt plan: lay out: %w", err)
 	}
 	return nil
 }

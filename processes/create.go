@@ -205,15 +205,20 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*store.Deploym
 	return result, nil
 }
 
-// newPlan translates a template into its deploy plan, adapted to provider attempts (attemptPlan). A
-// template the translation rejects is a *ValidationError.
+// newPlan translates a template into its deploy plan, adapted to provider attempts (attemptPlan) before
+// it is laid out. A template the translation rejects is a *ValidationError.
 func newPlan(st *tosca.ServiceTemplate, opts tosca2bpmn.Options, providerTimeout string) (*bpmn.Definitions, error) {
+	var adaptErr error
+	opts.Adapt = func(d *bpmn.Definitions) error {
+		adaptErr = attemptPlan(d, providerTimeout)
+		return adaptErr
+	}
 	defs, err := tosca2bpmn.Translate(st, opts)
+	if adaptErr != nil {
+		return nil, fmt.Errorf("plan of %s: %w", opts.ProcessID, adaptErr)
+	}
 	if err != nil {
 		return nil, &ValidationError{Problems: []string{fmt.Sprintf("translate: %v", err)}}
-	}
-	if err := attemptPlan(defs, providerTimeout); err != nil {
-		return nil, fmt.Errorf("plan of %s: %w", opts.ProcessID, err)
 	}
 	return defs, nil
 }
