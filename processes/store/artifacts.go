@@ -11,8 +11,8 @@ import (
 // The artifacts of a deployment: the TOSCA template it was submitted with, the BPMN process
 // definitions translated from it (each bound to the engine instance that runs it), and its log.
 
-// The statements a Create runs (once each, AppendLog once a line), named so that they can be prepared
-// once (see prepared.go) rather than compiled every time.
+// The statements a Create runs (once each, AppendLog once a line) and the lookup of every reply, timer and
+// plan task (DefinitionOfInstance), prepared once (see prepared.go) rather than compiled every time.
 const (
 	sqlPutTemplate = `INSERT INTO templates (deployment, yaml, updated) VALUES (?, ?, ?)
 		ON CONFLICT (deployment) DO UPDATE SET yaml = excluded.yaml, updated = excluded.updated`
@@ -21,6 +21,9 @@ const (
 		instance = excluded.instance, updated = excluded.updated`
 	sqlBindInstance = `UPDATE process_definitions SET instance = ?, updated = ? WHERE deployment = ? AND kind = ?`
 	sqlAppendLog    = `INSERT INTO deployment_log (deployment, at, line) VALUES (?, ?, ?)`
+
+	sqlDefinitionOfInstance = `SELECT deployment, kind, '', instance, updated FROM process_definitions
+		WHERE instance = ? AND instance <> ''`
 )
 
 // PutTemplate stores (or replaces) the YAML template of a deployment.
@@ -111,11 +114,12 @@ func (s *Store) Definition(ctx context.Context, deployment string, kind Definiti
 	return d, nil
 }
 
-// DefinitionOfInstance returns the definition an engine instance runs (how a finished instance
-// finds its deployment), or an error wrapping ErrNotFound.
+// DefinitionOfInstance returns the definition an engine instance runs without its XML, which stays
+// empty (Definition and Definitions read it), or an error wrapping ErrNotFound. It is how a reply, a
+// timer or a plan task finds the deployment and kind of its instance, in the writer's transaction: the
+// plan's XML, tens of kilobytes, would be most of the lookup's cost.
 func (s *Store) DefinitionOfInstance(ctx context.Context, instance string) (Definition, error) {
-	row := s.read(ctx).QueryRowContext(ctx, "SELECT "+definitionColumns+
-		" FROM process_definitions WHERE instance = ? AND instance <> ''", instance)
+	row := s.read(ctx).QueryRowContext(ctx, sqlDefinitionOfInstance, instance)
 	d, err := scanDefinition(row)
 	if err != nil {
 		return d, fmt.Errorf("definition of instance %q: %w", instance, err)

@@ -182,7 +182,7 @@ func TestArtifacts(t *testing.T) {
 	require.NoError(t, s.BindInstance(ctx, "d", store.KindDeploy, "i1"))
 	def, err := s.DefinitionOfInstance(ctx, "i1")
 	require.NoError(t, err)
-	assert.Equal(t, store.Definition{Deployment: "d", Kind: store.KindDeploy, XML: "<deploy/>", Instance: "i1",
+	assert.Equal(t, store.Definition{Deployment: "d", Kind: store.KindDeploy, XML: "", Instance: "i1",
 		Updated: enginetest.Epoch}, def)
 	_, err = s.DefinitionOfInstance(ctx, "")
 	assert.ErrorIs(t, err, store.ErrNotFound)

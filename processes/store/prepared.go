@@ -40,7 +40,7 @@ var preparedWrites = []string{sqlInsertInstance, sqlUpdateInstance, sqlScopeIDs,
 
 // preparedReads run in write transactions and on the readers.
 var preparedReads = []string{sqlInstanceNonce, sqlInboxHas, sqlDeployment, sqlProviderOf, sqlResource, sqlNodeResources,
-	sqlDueTimers, sqlSubscriptions, sqlMessages, sqlJournal, sqlJournalAfter}
+	sqlDueTimers, sqlSubscriptions, sqlMessages, sqlJournal, sqlJournalAfter, sqlDefinitionOfInstance}
 
 // prepare compiles the statements: preparedWrites and preparedReads on the writer, preparedReads on
 // the readers. Called at Open, before any transaction holds the writer's connection: preparing on it
