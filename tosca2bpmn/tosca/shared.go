@@ -76,8 +76,21 @@ func (p *parser) prepared() (s *sharedTypes, withProfiles bool) {
 			return s, true
 		}
 	}
-	version := p.version
-	return sharedFor(version, false, func() *sharedTypes { return prepareShared(version, nil, Options{}) }), len(docs) == 0 && ok
+	return normativeShared(p.version), len(docs) == 0 && ok
+}
+
+// normativeShared returns the shared normative types of version alone, preparing them on first use.
+func normativeShared(version string) *sharedTypes {
+	return sharedFor(version, false, func() *sharedTypes { return prepareShared(version, nil, Options{}) })
+}
+
+// Prepare readies the normative types of version (read, registered, linked and completed) for every
+// parse of a template declaring it that follows, as the first such parse would otherwise do: a server
+// calls it at start-up so that its first request does not pay for them. Parses without it are the same.
+func Prepare(version string) {
+	if !unshared.Load() {
+		normativeShared(version)
+	}
 }
 
 // profileDocs reads the profiles that apply to the root's version; false when one cannot be read
