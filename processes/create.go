@@ -14,6 +14,7 @@ import (
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/normative"
 )
 
 // CreateRequest is a deployment to create (the API's POST /deployments body with its owner).
@@ -221,6 +222,15 @@ func newPlan(st *tosca.ServiceTemplate, opts tosca2bpmn.Options, providerTimeout
 		return nil, &ValidationError{Problems: []string{fmt.Sprintf("translate: %v", err)}}
 	}
 	return defs, nil
+}
+
+// warmUp readies, once per process, what every Create needs and the first one would otherwise pay for:
+// the normative TOSCA types of each version, read and completed (tosca.Prepare). Run calls it before the
+// service is Ready, as a server's start-up work.
+func warmUp() {
+	for _, v := range normative.Versions() {
+		tosca.Prepare(v)
+	}
 }
 
 // createUnplaced stores a deployment that no provider qualifies for: CREATE_FAILED with

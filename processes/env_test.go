@@ -75,6 +75,8 @@ func start(t testing.TB, dir string, o options) *env {
 	require.NoError(t, err)
 	e.svc, err = processes.New(o.cfg, processes.Deps{Store: e.st, Bus: bus, Clock: o.clock})
 	require.NoError(t, err)
+	// As serve does: the provider usage is loaded before any request (else the first Create loads it).
+	require.NoError(t, e.svc.LoadUsage(ctx))
 
 	e.goRun(func() error { return bus.Run(ctx) })
 	wait(t, bus.Running(), "bus running")
@@ -82,7 +84,9 @@ func start(t testing.TB, dir string, o options) *env {
 	wait(t, b.Ready(), "broker ready")
 	e.ctx = ctx
 	if !o.holdRun {
+		// As serve does: requests come once the service is Ready (its start-up work done, a previous run resumed).
 		e.run()
+		wait(t, e.svc.Ready(), "service ready")
 	}
 	t.Cleanup(e.stop)
 	return e

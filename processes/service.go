@@ -121,7 +121,9 @@ func (s *Service) Ready() <-chan struct{} {
 // lost them), and the plans of every unfinished deployment are compiled into the engine so that their
 // replies and timers find them. A plan that ended while the deployment's status says otherwise (it
 // cannot, since both change in one transaction, but a store restored from elsewhere might) is settled.
+// It first does the start-up work that would otherwise fall on the first Create (warmUp).
 func (s *Service) resume(ctx context.Context) error {
+	warmUp()
 	if n, err := s.st.Requeue(ctx, s.clock.Now()); err != nil {
 		return err
 	} else if n > 0 {
