@@ -12,6 +12,14 @@ import (
 	"github.com/toscaflow/toscaflow/bpmn/engine"
 )
 
+// The statements of the outbox on the hot paths (prepared.go): a plan task's row marked sent in its
+// step, the publish of a plan's command asking whether its instance still awaits it.
+const (
+	sqlMarkCommandSent = `UPDATE outbox SET sent = ? WHERE command_id = ? AND sent IS NULL`
+	sqlInstanceStatus  = `SELECT status FROM instances WHERE id = ?`
+	sqlOutboxCommand   = `SELECT command FROM outbox WHERE command_id = ?`
+)
+
 // OutboxRow is a command an engine step committed, waiting to be published on the bus.
 type OutboxRow struct {
 	// ID orders the rows (commit order) and names the row for MarkSent.
@@ -75,7 +83,7 @@ func (s *Store) Enqueue(ctx context.Context, cmds ...engine.Command) error {
 // OutboxCommand returns the command of the outbox row commandID (kept until pruned), or ErrNotFound.
 func (s *Store) OutboxCommand(ctx context.Context, commandID string) (engine.Command, error) {
 	var data []byte
-	err := s.read(ctx).QueryRowContext(ctx, "SELECT command FROM outbox WHERE command_id = ?", commandID).Scan(&data)
+	err := s.read(ctx).QueryRowContext(ctx, sqlOutboxCommand, commandID).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return engine.Command{}, fmt.Errorf("outbox command %q: %w", commandID, ErrNotFound)
 	} else if err != nil {
@@ -91,7 +99,7 @@ func (s *Store) OutboxCommand(ctx context.Context, commandID string) (engine.Com
 // InstanceActive tells whether the instance exists and is still active (its commands still awaited).
 func (s *Store) InstanceActive(ctx context.Context, id string) (bool, error) {
 	var status string
-	err := s.read(ctx).QueryRowContext(ctx, "SELECT status FROM instances WHERE id = ?", id).Scan(&status)
+	err := s.read(ctx).QueryRowContext(ctx, sqlInstanceStatus, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
@@ -160,8 +168,7 @@ func (s *Store) MarkSent(ctx context.Context, ids ...int64) error {
 // orchestrator performed itself in the transaction that committed it), so that the relay skips it.
 func (s *Store) MarkCommandSent(ctx context.Context, commandID string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE outbox SET sent = ? WHERE command_id = ? AND sent IS NULL",
-			nanos(s.clock.Now()), commandID)
+		_, err := s.exec(ctx, tx, sqlMarkCommandSent, nanos(s.clock.Now()), commandID)
 		if err != nil {
 			return err
 		}

@@ -36,11 +36,12 @@ const (
 var preparedWrites = []string{sqlInsertInstance, sqlUpdateInstance, sqlScopeIDs, sqlSetScope, sqlDeleteScope,
 	sqlInsertEvent, sqlInsertOutbox, sqlSetTimer, sqlDeleteTimer, sqlSetSub, sqlDeleteSub, sqlInsertInbox,
 	sqlPutResource, sqlSetResourceState, sqlInsertDeployment, sqlUpdateDeployment, sqlDeploymentVersion,
-	sqlPutTemplate, sqlPutDefinition, sqlBindInstance, sqlAppendLog}
+	sqlPutTemplate, sqlPutDefinition, sqlBindInstance, sqlAppendLog, sqlMarkCommandSent}
 
 // preparedReads run in write transactions and on the readers.
 var preparedReads = []string{sqlInstanceNonce, sqlInboxHas, sqlDeployment, sqlProviderOf, sqlResource, sqlNodeResources,
-	sqlDueTimers, sqlSubscriptions, sqlMessages, sqlJournal, sqlJournalAfter, sqlDefinitionOfInstance}
+	sqlDueTimers, sqlSubscriptions, sqlMessages, sqlJournal, sqlJournalAfter, sqlDefinitionOfInstance,
+	sqlInstanceStatus, sqlOutboxCommand}
 
 // prepare compiles the statements: preparedWrites and preparedReads on the writer, preparedReads on
 // the readers. Called at Open, before any transaction holds the writer's connection: preparing on it
