@@ -197,14 +197,16 @@ func stoppedSince(instance string, b batch, later []batch) bool {
 	return false
 }
 
+// sqlLastOutboxSeq reads the last seq the outbox issued (AUTOINCREMENT keeps it in sqlite_sequence).
+const sqlLastOutboxSeq = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)"
+
 // pendingAfter returns up to limit pending rows after row after, oldest first, and the last seq the
 // outbox had issued before they were read: every row up to last that is not among them was not
 // pending (or came before after).
 func (s *Store) pendingAfter(ctx context.Context, after int64, limit int) ([]OutboxRow, int64, error) {
 	// Read first, in a snapshot of its own: the rows read next may include later ones, never fewer.
 	var last int64
-	err := s.reader.QueryRowContext(ctx,
-		"SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)").Scan(&last)
+	err := s.read(ctx).QueryRowContext(ctx, sqlLastOutboxSeq).Scan(&last)
 	if err != nil {
 		return nil, 0, fmt.Errorf("last outbox seq: %w", err)
 	}
