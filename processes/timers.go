@@ -87,8 +87,8 @@ func (s *Service) fireTimers(ctx context.Context) bool {
 		}
 		return false
 	}
-	// Not s.after: the timer loop looks at the next timer anyway, and waking it here would spin.
-	s.relay.Wake()
+	// Not s.after: the timer loop looks at the next timer anyway, and waking it here would spin. (Nor a
+	// relay wake: the commit handed the commands over.)
 	s.committed()
 	for _, d := range changed {
 		s.notifyCallback(d)

@@ -16,8 +16,13 @@
 // A Relay publishes the pending outbox rows, oldest first, and marks a row sent only after its
 // publish succeeded: delivery is at least once, and the command id (the engine's job id) is the
 // idempotency key connectors deduplicate on. Run marks on a goroutine of its own and goes on with the
-// rows committed after those it published, so that commands do not wait for a write transaction. A
-// bus that holds messages only in memory loses them when the process dies after the relay marked them
+// rows committed after those it published, so that commands do not wait for a write transaction.
+// While Run runs, each write transaction hands it the outbox rows it inserted as it commits (in commit
+// order, in the writer's turn; a rollback hands nothing), and Run publishes them from memory; it reads
+// the table at start, after a gap in the seqs it was handed (another process's commit, or a backlog it
+// dropped), after a failed publish, on Wake and every Poll. A row it holds whose instance a later
+// commit ended or purged is not published (it is marked sent), which spares the publisher a read
+// (OutboxRow.Live). A bus that holds messages only in memory loses them when the process dies after the relay marked them
 // sent: Requeue, called at start, makes the rows still awaited pending again (no reply in the inbox,
 // and their instance active or, for a command of the orchestrator's own, none). PruneOutbox and
 // PruneInbox keep both tables small.
@@ -39,7 +44,7 @@
 // the transaction rolls back its savepoint only, and the engine's retry runs in the same
 // transaction. The engine hands commands to its Dispatcher right after Commit returns, which inside
 // InTx is before the transaction is durable: an engine working inside InTx should have no
-// Dispatcher, or one that only wakes the Relay (Relay.Wake), which reads committed rows only.
+// Dispatcher that sends commands; the commit itself hands the rows to the relay.
 //
 // # Concurrency
 //
