@@ -33,15 +33,20 @@ type Config struct {
 	DefaultTimeout time.Duration
 	// CloseTimeout is how long Close waits for in-flight handlers before canceling them; default 30s.
 	CloseTimeout time.Duration
-	// AckWait (NATS) is how long the server waits for an ack before redelivering a message to another consumer;
-	// the bus extends it while a handler runs, so it only needs to cover a dead consumer's detection. Default 30s.
+	// AckWait (NATS) is how long the server waits for an ack before it redelivers a message to another consumer.
+	// A bus pulls a message only for a free handler and tells the server it is in progress every AckWait/3 until
+	// the handler is done, so a message is redelivered only when its consumer died or lost the server for
+	// AckWait: it is how soon a restarted or surviving server takes over the commands of one that was killed.
+	// Shorter means a faster take-over but more in-progress traffic, and a redelivery (a second run of the
+	// handler, which handlers tolerate) whenever a live bus cannot reach the server for that long. Default 5s,
+	// at least MinAckWait.
 	AckWait time.Duration
 	// MaxDeliveries (NATS) is how many times a message may be delivered (redelivered after a consumer died or
 	// gave it back) before it is poisoned instead of handled; default 10.
 	MaxDeliveries int
-	// MaxAckPending (NATS) bounds the messages of a topic delivered to a group and not yet acked; messages
-	// waiting in a busy consumer's buffer count, and are redelivered elsewhere if they wait longer than AckWait.
-	// Default 256.
+	// MaxAckPending (NATS) bounds the messages of a topic delivered to a group and not yet acked, i.e. the
+	// handlers running at once on a topic across every bus of the group (each bus pulls at most Concurrency):
+	// keep it at least the group's buses times Concurrency. Default 256; at least Concurrency.
 	MaxAckPending int
 	// StreamMaxAge (NATS) bounds how long the stream keeps messages; default 7 days.
 	StreamMaxAge time.Duration
@@ -61,12 +66,16 @@ const (
 	DefaultBackoffMultiplier = 2.0
 	DefaultTimeout           = 10 * time.Minute
 	DefaultCloseTimeout      = 30 * time.Second
-	DefaultAckWait           = 30 * time.Second
+	DefaultAckWait           = 5 * time.Second
 	DefaultMaxAckPending     = 256
 	DefaultMaxDeliveries     = 10
 	DefaultStreamMaxAge      = 7 * 24 * time.Hour
 	DefaultDuplicateWindow   = 2 * time.Minute
 )
+
+// MinAckWait is the shortest Config.AckWait: the in-progress heartbeat (every AckWait/3) must get through a
+// busy machine's scheduling and garbage-collection pauses.
+const MinAckWait = time.Second
 
 // WithDefaults returns c with every unset field at its default.
 func (c Config) WithDefaults() Config {
@@ -124,6 +133,13 @@ func (c Config) Validate() error {
 	}
 	if c.MaxAckPending < 1 {
 		bad("max ack pending %d: must be at least 1", c.MaxAckPending)
+	}
+	if c.URL != "" && c.MaxAckPending < c.Concurrency {
+		bad("max ack pending %d is below concurrency %d: the bus could never run that many handlers", c.MaxAckPending,
+			c.Concurrency)
+	}
+	if c.AckWait > 0 && c.AckWait < MinAckWait {
+		bad("ack wait %v: must be at least %v", c.AckWait, MinAckWait)
 	}
 	if c.MaxRetries < 0 {
 		bad("max retries %d: must not be negative", c.MaxRetries)

@@ -27,6 +27,12 @@ func TestConfigValidate(t *testing.T) {
 			"ack wait -1s", "max backoff 1ms is below initial backoff 1s", "backoff multiplier 0.5",
 		}},
 		{name: "no host", cfg: esb.Config{URL: "nats://"}, want: []string{"no host"}},
+		{name: "ack wait below the minimum", cfg: esb.Config{URL: "nats://127.0.0.1:4222", AckWait: 500 * time.Millisecond},
+			want: []string{"ack wait 500ms: must be at least 1s"}},
+		{name: "ack wait at the minimum", cfg: esb.Config{URL: "nats://127.0.0.1:4222", AckWait: esb.MinAckWait}},
+		{name: "max ack pending below concurrency", cfg: esb.Config{URL: "nats://127.0.0.1:4222", Concurrency: 16,
+			MaxAckPending: 8}, want: []string{"max ack pending 8 is below concurrency 16"}},
+		{name: "max ack pending is for nats only", cfg: esb.Config{Concurrency: 16, MaxAckPending: 8}},
 		{name: "window beyond age", cfg: esb.Config{StreamMaxAge: time.Minute, DuplicateWindow: time.Hour},
 			want: []string{"duplicate window 1h0m0s exceeds stream max age 1m0s"}},
 	} {

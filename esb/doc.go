@@ -31,10 +31,12 @@
 // must be idempotent by command id, and reply handlers must apply a reply once per command id.
 // The in-process back-end (the default) keeps nothing: a message published to a topic nobody subscribes to is
 // dropped and nothing survives the process; durability comes from the sender's outbox. The NATS JetStream back-end
-// (Config.URL) keeps every topic in one stream, with one durable consumer per group and topic: buses of one group
-// share the topic (each message to one of them), a message not acked by a consumer that dies is redelivered
-// after Config.AckWait (the bus keeps the messages it is handling alive meanwhile), messages wait for
-// consumers that are not running yet, and a message delivered more than Config.MaxDeliveries times (its
+// (Config.URL) keeps every topic in one stream, with one durable pull consumer per group and topic: buses of one
+// group share the topic (each message to one of them), each bus pulls a message only when one of its Concurrency
+// handlers is free (the others wait on the server for whichever bus is free first), a message not acked by a
+// consumer that dies is redelivered after Config.AckWait (a bus keeps the messages it handles alive meanwhile, so
+// AckWait, default 5s, is how soon a restarted or surviving server takes over a killed one's commands), messages
+// wait for consumers that are not running yet, and a message delivered more than Config.MaxDeliveries times (its
 // consumers keep dying on it) is poisoned and answered with a Permanent "too_many_deliveries" error.
 //
 // Order: the bus promises no order between commands. The NATS back-end delivers a topic in publish order to a

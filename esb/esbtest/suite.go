@@ -36,6 +36,9 @@ type NewBus func(t *testing.T, cfg esb.Config) *esb.Bus
 //   - a bus handles up to Concurrency messages of a topic at once, each once when nothing fails;
 //   - Close lets in-flight handlers finish and publish.
 //
+// Durable back-ends also promise that a bus holds no more messages than its handlers can take: the others wait
+// on the back-end (their ack deadline not running) for whichever bus of the group is free first.
+//
 // Order is promised only by back-ends with Features.Ordered, and only with Concurrency 1 and no failures.
 func Run(t *testing.T, f Features, newBus NewBus) {
 	s := suite{f: f, newBus: newBus}
@@ -59,6 +62,8 @@ func Run(t *testing.T, f Features, newBus NewBus) {
 		{"CloseDrains", nil, testCloseDrains},
 		{"RedeliveryAfterHandlerFailure", func(f Features) bool { return f.Durable && f.SharedGroups }, testRedelivery},
 		{"WaitsForConsumer", func(f Features) bool { return f.Durable }, testWaitsForConsumer},
+		{"QueuedNotRedelivered", func(f Features) bool { return f.Durable }, testQueuedNotRedelivered},
+		{"WorkGoesToFreeConsumer", func(f Features) bool { return f.Durable && f.SharedGroups }, testWorkGoesToFreeConsumer},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.needs != nil && !tc.needs(f) {

@@ -34,12 +34,9 @@ type drainSubscriber struct {
 
 // drainHooks adapt the wrapper to a back-end.
 type drainHooks struct {
-	// touch, when set, is called for every message handed out; the returned func is called once it is acked or
-	// nacked (NATS uses it to keep extending the ack deadline of a message still being handled).
-	touch func(*message.Message) (stop func())
 	// stopDelivery, when set, is called first on Close: the back-end stops delivering new messages and the
-	// returned channel closes once it has no delivery in progress (NATS drains its connection: watermill-nats
-	// closes its output channel while deliveries may still be sending on it, unless none is left).
+	// returned channel closes once it has no delivery in progress (NATS stops pulling and settles what its
+	// workers hold).
 	stopDelivery func() <-chan struct{}
 	// nackOnClose: messages that arrive while closing are nacked (handed back to the group at once) rather than
 	// left unread. Not for the GoChannel, which re-sends a nacked message to the same subscriber straight away.
@@ -135,16 +132,11 @@ func (d *drainSubscriber) track(m *message.Message) bool {
 		return false
 	}
 	d.inflight.Add(1)
-	stop := func() {}
-	if d.hooks.touch != nil {
-		stop = d.hooks.touch(m)
-	}
 	go func() {
 		select {
 		case <-m.Acked():
 		case <-m.Nacked():
 		}
-		stop()
 		<-d.sem
 		d.inflight.Done()
 	}()

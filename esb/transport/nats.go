@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +12,7 @@ import (
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // NATSConfig configures the JetStream back-end.
@@ -22,10 +22,12 @@ type NATSConfig struct {
 	// as it is). Subjects are its subjects, e.g. "toscaflow.>".
 	Stream   string
 	Subjects []string
-	// AckWait is how long the server waits for an ack before redelivering; in-flight messages are kept alive
-	// (JetStream "in progress") every AckWait/3, so only a dead consumer's messages are redelivered.
+	// AckWait is how long the server waits for an ack before redelivering. A subscriber pulls a message only
+	// for a free handler and keeps it alive (JetStream "in progress") every AckWait/3 from its arrival, so only
+	// a dead consumer's messages wait for AckWait: it is how soon they are handled again.
 	AckWait time.Duration
-	// MaxAckPending bounds the messages a consumer group has delivered and not yet acked.
+	// MaxAckPending bounds the messages a consumer group has delivered and not yet acked: the handlers running at
+	// once on a topic across every bus of the group.
 	MaxAckPending int
 	// MaxAge bounds how long the stream keeps messages; DuplicateWindow is how long it remembers message ids
 	// (the message UUID, i.e. the command id) to drop re-published duplicates.
@@ -39,25 +41,18 @@ type NATSConfig struct {
 // back-ends that count deliveries (NATS).
 const MetaDeliveries = "esb_deliveries"
 
-// handlerAckWait is Watermill's own wait for a handler's ack; the bus's deadlines bound handlers instead, so it
-// only has to be longer than any of them.
-const handlerAckWait = 365 * 24 * time.Hour
-
-// NATS is the JetStream back-end: durable consumers (one per group and topic, created by the transport so that
-// they outlive every subscriber), explicit acks, and queue groups so that the subscribers of a group share a topic.
-// A message not acked by a consumer that dies is redelivered after AckWait: delivery is at least once.
+// NATS is the JetStream back-end: durable pull consumers (one per group and topic, created by the transport so
+// that they outlive every subscriber) shared by the subscribers of a group, and explicit acks. A message not
+// acked by a consumer that dies is redelivered after AckWait: delivery is at least once.
 type NATS struct {
 	cfg    NATSConfig
 	logger watermill.LoggerAdapter
 	conn   *nats.Conn
-	js     nats.JetStreamContext
+	js     jetstream.JetStream
 	pub    *wmnats.Publisher
 
-	// raw maps each message handed to a subscriber to its NATS message, for the in-progress heartbeat.
-	raw sync.Map // *message.Message → *nats.Msg
-
 	mu        sync.Mutex
-	consumers map[string]bool
+	consumers map[string]bool // made or checked by ensureConsumer
 }
 
 var _ Transport = (*NATS)(nil)
@@ -71,13 +66,13 @@ func NewNATS(cfg NATSConfig, logger watermill.LoggerAdapter) (*NATS, error) {
 	if err != nil {
 		return nil, err
 	}
-	js, err := conn.JetStream()
+	js, err := jetstream.New(conn)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("jetstream on %s: %w", cfg.URL, err)
 	}
 	n := &NATS{cfg: cfg, logger: logger, conn: conn, js: js, consumers: map[string]bool{}}
-	if err := n.ensureStream(); err != nil {
+	if err := n.ensureStream(context.Background()); err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -102,12 +97,12 @@ func (c NATSConfig) connect(opts ...nats.Option) (*nats.Conn, error) {
 	return conn, nil
 }
 
-func (n *NATS) ensureStream() error {
-	_, err := n.js.AddStream(&nats.StreamConfig{
+func (n *NATS) ensureStream(ctx context.Context) error {
+	_, err := n.js.CreateStream(ctx, jetstream.StreamConfig{
 		Name:       n.cfg.Stream,
 		Subjects:   n.cfg.Subjects,
-		Retention:  nats.LimitsPolicy,
-		Storage:    nats.FileStorage,
+		Retention:  jetstream.LimitsPolicy,
+		Storage:    jetstream.FileStorage,
 		MaxAge:     n.cfg.MaxAge,
 		Duplicates: n.cfg.DuplicateWindow,
 	})
@@ -115,50 +110,85 @@ func (n *NATS) ensureStream() error {
 		return nil
 	}
 	// Another process created it first, or with other limits: use it as it is.
-	if _, infoErr := n.js.StreamInfo(n.cfg.Stream); infoErr == nil {
+	if _, infoErr := n.js.Stream(ctx, n.cfg.Stream); infoErr == nil {
 		return nil
 	}
 	return fmt.Errorf("create stream %q: %w", n.cfg.Stream, err)
 }
 
-// ConsumerName is the durable consumer (and queue group) of a group on a topic.
+// ConsumerName is the durable consumer of a group on a topic.
 func ConsumerName(group, topic string) string {
 	return group + "_" + strings.ReplaceAll(topic, ".", "_")
 }
 
-// ensureConsumer creates the durable consumer of group on topic unless it exists. The transport creates it,
-// not the subscription, because the NATS client deletes a consumer it created when its subscription ends,
-// and with it the record of what was acked.
-func (n *NATS) ensureConsumer(group, topic string) error {
+// ensureConsumer makes sure the durable pull consumer of group on topic exists with this transport's AckWait
+// and MaxAckPending (the last bus started sets them for its group). The transport creates it, not a
+// subscription, so that it outlives every subscriber and keeps the record of what was acked. A push consumer
+// of an older toscaflow is replaced (migrateConsumer).
+func (n *NATS) ensureConsumer(ctx context.Context, group, topic string) error {
 	name := ConsumerName(group, topic)
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.consumers[name] {
 		return nil
 	}
-	if _, err := n.js.ConsumerInfo(n.cfg.Stream, name); err == nil {
-		n.consumers[name] = true
-		return nil
+	want := jetstream.ConsumerConfig{
+		Durable:       name,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       n.cfg.AckWait,
+		MaxDeliver:    -1,
+		MaxAckPending: n.cfg.MaxAckPending,
+		FilterSubject: topic,
 	}
-	_, err := n.js.AddConsumer(n.cfg.Stream, &nats.ConsumerConfig{
-		Durable:        name,
-		DeliverSubject: nats.NewInbox(),
-		DeliverGroup:   name,
-		DeliverPolicy:  nats.DeliverAllPolicy,
-		AckPolicy:      nats.AckExplicitPolicy,
-		AckWait:        n.cfg.AckWait,
-		MaxDeliver:     -1,
-		MaxAckPending:  n.cfg.MaxAckPending,
-		FilterSubject:  topic,
-	})
-	if err != nil {
-		// A concurrent subscriber may have created it with another inbox.
-		if _, infoErr := n.js.ConsumerInfo(n.cfg.Stream, name); infoErr != nil {
-			return fmt.Errorf("create consumer %q: %w", name, err)
+	c, err := n.js.Consumer(ctx, n.cfg.Stream, name)
+	switch {
+	case errors.Is(err, jetstream.ErrConsumerNotFound):
+		// Create it, or take the identical one a concurrent bus has just created.
+		_, err = n.js.CreateOrUpdateConsumer(ctx, n.cfg.Stream, want)
+	case err != nil:
+	case c.CachedInfo().Config.DeliverSubject != "":
+		err = n.migrateConsumer(ctx, c.CachedInfo(), want)
+	default:
+		// Keep where it started (that cannot change); set what an operator tunes.
+		have := c.CachedInfo().Config
+		if have.AckWait != want.AckWait || have.MaxAckPending != want.MaxAckPending || have.MaxDeliver != want.MaxDeliver {
+			have.AckWait, have.MaxAckPending, have.MaxDeliver = want.AckWait, want.MaxAckPending, want.MaxDeliver
+			_, err = n.js.UpdateConsumer(ctx, n.cfg.Stream, have)
 		}
+	}
+	if err != nil {
+		return fmt.Errorf("consumer %q of stream %q: %w", name, n.cfg.Stream, err)
 	}
 	n.consumers[name] = true
 	return nil
+}
+
+// migrateConsumer replaces a push consumer (older toscaflow versions delivered to queue subscriptions, which
+// buffered messages beyond what the handlers could take) by the pull consumer want, starting after the push
+// consumer's ack floor: what it had not acked is delivered again, and so is what it acked out of order above the
+// floor (handlers tolerate that as any redelivery); nothing below the floor is. Stop the servers of the older
+// version first: their subscriptions get nothing once it is gone.
+func (n *NATS) migrateConsumer(ctx context.Context, push *jetstream.ConsumerInfo, want jetstream.ConsumerConfig) error {
+	want.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
+	want.OptStartSeq = push.AckFloor.Stream + 1
+	if err := n.js.DeleteConsumer(ctx, n.cfg.Stream, want.Durable); err != nil &&
+		!errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return fmt.Errorf("delete push consumer: %w", err)
+	}
+	if _, err := n.js.CreateOrUpdateConsumer(ctx, n.cfg.Stream, want); err != nil {
+		return fmt.Errorf("replace push consumer: %w", err)
+	}
+	n.logger.Info("replaced a push consumer by a pull consumer", watermill.LogFields{
+		"consumer": want.Durable, "start_sequence": want.OptStartSeq})
+	return nil
+}
+
+// forgetConsumer makes the next ensureConsumer of group on topic ask the server again.
+func (n *NATS) forgetConsumer(group, topic string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	delete(n.consumers, ConsumerName(group, topic))
 }
 
 // Publish publishes on topic and waits for the stream's acknowledgement.
@@ -166,77 +196,22 @@ func (n *NATS) Publish(topic string, msgs ...*message.Message) error {
 	return n.pub.Publish(topic, msgs...)
 }
 
-// Subscriber returns a draining subscriber with its own connection and o.Concurrency queue subscriptions.
+// Subscriber returns a draining subscriber with its own connection and o.Concurrency workers, each pulling a
+// message only when it has none to handle (pullSubscriber).
 func (n *NATS) Subscriber(o SubscriberOptions) (message.Subscriber, error) {
-	drained := make(chan struct{})
-	conn, err := n.cfg.connect(nats.DrainTimeout(o.CloseTimeout), nats.ClosedHandler(func(*nats.Conn) { close(drained) }),
-		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
-			// Asynchronous errors (a drain that timed out on a stuck handler, a slow consumer) go to the log,
-			// not to stderr.
-			n.logger.Error("nats subscriber connection", err, nil)
-		}))
+	conn, err := n.cfg.connect(nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+		// Asynchronous errors go to the log, not to stderr.
+		n.logger.Error("nats subscriber connection", err, nil)
+	}))
 	if err != nil {
 		return nil, err
 	}
-	sub, err := wmnats.NewSubscriberWithNatsConn(conn, wmnats.SubscriberSubscriptionConfig{
-		Unmarshaler:      rawTracker{n},
-		SubscribersCount: max(o.Concurrency, 1),
-		AckWaitTimeout:   handlerAckWait,
-		CloseTimeout:     o.CloseTimeout,
-		QueueGroupPrefix: o.Group,
-		SubjectCalculator: func(group, topic string) *wmnats.SubjectDetail {
-			return &wmnats.SubjectDetail{Primary: topic, QueueGroup: ConsumerName(group, topic)}
-		},
-		JetStream: wmnats.JetStreamConfig{
-			// ManualAck: without it the client acks after the callback, even a message Watermill nacked.
-			SubscribeOptions:  []nats.SubOpt{nats.ManualAck()},
-			DurablePrefix:     o.Group,
-			DurableCalculator: ConsumerName,
-			// Acks are plain publishes, which a draining connection still sends (see stopDelivery).
-			AckAsync: true,
-		},
-	}, quietOnClose{n.logger})
+	sub, err := newPullSubscriber(n, conn, o)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("nats subscriber: %w", err)
 	}
-	return newDrainSubscriber(natsSubscriber{n: n, sub: sub, group: o.Group}, true, o, drainHooks{
-		touch: n.touch,
-		stopDelivery: func() <-chan struct{} {
-			// Drain stops deliveries, lets those in progress finish (their acks included) and then closes.
-			if err := conn.Drain(); err != nil {
-				n.logger.Error("drain nats subscriber connection", err, nil)
-				conn.Close()
-			}
-			return drained
-		},
-		nackOnClose: true,
-	}), nil
-}
-
-// touch keeps m's ack deadline moving while it is handled.
-func (n *NATS) touch(m *message.Message) func() {
-	v, ok := n.raw.LoadAndDelete(m)
-	if !ok {
-		return func() {}
-	}
-	raw := v.(*nats.Msg)
-	stop := make(chan struct{})
-	go func() {
-		t := time.NewTicker(max(n.cfg.AckWait/3, time.Millisecond))
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				if err := raw.InProgress(); err != nil {
-					n.logger.Debug("in-progress ack failed", watermill.LogFields{"message_uuid": m.UUID, "err": err})
-				}
-			case <-stop:
-				return
-			}
-		}
-	}()
-	return func() { close(stop) }
+	return newDrainSubscriber(sub, true, o, drainHooks{stopDelivery: sub.stopDelivery, nackOnClose: true}), nil
 }
 
 // Close closes the publishing connection; subscribers are closed by their owners.
@@ -245,60 +220,4 @@ func (n *NATS) Close() error {
 		return fmt.Errorf("close nats connection: %w", err)
 	}
 	return nil
-}
-
-// natsSubscriber creates the durable consumer before subscribing.
-type natsSubscriber struct {
-	n     *NATS
-	sub   *wmnats.Subscriber
-	group string
-}
-
-func (s natsSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
-	if err := s.n.ensureConsumer(s.group, topic); err != nil {
-		return nil, err
-	}
-	return s.sub.Subscribe(ctx, topic)
-}
-
-func (s natsSubscriber) Close() error {
-	// Its connection is closed already (drained by stopDelivery); that is not a failure.
-	if err := s.sub.Close(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
-		return err
-	}
-	return nil
-}
-
-// rawTracker unmarshals like Watermill and remembers the NATS message behind each Watermill message.
-type rawTracker struct{ n *NATS }
-
-func (r rawTracker) Unmarshal(raw *nats.Msg) (*message.Message, error) {
-	m, err := (&wmnats.NATSMarshaler{}).Unmarshal(raw)
-	if err != nil {
-		// Watermill would leave a message it cannot unmarshal unacked forever; hand it on without its headers
-		// instead, so that the bus poisons it.
-		m = message.NewMessage(raw.Header.Get(wmnats.WatermillUUIDHdr), raw.Data)
-	}
-	if md, err := raw.Metadata(); err == nil {
-		m.Metadata.Set(MetaDeliveries, strconv.FormatUint(md.NumDelivered, 10))
-	}
-	r.n.raw.Store(m, raw)
-	return m, nil
-}
-
-// quietOnClose demotes the errors watermill-nats logs when it unsubscribes from a connection that the drain on
-// Close has already closed: that is how every graceful shutdown ends, not a failure.
-type quietOnClose struct{ watermill.LoggerAdapter }
-
-func (q quietOnClose) Error(msg string, err error, fields watermill.LogFields) {
-	if errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrBadSubscription) ||
-		errors.Is(err, nats.ErrConnectionDraining) {
-		q.Debug(msg, fields.Add(watermill.LogFields{"err": err}))
-		return
-	}
-	q.LoggerAdapter.Error(msg, err, fields)
-}
-
-func (q quietOnClose) With(fields watermill.LogFields) watermill.LoggerAdapter {
-	return quietOnClose{q.LoggerAdapter.With(fields)}
 }
