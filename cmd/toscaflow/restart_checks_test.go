@@ -204,9 +204,9 @@ func (lab *restartLab) checkDeployment(t *testing.T, base, id string, v variant)
 
 // checkLedger checks the simulated cloud's ledger at the end: each deployment that lives has exactly the
 // units of an undisturbed run of its variant, the others none, and no resource was created twice.
-func (lab *restartLab) checkLedger(t *testing.T, ledger ledgerView, m *model) {
+func (lab *restartLab) checkLedger(t *testing.T, ledger ledgerView, m *model, twice map[string]bool) {
 	t.Helper()
-	checkCreatedOnce(t, ledger)
+	checkCreatedOnce(t, ledger, twice)
 	for _, d := range m.sortedDeps() {
 		got := ledger.units[d.id]
 		switch m.failed[d.id] {
