@@ -146,9 +146,12 @@ func (n *NATS) ensureConsumer(ctx context.Context, group, topic string) error {
 	case errors.Is(err, jetstream.ErrConsumerNotFound):
 		// Create it, or take the identical one a concurrent bus has just created.
 		_, err = n.js.CreateOrUpdateConsumer(ctx, n.cfg.Stream, want)
+	case errors.Is(err, jetstream.ErrNotPullConsumer):
+		var push jetstream.PushConsumer
+		if push, err = n.js.PushConsumer(ctx, n.cfg.Stream, name); err == nil {
+			err = n.migrateConsumer(ctx, push.CachedInfo(), want)
+		}
 	case err != nil:
-	case c.CachedInfo().Config.DeliverSubject != "":
-		err = n.migrateConsumer(ctx, c.CachedInfo(), want)
 	default:
 		// Keep where it started (that cannot change); set what an operator tunes.
 		have := c.CachedInfo().Config
