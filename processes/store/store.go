@@ -28,6 +28,8 @@ type Store struct {
 	prepared, readPrepared map[string]*sql.Stmt
 	// instances spares Load the decode of a state it decoded or committed before (cache.go).
 	instances *instanceCache
+	// checkpoints copies the log into the database file in the background (checkpoint.go).
+	checkpoints *checkpointer
 	// outlet hands the relay what each write transaction put in the outbox, once committed (handoff.go).
 	outlet outlet
 }
@@ -87,17 +89,21 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
-	q.Set("_query_only", "true")
 	q.Del("_txlock")
+	if err := s.startCheckpoints(ctx, file+"?"+q.Encode()); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open store %q: %w", path, err)
+	}
+	q.Set("_query_only", "true")
 	reader, err := sql.Open("sqlite3", file+"?"+q.Encode())
 	if err != nil {
-		writer.Close()
+		err = errors.Join(err, s.checkpoints.close(), writer.Close())
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
 	reader.SetMaxOpenConns(opts.Readers)
 	s.reader = reader
 	if err := s.prepare(ctx); err != nil {
-		err = errors.Join(err, s.closePrepared(), reader.Close(), writer.Close())
+		err = errors.Join(err, s.closePrepared(), reader.Close(), s.checkpoints.close(), writer.Close())
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
 	return s, nil
@@ -110,7 +116,8 @@ func escapePath(path string) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	return errors.Join(s.closePrepared(), s.reader.Close(), s.writer.Close())
+	// The readers close first: the last checkpoint can then empty the log.
+	return errors.Join(s.closePrepared(), s.reader.Close(), s.checkpoints.close(), s.writer.Close())
 }
 
 // Store errors.

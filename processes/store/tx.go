@@ -145,6 +145,7 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	}
 	// Still in this writer's turn: the relay gets the batches in commit order.
 	s.outlet.handOff(&a.handoff)
+	s.checkpoints.committed()
 	return nil
 }
 
