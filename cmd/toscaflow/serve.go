@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,8 @@ type serveConfig struct {
 	// DB is the store's SQLite file; empty means <DataDir>/toscaflow.db.
 	DB     string
 	BusURL string
+	// Bus tunes the service bus (0: esb's defaults).
+	Bus busTuning
 	// SimConfig is a YAML file of simulated providers (see loadSimConfigs); empty means one provider.
 	SimConfig string
 	// Catalogue is the provider catalogue's YAML file (registry.Catalogue); empty means the embedded one,
@@ -56,6 +59,15 @@ type serveConfig struct {
 	CheckPeriod time.Duration
 	// ready, when set, is told the API's address once it listens (tests).
 	ready func(net.Addr)
+}
+
+// busTuning are the flags of the service bus's settings that an operator may tune; esb validates them.
+type busTuning struct {
+	// Concurrency is how many commands (and replies) of a topic a server handles at once.
+	Concurrency int
+	// AckWait, MaxAckPending and MaxDeliveries apply to NATS only (esb.Config).
+	AckWait                      time.Duration
+	MaxAckPending, MaxDeliveries int
 }
 
 // requestLimits are the flags of web.Config's request limits; web validates them (negative is refused).
@@ -92,6 +104,19 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.DataDir, "data", defaultDataDir, "data `directory` (store and simulated cloud ledger)")
 	fs.StringVar(&c.DB, "db", "", "the store's SQLite `file` (default <data>/toscaflow.db)")
 	fs.StringVar(&c.BusURL, "bus", "", "service bus `URL`: empty for in-process, nats://host:port for NATS JetStream")
+	fs.IntVar(&c.Bus.Concurrency, "bus-concurrency", 0, fmt.Sprintf(
+		"most commands, and most replies, of one service type a server handles at once (default %d)", esb.DefaultConcurrency))
+	fs.DurationVar(&c.Bus.AckWait, "bus-ack-wait", 0, fmt.Sprintf(
+		"NATS: how soon the commands a killed server was handling are taken over, by another server or the restarted "+
+			"one; a live server renews its commands every third of it, so a shorter `time` takes over sooner but has a "+
+			"command handled twice whenever a live server cannot reach NATS that long (default %v, at least %v)",
+		esb.DefaultAckWait, esb.MinAckWait))
+	fs.IntVar(&c.Bus.MaxAckPending, "bus-max-ack-pending", 0, fmt.Sprintf(
+		"NATS: most commands of one service type under way across all the servers on the bus, at least "+
+			"--bus-concurrency; keep it at least servers × --bus-concurrency (default %d)", esb.DefaultMaxAckPending))
+	fs.IntVar(&c.Bus.MaxDeliveries, "bus-max-deliveries", 0, fmt.Sprintf(
+		"NATS: deliveries of a command (its servers dying while they handle it) before it fails as "+
+			"too_many_deliveries (default %d)", esb.DefaultMaxDeliveries))
 	fs.StringVar(&c.SimConfig, "sim-config", "", "YAML `file` of simulated providers (latencies, faults, seed)")
 	fs.StringVar(&c.Catalogue, "catalogue", "", "provider catalogue YAML `file` (default: one simulated provider)")
 	fs.DurationVar(&c.HealthPeriod, "health-period", 0, "`period` of the providers' health checks (default 30s)")
@@ -116,7 +141,36 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "toscaflow.db")
 	}
+	if err := c.validBus(fs); err != nil {
+		fmt.Fprintf(stderr, "toscaflow serve: %v\n", err)
+		return c, err
+	}
 	return c, nil
+}
+
+// natsOnlyFlags are the bus flags that mean nothing to the in-process bus.
+var natsOnlyFlags = []string{"bus-ack-wait", "bus-max-ack-pending", "bus-max-deliveries"}
+
+// validBus refuses the NATS flags without a NATS bus and the settings esb refuses.
+func (c serveConfig) validBus(fs *flag.FlagSet) error {
+	var errs []error
+	if c.BusURL == "" {
+		fs.Visit(func(f *flag.Flag) {
+			if slices.Contains(natsOnlyFlags, f.Name) {
+				errs = append(errs, fmt.Errorf("--%s applies to a NATS bus (--bus nats://host:port)", f.Name))
+			}
+		})
+	}
+	if err := c.busConfig().WithDefaults().Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// busConfig is the service bus's configuration.
+func (c serveConfig) busConfig() esb.Config {
+	return esb.Config{URL: c.BusURL, Concurrency: c.Bus.Concurrency, AckWait: c.Bus.AckWait,
+		MaxAckPending: c.Bus.MaxAckPending, MaxDeliveries: c.Bus.MaxDeliveries}
 }
 
 // serve builds store → bus → registry with the simulated cloud → broker → processes → web, runs them
@@ -160,7 +214,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 	if err := announceKubernetes(ctx, cat, services); err != nil {
 		return err
 	}
-	bus, err := esb.New(esb.Config{URL: cfg.BusURL}, log.With("component", "bus"))
+	bus, err := esb.New(cfg.busConfig(), log.With("component", "bus"))
 	if err != nil {
 		return err
 	}
