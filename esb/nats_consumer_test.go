@@ -125,3 +125,40 @@ func TestNATSPushConsumerMigrated(t *testing.T) {
 	defer mu.Unlock()
 	require.Equal(t, map[string]int{"unacked": 1}, runs)
 }
+
+// TestNATSConsumerDeletedAndMadeAgain: a running bus whose consumer is deleted (by an operator, or by another bus
+// replacing a push consumer) and made again handles the commands published to the new one: its workers bind again.
+func TestNATSConsumerDeletedAndMadeAgain(t *testing.T) {
+	url := esbtest.StartNATS(t)
+	cfg := esb.Config{URL: url, Prefix: "remade", Group: "workers", Concurrency: 2}
+	b, err := esb.New(cfg, nil)
+	require.NoError(t, err)
+	require.NoError(t, b.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
+		return json.RawMessage(`"handled"`), nil
+	}))
+	replies := make(chan esb.Reply, 4)
+	require.NoError(t, b.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
+		replies <- r
+		return nil
+	}))
+	runBus(t, b)
+
+	info := consumerOf(t, url, cfg, "compute")
+	nc, err := nats.Connect(url)
+	require.NoError(t, err)
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	require.NoError(t, js.DeleteConsumer(t.Context(), info.Stream, info.Name))
+	_, err = js.CreateConsumer(t.Context(), info.Stream, info.Config)
+	require.NoError(t, err)
+
+	require.NoError(t, b.PublishCommand(t.Context(), esb.Command{ID: "after", Service: "compute", Operation: "create"}))
+	select {
+	case r := <-replies:
+		require.Equal(t, "after", r.CommandID)
+		require.JSONEq(t, `"handled"`, string(r.Outputs))
+	case <-time.After(20 * time.Second):
+		t.Fatal("the bus did not bind to the consumer made again")
+	}
+}

@@ -187,13 +187,6 @@ func (n *NATS) migrateConsumer(ctx context.Context, push *jetstream.ConsumerInfo
 	return nil
 }
 
-// forgetConsumer makes the next ensureConsumer of group on topic ask the server again.
-func (n *NATS) forgetConsumer(group, topic string) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	delete(n.consumers, ConsumerName(group, topic))
-}
-
 // Publish publishes on topic and waits for the stream's acknowledgement.
 func (n *NATS) Publish(topic string, msgs ...*message.Message) error {
 	return n.pub.Publish(topic, msgs...)

@@ -11,12 +11,18 @@ import (
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 )
 
 // fetchRetryPause is how long a worker waits after a failed pull (server unreachable, consumer deleted) before
 // pulling again.
 const fetchRetryPause = time.Second
+
+// pullExpiry bounds each pull request a worker leaves waiting on the server; pullHeartbeat is how often the
+// server tells a waiting pull it is still there (a worker whose server went away pulls again after two missed).
+const (
+	pullExpiry    = 30 * time.Second
+	pullHeartbeat = 5 * time.Second
+)
 
 // pullSubscriber is one handler's subscriber on NATS: Concurrency workers on a durable pull consumer, each
 // pulling a message only when it has none to handle, handing it out and settling it (ack or nak) once the
@@ -27,7 +33,7 @@ const fetchRetryPause = time.Second
 type pullSubscriber struct {
 	n         *NATS
 	conn      *nats.Conn
-	js        jetstream.JetStream
+	js        nats.JetStreamContext
 	group     string
 	workers   int
 	heartbeat time.Duration
@@ -40,7 +46,7 @@ type pullSubscriber struct {
 }
 
 func newPullSubscriber(n *NATS, conn *nats.Conn, o SubscriberOptions) (*pullSubscriber, error) {
-	js, err := jetstream.New(conn)
+	js, err := conn.JetStream(nats.MaxWait(pullExpiry))
 	if err != nil {
 		return nil, err
 	}
@@ -97,15 +103,21 @@ func (s *pullSubscriber) work(ctx context.Context, topic string, out chan<- *mes
 	pull, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(s.fetching, cancel)()
-	var cons jetstream.Consumer
+	durable := ConsumerName(s.group, topic)
+	var sub *nats.Subscription // a pull subscription: one inbox for all the worker's pulls
+	defer func() {
+		if sub != nil {
+			_ = sub.Unsubscribe()
+		}
+	}()
 	for pull.Err() == nil {
 		var err error
-		if cons == nil {
-			cons, err = s.js.Consumer(pull, s.n.cfg.Stream, ConsumerName(s.group, topic))
+		if sub == nil {
+			sub, err = s.js.PullSubscribe(topic, durable, nats.Bind(s.n.cfg.Stream, durable))
 		}
-		var raw jetstream.Msg
+		var raw *nats.Msg
 		if err == nil {
-			raw, err = next(pull, cons)
+			raw, err = next(pull, sub)
 		}
 		switch {
 		case pull.Err() != nil:
@@ -115,13 +127,12 @@ func (s *pullSubscriber) work(ctx context.Context, topic string, out chan<- *mes
 			return
 		case err != nil:
 			s.logger.Error("pull from nats consumer", err, watermill.LogFields{"topic": topic})
-			if errors.Is(err, jetstream.ErrConsumerNotFound) || errors.Is(err, jetstream.ErrConsumerDeleted) {
-				// Deleted under us (an operator, a migration by another process): make it again.
-				cons = nil
-				s.n.forgetConsumer(s.group, topic)
-				if err := s.n.ensureConsumer(pull, s.group, topic); err != nil {
-					s.logger.Error("recreate nats consumer", err, watermill.LogFields{"topic": topic})
-				}
+			if sub != nil {
+				// Subscribe again, which binds only to the consumer as it is now: it may have been deleted (by
+				// an operator, or by another bus replacing a push consumer) and made again. Not made again here:
+				// a new consumer would start from the stream's first message.
+				_ = sub.Unsubscribe()
+				sub = nil
 			}
 			pause(pull, fetchRetryPause)
 		case raw != nil:
@@ -131,24 +142,20 @@ func (s *pullSubscriber) work(ctx context.Context, topic string, out chan<- *mes
 }
 
 // next pulls one message, or none when the pull expired without one.
-func next(ctx context.Context, cons jetstream.Consumer) (jetstream.Msg, error) {
-	batch, err := cons.Fetch(1, jetstream.FetchContext(ctx))
-	if err != nil {
-		return nil, err
+func next(ctx context.Context, sub *nats.Subscription) (*nats.Msg, error) {
+	msgs, err := sub.Fetch(1, nats.Context(ctx), nats.PullHeartbeat(pullHeartbeat))
+	if len(msgs) > 0 {
+		return msgs[0], nil
 	}
-	var raw jetstream.Msg
-	for m := range batch.Messages() {
-		raw = m
+	if errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
+		return nil, nil
 	}
-	if err := batch.Error(); err != nil && raw == nil {
-		return nil, err
-	}
-	return raw, nil
+	return nil, err
 }
 
 // handOut hands raw to the handler and settles it as the handler does, keeping it in progress on the server
 // meanwhile.
-func (s *pullSubscriber) handOut(ctx context.Context, raw jetstream.Msg, out chan<- *message.Message) {
+func (s *pullSubscriber) handOut(ctx context.Context, raw *nats.Msg, out chan<- *message.Message) {
 	m := toMessage(raw)
 	m.SetContext(ctx)
 	beat := time.NewTicker(s.heartbeat)
@@ -183,7 +190,7 @@ func (s *pullSubscriber) handOut(ctx context.Context, raw jetstream.Msg, out cha
 
 // settle acks raw, or naks it so that the group gets it again at once. Both are plain publishes: a closing
 // subscriber flushes them before it closes its connection.
-func (s *pullSubscriber) settle(raw jetstream.Msg, ack bool) {
+func (s *pullSubscriber) settle(raw *nats.Msg, ack bool) {
 	settle, what := raw.Nak, "nak"
 	if ack {
 		settle, what = raw.Ack, "ack"
@@ -193,7 +200,7 @@ func (s *pullSubscriber) settle(raw jetstream.Msg, ack bool) {
 	}
 }
 
-func (s *pullSubscriber) inProgress(raw jetstream.Msg) {
+func (s *pullSubscriber) inProgress(raw *nats.Msg) {
 	if err := raw.InProgress(); err != nil {
 		s.logger.Debug("in-progress ack failed", watermill.LogFields{"err": err})
 	}
@@ -201,11 +208,10 @@ func (s *pullSubscriber) inProgress(raw jetstream.Msg) {
 
 // toMessage unmarshals like Watermill and adds the delivery count. A message it cannot unmarshal is handed on
 // without its headers, so that the bus poisons it (rather than leave it unacked forever).
-func toMessage(raw jetstream.Msg) *message.Message {
-	nm := &nats.Msg{Subject: raw.Subject(), Reply: raw.Reply(), Header: raw.Headers(), Data: raw.Data()}
-	m, err := (&wmnats.NATSMarshaler{}).Unmarshal(nm)
+func toMessage(raw *nats.Msg) *message.Message {
+	m, err := (&wmnats.NATSMarshaler{}).Unmarshal(raw)
 	if err != nil {
-		m = message.NewMessage(raw.Headers().Get(wmnats.WatermillUUIDHdr), raw.Data())
+		m = message.NewMessage(raw.Header.Get(wmnats.WatermillUUIDHdr), raw.Data)
 	}
 	if md, err := raw.Metadata(); err == nil {
 		m.Metadata.Set(MetaDeliveries, strconv.FormatUint(md.NumDelivered, 10))
