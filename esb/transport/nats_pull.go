@@ -24,6 +24,10 @@ const (
 	pullHeartbeat = 5 * time.Second
 )
 
+// closeFlush bounds how long Close waits for the server to take the last acks: one it does not get means a
+// redelivery after AckWait, not a loss, and a server that is unreachable must not hold the shutdown.
+const closeFlush = 2 * time.Second
+
 // pullSubscriber is one handler's subscriber on NATS: Concurrency workers on a durable pull consumer, each
 // pulling a message only when it has none to handle, handing it out and settling it (ack or nak) once the
 // handler is done. Nothing is ever buffered beyond what the handlers can take: a message the server delivered
@@ -90,7 +94,7 @@ func (s *pullSubscriber) stopDelivery() <-chan struct{} {
 // Close sends what the workers settled and closes the connection.
 func (s *pullSubscriber) Close() error {
 	s.stopFetch()
-	if err := s.conn.Flush(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
+	if err := s.conn.FlushTimeout(closeFlush); err != nil && !errors.Is(err, nats.ErrConnectionClosed) {
 		s.logger.Error("flush the acks of a nats subscriber", err, nil)
 	}
 	s.conn.Close()
