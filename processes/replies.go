@@ -105,8 +105,8 @@ var undoOperation = map[connectors.Operation]connectors.Operation{
 // disposeLate puts in the outbox, in the reply's transaction, the dispose (or delete) of what a create
 // made after nobody awaited it any more (its plan stopped: a delete, an attempt abandoned for another
 // provider): to the provider that made it, with the descriptor of the create's own command, under an id
-// of its own (the idempotency key). Its reply changes nothing. Without the create's command (pruned),
-// what was made is only logged.
+// of its own (the idempotency key). Its reply changes nothing, but for a failure, which sends it again
+// (lateDisposed). Without the create's command (pruned), what was made is only logged.
 func (s *Service) disposeLate(ctx context.Context, r esb.Reply) error {
 	orig, err := s.st.OutboxCommand(ctx, r.CommandID)
 	if errors.Is(err, store.ErrNotFound) {
