@@ -26,11 +26,7 @@ func TestLifecycle(t *testing.T) {
 			b, err := esb.New(esb.Config{URL: url, Prefix: "late"},
 				slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 			require.NoError(t, err)
-			replies := make(chan esb.Reply, 1)
-			require.NoError(t, b.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
-				replies <- r
-				return nil
-			}))
+			replies := collectReplies(t, b)
 			runBus(t, b)
 			require.NoError(t, b.Handle("network", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
 				return json.RawMessage(`"up"`), nil

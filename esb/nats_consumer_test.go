@@ -66,11 +66,7 @@ func TestNATSPushConsumerMigrated(t *testing.T) {
 	cfg := esb.Config{URL: url, Prefix: "migrate", Group: "workers", AckWait: time.Second}
 	sender, err := esb.New(esb.Config{URL: url, Prefix: cfg.Prefix, Group: "sender"}, nil)
 	require.NoError(t, err)
-	replies := make(chan esb.Reply, 4)
-	require.NoError(t, sender.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
-		replies <- r
-		return nil
-	}))
+	replies := collectReplies(t, sender)
 	runBus(t, sender)
 	topic, err := sender.Topics().Command("compute")
 	require.NoError(t, err)
@@ -111,13 +107,9 @@ func TestNATSPushConsumerMigrated(t *testing.T) {
 		return json.RawMessage(`"migrated"`), nil
 	}))
 	runBus(t, b)
-	select {
-	case r := <-replies:
-		require.Equal(t, "unacked", r.CommandID)
-		require.NoError(t, r.Err())
-	case <-time.After(20 * time.Second):
-		t.Fatal("the command the push consumer never acked was not handled")
-	}
+	r := awaitReply(t, replies, 20*time.Second, "the command the push consumer never acked was not handled")
+	require.Equal(t, "unacked", r.CommandID)
+	require.NoError(t, r.Err())
 	info := consumerOf(t, url, cfg, "compute")
 	require.Empty(t, info.Config.DeliverSubject, "replaced by a pull consumer")
 	require.Zero(t, info.NumPending, "nothing left to deliver")
@@ -136,11 +128,7 @@ func TestNATSConsumerDeletedAndMadeAgain(t *testing.T) {
 	require.NoError(t, b.Handle("compute", func(ctx context.Context, cmd esb.Command) (json.RawMessage, error) {
 		return json.RawMessage(`"handled"`), nil
 	}))
-	replies := make(chan esb.Reply, 4)
-	require.NoError(t, b.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
-		replies <- r
-		return nil
-	}))
+	replies := collectReplies(t, b)
 	runBus(t, b)
 
 	info := consumerOf(t, url, cfg, "compute")
@@ -154,11 +142,7 @@ func TestNATSConsumerDeletedAndMadeAgain(t *testing.T) {
 	require.NoError(t, err)
 
 	require.NoError(t, b.PublishCommand(t.Context(), esb.Command{ID: "after", Service: "compute", Operation: "create"}))
-	select {
-	case r := <-replies:
-		require.Equal(t, "after", r.CommandID)
-		require.JSONEq(t, `"handled"`, string(r.Outputs))
-	case <-time.After(20 * time.Second):
-		t.Fatal("the bus did not bind to the consumer made again")
-	}
+	r := awaitReply(t, replies, 20*time.Second, "the bus did not bind to the consumer made again")
+	require.Equal(t, "after", r.CommandID)
+	require.JSONEq(t, `"handled"`, string(r.Outputs))
 }

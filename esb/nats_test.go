@@ -63,6 +63,29 @@ func runChild(url, prefix string) int {
 	return 0
 }
 
+// collectReplies hands on the replies b gets on the default reply topic.
+func collectReplies(t *testing.T, b *esb.Bus) <-chan esb.Reply {
+	t.Helper()
+	replies := make(chan esb.Reply, 16)
+	require.NoError(t, b.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
+		replies <- r
+		return nil
+	}))
+	return replies
+}
+
+// awaitReply returns the next reply, or fails the test saying what did not happen within d.
+func awaitReply(t *testing.T, replies <-chan esb.Reply, d time.Duration, what string) esb.Reply {
+	t.Helper()
+	select {
+	case r := <-replies:
+		return r
+	case <-time.After(d):
+		t.Fatal(what)
+		return esb.Reply{}
+	}
+}
+
 func runBus(t *testing.T, b *esb.Bus) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -99,11 +122,7 @@ func TestNATSConsumerKilledBeforeAck(t *testing.T) {
 			const prefix = "crash"
 			observer, err := esb.New(esb.Config{URL: url, Prefix: prefix, Group: "observer"}, nil)
 			require.NoError(t, err)
-			replies := make(chan esb.Reply, 4)
-			require.NoError(t, observer.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
-				replies <- r
-				return nil
-			}))
+			replies := collectReplies(t, observer)
 			poisoned := make(chan esb.Poisoned, 4)
 			require.NoError(t, observer.HandlePoisoned(func(ctx context.Context, p esb.Poisoned) error {
 				poisoned <- p
@@ -201,11 +220,7 @@ func TestNATSLongHandlerKeepsItsMessage(t *testing.T) {
 	a, err := esb.New(cfg, nil)
 	require.NoError(t, err)
 	require.NoError(t, a.Handle("compute", slow))
-	replies := make(chan esb.Reply, 4)
-	require.NoError(t, a.HandleReplies("", func(ctx context.Context, r esb.Reply) error {
-		replies <- r
-		return nil
-	}))
+	replies := collectReplies(t, a)
 	runBus(t, a)
 	require.NoError(t, a.PublishCommand(context.Background(), esb.Command{ID: "long", Service: "compute", Operation: "create"}))
 	<-started
@@ -214,13 +229,9 @@ func TestNATSLongHandlerKeepsItsMessage(t *testing.T) {
 	require.NoError(t, b.Handle("compute", slow))
 	runBus(t, b)
 
-	select {
-	case r := <-replies:
-		require.Equal(t, "long", r.CommandID)
-		require.NoError(t, r.Err())
-	case <-time.After(30 * time.Second):
-		t.Fatal("no reply")
-	}
+	r := awaitReply(t, replies, 30*time.Second, "no reply")
+	require.Equal(t, "long", r.CommandID)
+	require.NoError(t, r.Err())
 	mu.Lock()
 	defer mu.Unlock()
 	require.Equal(t, 1, runs["long"], "the message was redelivered while its handler was still running")
