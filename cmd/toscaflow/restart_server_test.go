@@ -39,7 +39,10 @@ func (s *killableServer) start() {
 	args := []string{"serve", "--data", s.data, "--listen", addr, "--sim-config", s.simCfg,
 		"--check-period", "50ms", "--log-level", "debug"}
 	if s.bus != "" {
-		args = append(args, "--bus", s.bus)
+		// What a killed server's broker held unacked comes back after the ack wait (its republish from the
+		// outbox is a duplicate the stream drops): 2s instead of 30s keeps each kill's stall short, and
+		// redeliveries frequent.
+		args = append(args, "--bus", s.bus, "--bus-ack-wait", "2s")
 	}
 	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
