@@ -24,8 +24,8 @@ const (
 	pullHeartbeat = 5 * time.Second
 )
 
-// closeFlush bounds how long Close waits for the server to take the last acks: one it does not get means a
-// redelivery after AckWait, not a loss, and a server that is unreachable must not hold the shutdown.
+// closeFlush bounds how long a closing subscriber waits for the server to take an ack: one it does not get means
+// a redelivery after AckWait, not a loss, and a server that is unreachable must not hold the shutdown.
 const closeFlush = 2 * time.Second
 
 // pullSubscriber is one handler's subscriber on NATS: Concurrency workers on a durable pull consumer, each
@@ -192,15 +192,21 @@ func (s *pullSubscriber) handOut(ctx context.Context, raw *nats.Msg, out chan<- 
 	}
 }
 
-// settle acks raw, or naks it so that the group gets it again at once. Both are plain publishes: a closing
-// subscriber flushes them before it closes its connection.
+// settle acks raw, or naks it so that the group gets it again at once. An ack is a plain publish, but once
+// the subscriber is closing: then the server confirms it (within closeFlush), so that a bus that has closed
+// leaves nothing it finished pending on the server.
 func (s *pullSubscriber) settle(raw *nats.Msg, ack bool) {
-	settle, what := raw.Nak, "nak"
-	if ack {
-		settle, what = raw.Ack, "ack"
+	var err error
+	switch {
+	case !ack:
+		err = raw.Nak()
+	case s.fetching.Err() != nil:
+		err = raw.AckSync(nats.AckWait(closeFlush))
+	default:
+		err = raw.Ack()
 	}
-	if err := settle(); err != nil {
-		s.logger.Error(what+" nats message", err, nil)
+	if err != nil {
+		s.logger.Error("settle nats message", err, watermill.LogFields{"ack": ack})
 	}
 }
 
