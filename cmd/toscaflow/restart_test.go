@@ -68,7 +68,7 @@ operations:
 // run, and no resource may have been created twice.
 //
 // Subtests: inproc (the in-process bus, 8 kills by default), faults (the same with injected faults, 8
-// kills) and nats (NATS JetStream, 3 kills). TOSCAFLOW_RESTART_RUNS sets the number of kills of each;
+// kills) and nats (NATS JetStream, with the faults too, 3 kills). TOSCAFLOW_RESTART_RUNS sets the number of kills of each;
 // TOSCAFLOW_RESTART_SEED replays a schedule; TOSCAFLOW_RESTART_LOGS names a directory that keeps the
 // servers' logs and data.
 func TestRestartAfterKill(t *testing.T) {
@@ -81,7 +81,7 @@ func TestRestartAfterKill(t *testing.T) {
 	t.Logf("built and ran undisturbed in %v", time.Since(began).Round(time.Millisecond))
 	t.Run("inproc", func(t *testing.T) { lab.experiment(t, "", restartSimConfig, 8) })
 	t.Run("faults", func(t *testing.T) { lab.experiment(t, "", restartFaultsConfig, 8) })
-	t.Run("nats", func(t *testing.T) { lab.experiment(t, esbtest.StartNATS(t), restartSimConfig, 3) })
+	t.Run("nats", func(t *testing.T) { lab.experiment(t, esbtest.StartNATS(t), restartFaultsConfig, 3) })
 }
 
 // restartLab is what the experiments share: the binary and what an undisturbed run leaves.
