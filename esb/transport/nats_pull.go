@@ -35,8 +35,10 @@ const closeFlush = 2 * time.Second
 // arrives) keeps it there. AckWait therefore only bounds how long the messages of a dead consumer wait, and
 // the messages this process cannot take yet stay on the server for the group's other consumers.
 type pullSubscriber struct {
-	n         *NATS
-	conn      *nats.Conn
+	n    *NATS
+	conn *nats.Conn
+	// js is the older JetStream API: its pull subscriptions keep one inbox for every pull, where the jetstream
+	// package's Fetch subscribes and unsubscribes each time (twice the round-trip time per message).
 	js        nats.JetStreamContext
 	group     string
 	workers   int
