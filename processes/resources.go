@@ -11,6 +11,7 @@ import (
 	"github.com/toscaflow/toscaflow/connectors"
 	"github.com/toscaflow/toscaflow/esb"
 	"github.com/toscaflow/toscaflow/processes/store"
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
 )
 
 // opStates are the resource states one operation of a plan moves its unit's resources through:
@@ -131,6 +132,11 @@ func (s *Service) started(ctx context.Context, cmd engine.Command) error {
 	if err != nil {
 		return err
 	}
+	if tosca2bpmn.IsCreateCleanup(cmd.Element) {
+		// The unit's resources keep their ERROR: the failed create stays the story of its nodes.
+		return s.st.AppendLog(ctx, deployment, fmt.Sprintf("Disposing of what the failed create of %s may have made on %s",
+			id, provider.Name))
+	}
 	res, err := s.unitResources(ctx, deployment, names)
 	if err != nil {
 		return err
@@ -207,8 +213,12 @@ func (s *Service) recorded(ctx context.Context, deployment string, unit map[stri
 		}
 		switch {
 		case known && states.done == StateInitial:
-			// Nothing of it is left on the provider: neither an id nor attributes.
-			x.State, x.PhysicalID = StateInitial, ""
+			// Nothing of it is left on the provider: neither an id nor attributes. After a failed create
+			// the state stays ERROR, with the failure.
+			x.PhysicalID = ""
+			if !tosca2bpmn.IsCreateCleanup(r.Element) {
+				x.State = StateInitial
+			}
 			delete(x.Metadata, "attributes")
 		case known:
 			x.State = states.done

@@ -182,15 +182,16 @@ func TestRunDeployRetries(t *testing.T) {
 		want   []string // the WordPress unit's commands
 	}{
 		{
-			name: "a create error creates again",
+			name: "a create error disposes of what it may have made and creates again",
 			script: func(unit, op string, n int) outcome {
 				if unit == "wordpress_runtime" && op == "create-deployment-unit" && n == 1 {
 					return outcome{errorCode: "CREATE_FAILED"}
 				}
 				return outcome{}
 			},
-			// the failed create completed nothing: there is nothing to dispose of
-			want: []string{"create-deployment-unit", "create-deployment-unit", "get-deployment-unit-status", "configure-deployment-unit"},
+			// the failed create may have made the unit (its reply lost): it is disposed of before the next attempt
+			want: []string{"create-deployment-unit", "dispose-deployment-unit", "create-deployment-unit",
+				"get-deployment-unit-status", "configure-deployment-unit"},
 		},
 		{
 			name: "a status error disposes of the unit and creates it again",
@@ -283,12 +284,14 @@ func TestRunRollbackInReverse(t *testing.T) {
 	})
 	assert.Equal(t, engine.StatusFailed, c.h.Status(id), c.h.String(id))
 	undo := c.ops("", "dispose-deployment-unit", "delete-resource", "stop", "delete")
-	require.Len(t, undo, 5, "log: %v", c.log)
-	// r1, r2, side and app were created; their undo runs in reverse order of completion.
+	require.Len(t, undo, 6, "log: %v", c.log)
+	// r3's failed create is disposed of first (it may have made the unit); r1, r2, side and app were
+	// created, and their undo runs in reverse order of completion.
+	assert.Equal(t, 0, index(undo, "dispose-deployment-unit r3"), "log: %v", c.log)
 	assert.Less(t, index(undo, "dispose-deployment-unit r2"), index(undo, "dispose-deployment-unit r1"))
 	assert.Less(t, index(undo, "stop app"), index(undo, "delete app"))
 	assert.Less(t, index(undo, "delete app"), index(undo, "delete-resource side"), "the package goes before its host")
-	assert.Empty(t, c.ops("r3", "dispose-deployment-unit"), "r3 was never created")
+	assert.Len(t, c.ops("r3", "dispose-deployment-unit"), 1, "r3's failed create is disposed of once")
 }
 
 func TestRunUndeploy(t *testing.T) {

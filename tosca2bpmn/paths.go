@@ -43,7 +43,11 @@ func deploymentUnitPath(x *box) {
 	in.xor("du_failed", "Creation failed")
 	in.throw("du_dispose_failed", "Dispose failed unit", &bpmn.CompensateEventDefinition{ActivityRef: "du_create", WaitForCompletion: true})
 	in.end("du_attempt_error", "Attempt failed", &bpmn.ErrorEventDefinition{ErrorRef: errAttempt})
-	in.flow("du_failed_create", "du_create_error", "du_failed", "", "")
+	// A create that failed may have made the unit all the same (its reply was lost, and the call again
+	// failed): it is disposed of before the attempt ends, as compensation undoes completed creates only.
+	in.service("du"+cleanupSuffix, "Dispose of what the failed create made", ServiceContainerCluster, "dispose-deployment-unit")
+	in.flow("du_failed_create", "du_create_error", "du"+cleanupSuffix, "", "")
+	in.flow("du_create_cleaned", "du"+cleanupSuffix, "du_failed", "", "")
 	in.flow("du_failed_status", "du_status_error", "du_failed", "", "")
 	in.chain("du_failed", "du_failed", "du_dispose_failed", "du_attempt_error")
 

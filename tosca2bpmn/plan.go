@@ -31,6 +31,13 @@ const (
 	MessageUnitReady = "unit-ready"
 )
 
+// cleanupSuffix ends the id of the task that disposes of what a failed create may have made (its reply was
+// lost, and the call again failed): the unit's failure stays the story of its nodes.
+const cleanupSuffix = "_create_cleanup"
+
+// IsCreateCleanup tells whether a plan's element disposes of what a failed create may have made.
+func IsCreateCleanup(element string) bool { return strings.HasSuffix(element, cleanupSuffix) }
+
 // newDefinitions makes the definitions of a plan for st with the shared root elements.
 func newDefinitions(st *tosca.ServiceTemplate) *bpmn.Definitions {
 	name := st.Metadata["template_name"]

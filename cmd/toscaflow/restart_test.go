@@ -29,18 +29,13 @@ ready_after: { dist: uniform, min: 100ms, max: 800ms }
 `
 
 // restartFaultsConfig is restartSimConfig with faults that every deployment survives: any call may fail
-// with a retryable error (the bus calls again with the same key); a cloud resource's create may fail after
-// it made its resource, as when its reply is lost (the call again must answer that resource, not make a
-// second); and the create or a status check of a deployment unit may fail for good, which the unit's plan
-// answers by disposing of the unit and creating it again under a new key: a new resource, legitimately.
-// (Cloud resources and packages have no such retry: a permanent fault fails their deployment.) Rarely,
-// faults outlast every retry: the deployment then fails, and must say so (a reason naming the injected
-// fault) and leave nothing behind.
-//
-// Not injected, because it fails the experiment (reported to the lead with a fix, 2026-11-23): a deployment
-// unit's create that fails after its effect and then, called again, fails for good. The plan then creates
-// the unit again without disposing of what the first create made (compensation undoes completed creates
-// only): a second resource.
+// with a retryable error (the bus calls again with the same key); a create may fail after it made its
+// resource, as when its reply is lost (the call again must answer that resource, not make a second, and
+// when that call fails for good the unit's plan disposes of what the first made); and the create or a
+// status check of a deployment unit may fail for good, which the unit's plan answers by disposing of the
+// unit and creating it again under a new key: a new resource, legitimately. (Cloud resources and packages
+// have no such retry: a permanent fault fails their deployment.) Rarely, faults outlast every retry: the
+// deployment then fails, and must say so (a reason naming the injected fault) and leave nothing behind.
 const restartFaultsConfig = `provider: sim
 seed: %d
 default:
@@ -53,7 +48,10 @@ operations:
     faults: [ { kind: transient, probability: 0.05, after_effect: true }, { kind: transient, probability: 0.05 } ]
   create-deployment-unit:
     latency: { dist: uniform, min: 10ms, max: 200ms }
-    faults: [ { kind: permanent, probability: 0.05 }, { kind: transient, probability: 0.05 } ]
+    faults:
+      - { kind: transient, probability: 0.05, after_effect: true }
+      - { kind: permanent, probability: 0.05 }
+      - { kind: transient, probability: 0.05 }
   get-deployment-unit-status:
     latency: { dist: uniform, min: 10ms, max: 200ms }
     faults: [ { kind: permanent, probability: 0.005 }, { kind: transient, probability: 0.05 } ]

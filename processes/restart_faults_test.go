@@ -1,0 +1,61 @@
+package processes_test
+
+import (
+	"database/sql"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/connectors"
+	"github.com/toscaflow/toscaflow/connectors/sim"
+	"github.com/toscaflow/toscaflow/processes"
+)
+
+// TestCreateFailedAfterItsEffectIsDisposedOf: WordPress's create makes its unit and then fails (its reply
+// is lost); the bus calls again with the same key and that call fails for good. The unit may exist: the
+// attempt disposes of it before the next attempt creates it again, so that no second resource is made
+// (the kill experiment found this: the simulated cloud answered one resource to two create commands).
+func TestCreateFailedAfterItsEffectIsDisposedOf(t *testing.T) {
+	unit := []string{"wordpress_runtime"}
+	e := start(t, t.TempDir(), options{sims: []sim.Config{{Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpCreateDeploymentUnit: {Faults: []sim.Fault{
+			{Kind: sim.Transient, FirstN: 1, AfterEffect: true, Units: unit}, // made, then the reply is lost
+			{Kind: sim.Permanent, FirstN: 2, Units: unit},                    // the call again fails for good
+		}}}}}})
+	id := e.create(processes.CreateRequest{Template: example(t, "wordpress-mysql.yaml")})
+	d := e.awaitStatus(id, processes.StatusCreateComplete, processes.StatusCreateFailed)
+	require.Equal(t, processes.StatusCreateComplete, d.Status, d.StatusReason)
+	keys := createKeysByResource(t, e)
+	assert.Len(t, keys, 3, "MySQL's create, WordPress's failed one and WordPress's second: three resources")
+	for res, ks := range keys {
+		assert.Len(t, ks, 1, "resource %s was created by more than one command: %v", res, ks)
+	}
+	assert.Len(t, e.ledger(id), 2)
+	log, err := e.svc.Log(t.Context(), id)
+	require.NoError(t, err)
+	assert.Contains(t, log, "Disposing of what the failed create of wordpress_runtime may have made on sim")
+}
+
+// createKeysByResource returns the keys of the create operations the simulated cloud answered, by the id
+// of the resource each answered.
+func createKeysByResource(t *testing.T, e *env) map[string][]string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+e.ledgerPath()+"?mode=ro")
+	require.NoError(t, err)
+	defer db.Close()
+	rows, err := db.Query(`SELECT key, outputs FROM sim_operations WHERE operation IN ('create-deployment-unit', 'create-resource', 'create')`)
+	require.NoError(t, err)
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var key, outputs string
+		require.NoError(t, rows.Scan(&key, &outputs))
+		var o struct{ ID string }
+		require.NoError(t, json.Unmarshal([]byte(outputs), &o))
+		out[o.ID] = append(out[o.ID], key)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
