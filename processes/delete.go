@@ -3,6 +3,7 @@ package processes
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/google/uuid"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/toscaflow/toscaflow/bpmn/engine"
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/tosca2bpmn"
+	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
 )
 
 // Delete undeploys a deployment: its undeploy plan removes every unit, dependents first, and the
@@ -31,7 +33,7 @@ func (s *Service) Delete(ctx context.Context, id string, force bool) error {
 		if err := s.cancelPlans(ctx, id); err != nil {
 			return err
 		}
-		st, err := s.parsed(ctx, d)
+		st, err := s.undeployed(ctx, d)
 		if err != nil {
 			return err
 		}
@@ -164,4 +166,53 @@ func (s *Service) cancelPlans(ctx context.Context, id string) error {
 		}
 	}
 	return nil
+}
+
+// undeployed returns the template whose nodes an undeploy plan removes: the deployment's, and, while an
+// update has not completed (under way, stopped by this delete, or failed), the nodes of the template it
+// replaced that the new one lacks: that update may not have removed them from the provider yet.
+// Removing what does not exist succeeds, so they are all included.
+func (s *Service) undeployed(ctx context.Context, d *store.Deployment) (*tosca.ServiceTemplate, error) {
+	st, err := s.parsed(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	yaml, err := s.st.PreviousTemplate(ctx, d.UUID)
+	if err != nil || yaml == "" {
+		return st, err
+	}
+	prev, problems := parseTemplate(ctx, yaml, d.Parameters)
+	if len(problems) > 0 {
+		s.log.Warn("the template an update replaced no longer parses: its nodes are not undeployed",
+			"deployment", d.UUID, "problems", problems)
+		return st, nil
+	}
+	merged := *st
+	merged.NodeTemplates = maps.Clone(st.NodeTemplates)
+	merged.Types = maps.Clone(st.Types)
+	for name, n := range prev.NodeTemplates {
+		if merged.NodeTemplates[name] == nil {
+			merged.NodeTemplates[name] = n
+		}
+	}
+	// The types the replaced template declared and the new one does not (the maps are shared: copied on write).
+	for kind, types := range prev.Types {
+		var own map[string]*tosca.Type
+		for name, t := range types {
+			if merged.Types[kind][name] != nil {
+				continue
+			}
+			if own == nil {
+				own = maps.Clone(merged.Types[kind])
+				if own == nil {
+					own = map[string]*tosca.Type{}
+				}
+			}
+			own[name] = t
+		}
+		if own != nil {
+			merged.Types[kind] = own
+		}
+	}
+	return &merged, nil
 }

@@ -1,8 +1,10 @@
 package processes_test
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,6 +38,36 @@ func TestCreateFailedAfterItsEffectIsDisposedOf(t *testing.T) {
 	log, err := e.svc.Log(t.Context(), id)
 	require.NoError(t, err)
 	assert.Contains(t, log, "Disposing of what the failed create of wordpress_runtime may have made on sim")
+}
+
+// TestDeleteAfterFailedRemovalLeavesNothing: an update removes a node, and its removal fails: the stored
+// template no longer has the node, yet its resource is still on the cloud. Deleting the deployment removes
+// it too (the kill experiment found this with an update cut by a kill and then deleted).
+func TestDeleteAfterFailedRemovalLeavesNothing(t *testing.T) {
+	e := start(t, t.TempDir(), options{sims: []sim.Config{{Operations: map[connectors.Operation]sim.Behaviour{
+		connectors.OpDeleteResource: {Faults: []sim.Fault{{Kind: sim.Permanent, FirstN: 1, Units: []string{"extra"}}}},
+	}}}})
+	ctx := context.Background()
+	original := example(t, "wordpress-mysql.yaml")
+	withExtra := strings.Replace(original, "\n  outputs:", "\n    extra:\n      type: tosca.nodes.Compute\n\n  outputs:", 1)
+	id := e.create(processes.CreateRequest{Template: withExtra})
+	d := e.awaitStatus(id, processes.StatusCreateComplete, processes.StatusCreateFailed)
+	require.Equal(t, processes.StatusCreateComplete, d.Status, d.StatusReason)
+	require.Len(t, e.ledger(id), 3)
+
+	_, err := e.svc.Update(ctx, id, processes.UpdateRequest{Template: original})
+	require.NoError(t, err)
+	d = e.awaitStatus(id, processes.StatusUpdateComplete, processes.StatusUpdateFailed)
+	require.Equal(t, processes.StatusUpdateFailed, d.Status)
+	assert.Contains(t, d.StatusReason, "node extra")
+	require.Len(t, e.ledger(id), 3, "the extra node's resource is still on the cloud")
+	tmpl, err := e.svc.Template(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, original, tmpl, "the deployment's template is the update's")
+
+	require.NoError(t, e.svc.Delete(ctx, id, false))
+	e.awaitGone(id)
+	assert.Empty(t, e.ledger(id), "nothing of the deployment is left on the cloud")
 }
 
 // createKeysByResource returns the keys of the create operations the simulated cloud answered, by the id

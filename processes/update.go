@@ -89,7 +89,8 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		if err := s.reconcileResources(ctx, id, next); err != nil {
 			return err
 		}
-		if err := s.st.PutTemplate(ctx, id, yaml); err != nil {
+		// The template replaced is kept until the update completes: a delete meanwhile removes its nodes too.
+		if err := s.st.ReplaceTemplate(ctx, id, yaml); err != nil {
 			return err
 		}
 		if err := s.st.PutDefinition(ctx, store.Definition{Deployment: id, Kind: store.KindUpdate, XML: string(xml)}); err != nil {
@@ -199,6 +200,9 @@ func (s *Service) endUpdate(ctx context.Context, d *store.Deployment, failed boo
 		}
 	}
 	if err := s.runningResources(ctx, d.UUID); err != nil {
+		return nil, err
+	}
+	if err := s.st.ForgetPreviousTemplate(ctx, d.UUID); err != nil {
 		return nil, err
 	}
 	outputs, err := s.outputs(ctx, d)

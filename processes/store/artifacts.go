@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -34,6 +35,52 @@ func (s *Store) PutTemplate(ctx context.Context, deployment, yaml string) error 
 	})
 	if err != nil {
 		return fmt.Errorf("put template of %q: %w", deployment, err)
+	}
+	return nil
+}
+
+// ReplaceTemplate stores the template an update brings, and keeps the one it replaces (see
+// PreviousTemplate) unless an earlier update that has not completed keeps one already: the template of
+// the last completed create or update is the one whose nodes may still be on the provider.
+func (s *Store) ReplaceTemplate(ctx context.Context, deployment, yaml string) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE templates SET previous = COALESCE(previous, yaml), yaml = ?, updated = ?
+			WHERE deployment = ?`, yaml, nanos(s.clock.Now()), deployment)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("replace template of %q: %w", deployment, err)
+	}
+	return nil
+}
+
+// PreviousTemplate returns the template an update that has not completed replaced ("" when none).
+func (s *Store) PreviousTemplate(ctx context.Context, deployment string) (string, error) {
+	var yaml sql.NullString
+	err := s.read(ctx).QueryRowContext(ctx, "SELECT previous FROM templates WHERE deployment = ?", deployment).Scan(&yaml)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("previous template of %q: %w", deployment, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("previous template of %q: %w", deployment, err)
+	}
+	return yaml.String, nil
+}
+
+// ForgetPreviousTemplate drops the template an update replaced, once that update has completed.
+func (s *Store) ForgetPreviousTemplate(ctx context.Context, deployment string) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE templates SET previous = NULL WHERE deployment = ? AND previous IS NOT NULL", deployment)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("forget previous template of %q: %w", deployment, err)
 	}
 	return nil
 }
