@@ -144,3 +144,58 @@ func TestDecodeInstanceRefuses(t *testing.T) {
 	assert.Equal(t, int64(4), in.Scope(4).ID)
 	assert.Equal(t, map[string]any{"a": 1.0}, in.Variables())
 }
+
+// TestEncodeInstanceKeepsWhatDoesNotChange runs a multi-instance subprocess whose tasks leave
+// compensation records behind, then compensates them, over the store that checks every commit against
+// a fresh encoding: the encodings the variables, the records and the body's items keep are spliced into
+// a scope's JSON only while they are still right.
+func TestEncodeInstanceKeepsWhatDoesNotChange(t *testing.T) {
+	body := `<startEvent id="s"/>
+<subProcess id="sp">
+  <multiInstanceLoopCharacteristics><loopDataInputRef>items</loopDataInputRef><inputDataItem id="item" name="item"/></multiInstanceLoopCharacteristics>
+  <startEvent id="ss"/><serviceTask id="a"/><subProcess id="inner"><startEvent id="is"/><serviceTask id="b"/><endEvent id="ie"/>` + seq("is", "b", "ie") + `
+    <boundaryEvent id="cb" attachedToRef="b"><compensateEventDefinition/></boundaryEvent><serviceTask id="undo_b" isForCompensation="true"/>
+    <association id="asb" sourceRef="cb" targetRef="undo_b"/></subProcess><endEvent id="se"/>` + seq("ss", "a", "inner", "se") + `
+  <boundaryEvent id="ca" attachedToRef="a"><compensateEventDefinition/></boundaryEvent><serviceTask id="undo_a" isForCompensation="true"/>
+  <association id="asa" sourceRef="ca" targetRef="undo_a"/>
+</subProcess>
+<serviceTask id="after"/><intermediateThrowEvent id="comp"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>` +
+		seq("s", "sp", "after", "comp", "e")
+	s := &jsonStore{Store: memstore.New(), t: t}
+	rec := &enginetest.Recorder{}
+	e, err := engine.New(engine.Config{Store: s, Dispatcher: rec, Clock: enginetest.NewFakeClock(enginetest.Epoch)})
+	require.NoError(t, err)
+	_, err = e.Deploy(enginetest.Parse(t, []byte(enginetest.Process("p", "", body))))
+	require.NoError(t, err)
+	ctx := context.Background()
+	id, err := e.Start(ctx, engine.StartRequest{ProcessID: "p", Variables: map[string]any{
+		"items": []any{map[string]any{"name": "x"}, map[string]any{"name": "y"}, "z"}, "big": []any{1.0, "two"}}})
+	require.NoError(t, err)
+
+	var ran []string
+	maxRecords := 0
+	for round := 0; round < 30; round++ {
+		cmds := rec.Take()
+		if len(cmds) == 0 {
+			break
+		}
+		for i, c := range cmds {
+			ran = append(ran, c.Element)
+			require.NoError(t, e.CompleteTask(ctx, c.ID, map[string]any{"out": c.Element, "n": float64(round*10 + i)}))
+			if in, err := e.Instance(ctx, id); err == nil {
+				maxRecords = max(maxRecords, len(in.Scope(1).Comp))
+			}
+			if round%2 == 0 { // the process scope's variables change, its records do not
+				if err := e.SetVariables(ctx, id, map[string]any{"last": c.ID}); err != nil {
+					require.ErrorIs(t, err, engine.ErrInstanceEnded)
+				}
+			}
+		}
+	}
+	in, err := e.Instance(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, engine.StatusCompleted, in.Status)
+	assert.Equal(t, 3, maxRecords, "the process scope held the body's three records")
+	assert.Subset(t, ran, []string{"a", "b", "after", "undo_a", "undo_b"})
+	assert.Positive(t, s.kept)
+}

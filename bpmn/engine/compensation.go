@@ -68,7 +68,7 @@ func (r *run) expandComp(rec *CompRecord) []*CompRecord {
 		if len(rec.Vars) > 0 {
 			vars := maps.Clone(rec.Vars)
 			maps.Copy(vars, child.Vars)
-			child.Vars = vars
+			child.Vars, child.enc = vars, nil // a new record
 		}
 		out = append(out, r.expandComp(&child)...)
 	}

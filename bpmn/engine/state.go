@@ -141,6 +141,9 @@ type Scope struct {
 	gen     int64
 	// enc is the scope's JSON once it can no longer change: decoded from it, or committed (codec.go).
 	enc []byte
+	// varsEnc is the JSON of Vars while the map is the one it was decoded from or committed with: a
+	// copy shares it with its map, mutableVars drops it (codec.go).
+	varsEnc []byte
 }
 
 // copyFor copies a shared scope for the state copy gen; its variables are copied on first write.
@@ -165,6 +168,7 @@ func (s *Scope) copyFor(gen int64) *Scope {
 
 // mutableVars returns Vars ready for writing, copying a map shared with the committed state first.
 func (s *Scope) mutableVars() map[string]any {
+	s.varsEnc = nil // the map changes
 	if !s.ownVars {
 		s.Vars = maps.Clone(s.Vars)
 		s.ownVars = true
@@ -188,6 +192,9 @@ type CompRecord struct {
 	Element  string         `json:"element"`
 	Vars     map[string]any `json:"vars,omitempty"` // the activity's scope variables at completion
 	Children []*CompRecord  `json:"children,omitempty"`
+	// enc is the record's JSON: a record does not change once made (a copy that changes drops it), so
+	// it is encoded once, when first committed, or kept from its decoding (codec.go).
+	enc []byte
 }
 
 // MIState holds the counters of a multi-instance body.
@@ -198,6 +205,9 @@ type MIState struct {
 	Next      int   `json:"next"` // next loopCounter to start
 	Items     []any `json:"items,omitempty"`
 	Output    []any `json:"output,omitempty"`
+	// itemsEnc is the JSON of Items, set once at the start of the body: kept from the decoding or the
+	// first commit (codec.go).
+	itemsEnc []byte
 }
 
 // TokenState tells what a token waits for.
