@@ -53,6 +53,19 @@ func (s *jsonStore) Commit(ctx context.Context, m *engine.Mutation) error {
 	return s.Store.Commit(ctx, &mm)
 }
 
+// jsonEngine is an engine over a jsonStore with the process "p" of body deployed, and the recorder of
+// its commands.
+func jsonEngine(t *testing.T, body string) (*engine.Engine, *jsonStore, *enginetest.Recorder) {
+	t.Helper()
+	s := &jsonStore{Store: memstore.New(), t: t}
+	rec := &enginetest.Recorder{}
+	e, err := engine.New(engine.Config{Store: s, Dispatcher: rec, Clock: enginetest.NewFakeClock(enginetest.Epoch)})
+	require.NoError(t, err)
+	_, err = e.Deploy(enginetest.Parse(t, []byte(enginetest.Process("p", "", body))))
+	require.NoError(t, err)
+	return e, s, rec
+}
+
 // spliced is the whole instance's JSON made of its parts.
 func spliced(t *testing.T, enc engine.EncodedInstance) []byte {
 	var head map[string]json.RawMessage
@@ -80,12 +93,7 @@ func TestEncodeInstanceReencodesWhatAStepChanged(t *testing.T) {
   <startEvent id="ss"/><serviceTask id="a"/><serviceTask id="b"/><endEvent id="se"/>` + seq("ss", "a", "b", "se") + `
 </subProcess>
 <serviceTask id="after"/><endEvent id="e"/>` + seq("s", "sp", "after", "e")
-	s := &jsonStore{Store: memstore.New(), t: t}
-	rec := &enginetest.Recorder{}
-	e, err := engine.New(engine.Config{Store: s, Dispatcher: rec, Clock: enginetest.NewFakeClock(enginetest.Epoch)})
-	require.NoError(t, err)
-	_, err = e.Deploy(enginetest.Parse(t, []byte(enginetest.Process("p", "", body))))
-	require.NoError(t, err)
+	e, s, rec := jsonEngine(t, body)
 	ctx := context.Background()
 	id, err := e.Start(ctx, engine.StartRequest{ProcessID: "p", Variables: map[string]any{
 		"items": []any{"x", "y", "z"}, "big": map[string]any{"list": []any{1.0, "two", map[string]any{"k": true}}}}})
@@ -161,12 +169,7 @@ func TestEncodeInstanceKeepsWhatDoesNotChange(t *testing.T) {
 </subProcess>
 <serviceTask id="after"/><intermediateThrowEvent id="comp"><compensateEventDefinition/></intermediateThrowEvent><endEvent id="e"/>` +
 		seq("s", "sp", "after", "comp", "e")
-	s := &jsonStore{Store: memstore.New(), t: t}
-	rec := &enginetest.Recorder{}
-	e, err := engine.New(engine.Config{Store: s, Dispatcher: rec, Clock: enginetest.NewFakeClock(enginetest.Epoch)})
-	require.NoError(t, err)
-	_, err = e.Deploy(enginetest.Parse(t, []byte(enginetest.Process("p", "", body))))
-	require.NoError(t, err)
+	e, s, rec := jsonEngine(t, body)
 	ctx := context.Background()
 	id, err := e.Start(ctx, engine.StartRequest{ProcessID: "p", Variables: map[string]any{
 		"items": []any{map[string]any{"name": "x"}, map[string]any{"name": "y"}, "z"}, "big": []any{1.0, "two"}}})
