@@ -40,6 +40,38 @@ func TestCreateFailedAfterItsEffectIsDisposedOf(t *testing.T) {
 	assert.Contains(t, log, "Disposing of what the failed create of wordpress_runtime may have made on sim")
 }
 
+// TestFailedCreateWithoutRetryLeavesNothing: a cloud resource's or a package's create makes its unit and then
+// fails (its reply is lost), and the call again fails for good. Such units have no retry: the deployment
+// fails and rolls back, and what the failed create made is deleted too (compensation undoes completed
+// creates only).
+func TestFailedCreateWithoutRetryLeavesNothing(t *testing.T) {
+	for _, tc := range []struct {
+		op   connectors.Operation
+		unit string
+	}{
+		{connectors.OpCreateResource, "server"},
+		{connectors.OpCreatePackage, "web_server"},
+	} {
+		t.Run(string(tc.op), func(t *testing.T) {
+			unit := []string{tc.unit}
+			e := start(t, t.TempDir(), options{sims: []sim.Config{{Operations: map[connectors.Operation]sim.Behaviour{
+				tc.op: {Faults: []sim.Fault{
+					{Kind: sim.Transient, FirstN: 1, AfterEffect: true, Units: unit},
+					{Kind: sim.Permanent, FirstN: 2, Units: unit},
+				}}}}}})
+			id := e.create(processes.CreateRequest{Template: example(t, "webapp-on-compute.yaml")})
+			d := e.awaitStatus(id, processes.StatusCreateComplete, processes.StatusCreateFailed)
+			require.Equal(t, processes.StatusCreateFailed, d.Status)
+			assert.Contains(t, d.StatusReason, "node "+tc.unit+" on provider sim: "+string(tc.op)+" failed: permanent")
+			assert.Empty(t, e.ledger(id), "what the failed create made is deleted")
+			assert.Equal(t, processes.StateError, states(e.resources(id))[tc.unit], "the failure stays the story of the node")
+			log, err := e.svc.Log(t.Context(), id)
+			require.NoError(t, err)
+			assert.Contains(t, log, "Disposing of what the failed create of "+tc.unit+" may have made on sim")
+		})
+	}
+}
+
 // TestDeleteAfterFailedRemovalLeavesNothing: an update removes a node, and its removal fails: the stored
 // template no longer has the node, yet its resource is still on the cloud. Deleting the deployment removes
 // it too (the kill experiment found this with an update cut by a kill and then deleted).

@@ -77,10 +77,12 @@ func waitLoop(x *box, id, name, service, operation, question string) {
 }
 
 // cloudResourcePath creates a cloud resource (the kind of service is in unit.service), waits until it is
-// ready and configures it. A timeout escalates UNIT_TIMED_OUT; errors reach the main process.
+// ready and configures it. A timeout escalates UNIT_TIMED_OUT; a failed create deletes what it may have made
+// (createFailed); other errors reach the main process.
 func cloudResourcePath(x *box) {
 	x.service("cr_create", "Create cloud resource", ServiceCloud, "create-resource")
 	x.compensation("cr_create", "cr_create_undo", "cr_delete", "Delete cloud resource", ServiceCloud, "delete-resource")
+	createFailed(x, "cr", "Delete what the failed create made", ServiceCloud, "delete-resource")
 	waitLoop(x, "cr_wait", "Wait until ready", ServiceCloud, "get-resource-status", "Ready?")
 	x.boundary("cr_timeout", "Timeout", "cr_wait", true, timer("${unit.timeout}"))
 	x.end("cr_timed_out", "Resource timed out", &bpmn.EscalationEventDefinition{EscalationRef: escUnitTimedOut})
@@ -90,10 +92,11 @@ func cloudResourcePath(x *box) {
 }
 
 // packagePath runs the Standard lifecycle of a package on its host (unit.host): create, configure, start.
-// Create is compensated by delete, start by stop.
+// Create is compensated by delete, start by stop; a failed create deletes what it may have made (createFailed).
 func packagePath(x *box) {
 	x.service("pkg_create", "Create package", ServiceSoftware, "create")
 	x.compensation("pkg_create", "pkg_create_undo", "pkg_delete", "Delete package", ServiceSoftware, "delete")
+	createFailed(x, "pkg", "Delete what the failed create made", ServiceSoftware, "delete")
 	x.service("pkg_configure", "Configure package", ServiceSoftware, "configure")
 	x.service("pkg_start", "Start package", ServiceSoftware, "start")
 	x.compensation("pkg_start", "pkg_start_undo", "pkg_stop", "Stop package", ServiceSoftware, "stop")
@@ -110,4 +113,15 @@ func updatePaths(x *box) {
 	x.flow("du_update_done", "du_update", "unit_ready", "", "")
 	x.flow("cr_update_done", "cr_update", "unit_ready", "", "")
 	x.flow("pkg_update_done", "pkg_update", "unit_ready", "", "")
+}
+
+// createFailed handles an error of the create task <prefix>_create, which has no retry of its own: the
+// create may have made its unit all the same (its reply was lost, and the call again failed), and
+// compensation undoes completed creates only, so the unit is removed (service/operation) before the
+// unit escalates UNIT_FAILED to the main process, which rolls the deployment back.
+func createFailed(x *box, prefix, name, service, operation string) {
+	x.boundary(prefix+"_create_error", "Create error", prefix+"_create", true, &bpmn.ErrorEventDefinition{})
+	x.service(prefix+cleanupSuffix, name, service, operation)
+	x.end(prefix+"_create_failed", "Create failed", &bpmn.EscalationEventDefinition{EscalationRef: escUnitFailed})
+	x.chain(prefix+"_create_fail", prefix+"_create_error", prefix+cleanupSuffix, prefix+"_create_failed")
 }
