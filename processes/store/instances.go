@@ -158,8 +158,10 @@ func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutati
 
 // writeScopes makes the instance's scope rows those of scopes: it writes the fresh ones and those
 // missing, deletes those gone, and returns the bytes of them all. A scope that is not fresh holds the
-// JSON it was read or committed with, and the version check of its instance's row guarantees that
-// this is the row's: it is not written again.
+// JSON it was read or committed with, and the version check of its instance's row makes that the
+// row's (versions only grow while an instance exists; only a purge and a new instance under the same
+// id brought to the same version by another process while this step ran could fool it): it is not
+// written again.
 func (s *Store) writeScopes(ctx context.Context, tx *sql.Tx, instance string, scopes []engine.EncodedScope) (int, error) {
 	stored := map[int64]bool{}
 	rows, err := s.query(ctx, tx, sqlScopeIDs, instance)
