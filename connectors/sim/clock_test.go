@@ -8,6 +8,8 @@ import (
 
 	"github.com/jonboulle/clockwork"
 	"github.com/stretchr/testify/require"
+
+	"github.com/toscaflow/toscaflow/connectors/sim"
 )
 
 // fakeClock is clockwork's fake clock (it moves only when Advance is called) that also records the durations
@@ -41,4 +43,21 @@ func (f *fakeClock) awaitWaiters(t *testing.T, n int) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	require.NoError(t, f.BlockUntilContext(ctx, n))
+}
+
+// TestSystemClockSleep checks SystemClock.Sleep: it never wakes before its duration (it yields through
+// the last stretch instead of trusting a timer), and a context that ends stops it with its error.
+func TestSystemClockSleep(t *testing.T) {
+	var c sim.SystemClock
+	for _, d := range []time.Duration{0, 200 * time.Microsecond, 3 * time.Millisecond} {
+		start := time.Now()
+		require.NoError(t, c.Sleep(context.Background(), d))
+		require.GreaterOrEqual(t, time.Since(start), d)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { cancel() }()
+	require.ErrorIs(t, c.Sleep(ctx, time.Hour), context.Canceled)
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, c.Sleep(ctx, time.Millisecond), context.Canceled, "in the last stretch too")
 }

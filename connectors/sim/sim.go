@@ -131,9 +131,7 @@ func (c *Cloud) call(ctx context.Context, op connectors.Operation, req connector
 		return nil, fault.fail(ctx, what)
 	}
 	if wait > 0 {
-		select {
-		case <-c.cfg.Clock.After(wait):
-		case <-ctx.Done():
+		if err := sleep(ctx, c.cfg.Clock, wait); err != nil {
 			return nil, connectors.ContextError(ctx, what)
 		}
 	}
