@@ -33,7 +33,8 @@ func (s *Service) Delete(ctx context.Context, id string, force bool) error {
 		if err := s.cancelPlans(ctx, id); err != nil {
 			return err
 		}
-		st, err := s.undeployed(ctx, d)
+		// Removing what does not exist succeeds: every node of the templates kept is undeployed.
+		st, err := s.onProvider(ctx, d, nil)
 		if err != nil {
 			return err
 		}
@@ -168,51 +169,56 @@ func (s *Service) cancelPlans(ctx context.Context, id string) error {
 	return nil
 }
 
-// undeployed returns the template whose nodes an undeploy plan removes: the deployment's, and, while an
-// update has not completed (under way, stopped by this delete, or failed), the nodes of the template it
-// replaced that the new one lacks: that update may not have removed them from the provider yet.
-// Removing what does not exist succeeds, so they are all included.
-func (s *Service) undeployed(ctx context.Context, d *store.Deployment) (*tosca.ServiceTemplate, error) {
+// onProvider returns the template of what may be on the provider: the deployment's and, while updates have
+// not completed (under way, stopped by a delete, or failed), the nodes of the templates they replaced that
+// it lacks: those an update was removing may not be removed yet, and those a failed update added may be
+// there still. A node of several templates is taken from the newest. keep, when not nil, says which of the
+// replaced templates' nodes to take.
+func (s *Service) onProvider(ctx context.Context, d *store.Deployment, keep func(node string) bool) (*tosca.ServiceTemplate, error) {
 	st, err := s.parsed(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	yaml, err := s.st.PreviousTemplate(ctx, d.UUID)
-	if err != nil || yaml == "" {
+	kept, err := s.st.PreviousTemplates(ctx, d.UUID)
+	if err != nil || len(kept) == 0 {
 		return st, err
 	}
-	prev, problems := parseTemplate(ctx, yaml, d.Parameters)
-	if len(problems) > 0 {
-		s.log.Warn("the template an update replaced no longer parses: its nodes are not undeployed",
-			"deployment", d.UUID, "problems", problems)
-		return st, nil
-	}
 	merged := *st
-	merged.NodeTemplates = maps.Clone(st.NodeTemplates)
 	merged.Types = maps.Clone(st.Types)
-	for name, n := range prev.NodeTemplates {
-		if merged.NodeTemplates[name] == nil {
-			merged.NodeTemplates[name] = n
+	for i := len(kept) - 1; i >= 0; i-- {
+		prev, problems := parseTemplate(ctx, kept[i], d.Parameters)
+		if len(problems) > 0 {
+			s.log.Warn("a template an update replaced no longer parses: its nodes are left out",
+				"deployment", d.UUID, "problems", problems)
+			continue
 		}
-	}
-	// The types the replaced template declared and the new one does not (the maps are shared: copied on write).
-	for kind, types := range prev.Types {
-		var own map[string]*tosca.Type
-		for name, t := range types {
-			if merged.Types[kind][name] != nil {
-				continue
-			}
-			if own == nil {
-				own = maps.Clone(merged.Types[kind])
-				if own == nil {
-					own = map[string]*tosca.Type{}
-				}
-			}
-			own[name] = t
-		}
-		if own != nil {
-			merged.Types[kind] = own
+		merged.NodeTemplates = withMissing(merged.NodeTemplates, prev.NodeTemplates, keep)
+		merged.RelationshipTemplates = withMissing(merged.RelationshipTemplates, prev.RelationshipTemplates, nil)
+		merged.Repositories = withMissing(merged.Repositories, prev.Repositories, nil)
+		// The types the replaced template declared and the newer ones do not.
+		for kind, types := range prev.Types {
+			merged.Types[kind] = withMissing(merged.Types[kind], types, nil)
 		}
 	}
 	return &merged, nil
+}
+
+// withMissing returns dst with the entries of src it lacks (those keep takes, when keep is not nil). dst
+// may belong to a parsed template, so it is copied before it is written, and returned as is when nothing
+// is missing.
+func withMissing[V any](dst, src map[string]V, keep func(string) bool) map[string]V {
+	copied := false
+	for name, v := range src {
+		if _, ok := dst[name]; ok || (keep != nil && !keep(name)) {
+			continue
+		}
+		if !copied {
+			dst, copied = maps.Clone(dst), true
+			if dst == nil {
+				dst = map[string]V{}
+			}
+		}
+		dst[name] = v
+	}
+	return dst
 }

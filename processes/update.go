@@ -47,7 +47,13 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		default:
 			return &ConflictError{Deployment: id, Status: d.Status, Op: "update"}
 		}
-		old, err := s.parsed(ctx, d)
+		// The plan starts from what may be on the provider: after a failed update, the stored template
+		// lacks the nodes it did not remove, and those of the template before that it added.
+		existing, err := s.nodeResources(ctx, id)
+		if err != nil {
+			return err
+		}
+		old, err := s.onProvider(ctx, d, func(node string) bool { return existing[node] != nil })
 		if err != nil {
 			return err
 		}
@@ -86,10 +92,11 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 		if err != nil {
 			return err
 		}
-		if err := s.reconcileResources(ctx, id, next); err != nil {
+		if err := s.reconcileResources(ctx, id, next, existing); err != nil {
 			return err
 		}
-		// The template replaced is kept until the update completes: a delete meanwhile removes its nodes too.
+		// The template replaced is kept (with those of earlier updates that did not complete) until an update
+		// completes: a delete meanwhile, or the next update, removes its nodes too.
 		if err := s.st.ReplaceTemplate(ctx, id, yaml); err != nil {
 			return err
 		}
@@ -125,14 +132,10 @@ func (s *Service) Update(ctx context.Context, id string, req UpdateRequest) (*st
 // (with their state and ids), new nodes get new ones in INITIAL; every resource takes its place in
 // the new deployment order and its new requiredBy. Resources of nodes that are gone stay, last, until
 // the update plan has removed them (endUpdate drops them).
-func (s *Service) reconcileResources(ctx context.Context, id string, next *tosca.ServiceTemplate) error {
+func (s *Service) reconcileResources(ctx context.Context, id string, next *tosca.ServiceTemplate, existing map[string]*store.Resource) error {
 	fresh, err := newResources(next, id)
 	if err != nil {
 		return &ValidationError{Problems: []string{err.Error()}}
-	}
-	existing, err := s.nodeResources(ctx, id)
-	if err != nil {
-		return err
 	}
 	final := map[string]string{} // fresh uuid → the uuid kept
 	for _, r := range fresh {

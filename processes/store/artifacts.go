@@ -1,11 +1,12 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -40,19 +41,34 @@ func (s *Store) PutTemplate(ctx context.Context, deployment, yaml string) error 
 }
 
 // ReplaceTemplate stores the template an update brings, and keeps the one it replaces (see
-// PreviousTemplate) unless an earlier update that has not completed keeps one already: the template of
-// the last completed create or update is the one whose nodes may still be on the provider.
+// PreviousTemplates) until an update completes: each update that starts before an earlier one has
+// completed adds the template it replaces to those kept, since the nodes of any of them (those an update
+// was removing, and those a failed update added) may still be on the provider.
 func (s *Store) ReplaceTemplate(ctx context.Context, deployment, yaml string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE templates SET previous = COALESCE(previous, yaml), yaml = ?, updated = ?
-			WHERE deployment = ?`, yaml, nanos(s.clock.Now()), deployment)
+		var (
+			current  string
+			previous sql.NullString
+		)
+		err := tx.QueryRowContext(ctx, "SELECT yaml, previous FROM templates WHERE deployment = ?", deployment).
+			Scan(&current, &previous)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(err, ErrNotFound)
+		kept := decodePrevious(previous.String)
+		if !slices.Contains(kept, current) {
+			kept = append(kept, current)
 		}
-		return nil
+		blob, err := json.Marshal(kept)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE templates SET previous = ?, yaml = ?, updated = ? WHERE deployment = ?",
+			string(blob), yaml, nanos(s.clock.Now()), deployment)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("replace template of %q: %w", deployment, err)
@@ -60,27 +76,52 @@ func (s *Store) ReplaceTemplate(ctx context.Context, deployment, yaml string) er
 	return nil
 }
 
-// PreviousTemplate returns the template an update that has not completed replaced ("" when none).
+// PreviousTemplate returns the template of the last completed create or update when an update has not
+// completed since ("" when none): the first of PreviousTemplates.
 func (s *Store) PreviousTemplate(ctx context.Context, deployment string) (string, error) {
-	var yaml sql.NullString
-	err := s.read(ctx).QueryRowContext(ctx, "SELECT previous FROM templates WHERE deployment = ?", deployment).Scan(&yaml)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("previous template of %q: %w", deployment, ErrNotFound)
+	kept, err := s.PreviousTemplates(ctx, deployment)
+	if err != nil || len(kept) == 0 {
+		return "", err
 	}
-	if err != nil {
-		return "", fmt.Errorf("previous template of %q: %w", deployment, err)
-	}
-	return yaml.String, nil
+	return kept[0], nil
 }
 
-// ForgetPreviousTemplate drops the template an update replaced, once that update has completed.
+// PreviousTemplates returns the templates replaced by the updates that started since the last one that
+// completed, oldest first (none when the last update completed): that of the last completed create or
+// update, then those of the updates that failed or were stopped since.
+func (s *Store) PreviousTemplates(ctx context.Context, deployment string) ([]string, error) {
+	var previous sql.NullString
+	err := s.read(ctx).QueryRowContext(ctx, "SELECT previous FROM templates WHERE deployment = ?", deployment).Scan(&previous)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("previous templates of %q: %w", deployment, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("previous templates of %q: %w", deployment, err)
+	}
+	return decodePrevious(previous.String), nil
+}
+
+// decodePrevious reads the column previous: a JSON list of templates, or (as migration 0007 first kept
+// it) the one template itself, which is a YAML mapping and so never a JSON list.
+func decodePrevious(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var kept []string
+	if err := json.Unmarshal([]byte(s), &kept); err != nil {
+		return []string{s}
+	}
+	return kept
+}
+
+// ForgetPreviousTemplate drops the templates updates replaced, once an update has completed.
 func (s *Store) ForgetPreviousTemplate(ctx context.Context, deployment string) error {
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "UPDATE templates SET previous = NULL WHERE deployment = ? AND previous IS NOT NULL", deployment)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("forget previous template of %q: %w", deployment, err)
+		return fmt.Errorf("forget previous templates of %q: %w", deployment, err)
 	}
 	return nil
 }
