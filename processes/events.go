@@ -43,13 +43,138 @@ func (f *changeFeed) notify() {
 	}
 }
 
-// live is the state of the live views: the wake-up of the event streams and the counters of /metrics.
+// live is the state of the live views: the wake-ups of the event streams and the counters of /metrics.
 type live struct {
 	changes changeFeed
+	feeds   deploymentFeeds
+	// written carries the instances of each commit (Store.OnCommit) to runFeeds.
+	written chan []string
 	metrics *Metrics
 }
 
-func newLive() *live { return &live{metrics: newMetrics()} }
+func newLive() *live { return &live{metrics: newMetrics(), written: make(chan []string, 256)} }
+
+// deploymentFeeds wakes the readers of one deployment's journal, not every reader, when a commit
+// wrote an instance of one of its plans: a step of one deployment among hundreds under way wakes its
+// own streams only. Instances are placed by what settle learned of them, else by their definition.
+type deploymentFeeds struct {
+	mu    sync.Mutex
+	feeds map[string]*changeFeed // by deployment, while somebody waits
+	owner map[string]string      // instance -> deployment
+}
+
+// maxOwners bounds what deploymentFeeds remembers of instances; past it, it starts over.
+const maxOwners = 1 << 16
+
+// wait returns a channel closed at the next commit of the deployment.
+func (d *deploymentFeeds) wait(deployment string) <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.feeds == nil {
+		d.feeds = map[string]*changeFeed{}
+	}
+	f := d.feeds[deployment]
+	if f == nil {
+		f = &changeFeed{}
+		d.feeds[deployment] = f
+	}
+	return f.wait()
+}
+
+// notify wakes the readers of a deployment.
+func (d *deploymentFeeds) notify(deployment string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if f := d.feeds[deployment]; f != nil {
+		f.notify()
+		delete(d.feeds, deployment)
+	}
+}
+
+// notifyAll wakes every reader (a commit whose instances could not be placed).
+func (d *deploymentFeeds) notifyAll() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, f := range d.feeds {
+		f.notify()
+	}
+	d.feeds = nil
+}
+
+// learn remembers the deployment of an instance.
+func (d *deploymentFeeds) learn(instance, deployment string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.owner == nil || len(d.owner) >= maxOwners {
+		d.owner = map[string]string{}
+	}
+	d.owner[instance] = deployment
+}
+
+func (d *deploymentFeeds) ownerOf(instance string) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dep, ok := d.owner[instance]
+	return dep, ok
+}
+
+// written is the store's commit observer. It wakes the readers of the deployments of the instances it
+// has learned at once, in the writer's turn (so that a reader who sees a commit's effect and then
+// waits is not woken by that commit after all), and hands the others to runFeeds, never blocking the
+// writer (a full queue wakes every reader instead).
+func (s *Service) written(instances []string) {
+	l := s.liveState()
+	var unknown []string
+	for _, in := range instances {
+		if dep, ok := l.feeds.ownerOf(in); ok {
+			l.feeds.notify(dep)
+		} else {
+			unknown = append(unknown, in)
+		}
+	}
+	if len(unknown) == 0 {
+		return
+	}
+	select {
+	case l.written <- unknown:
+	default:
+		l.feeds.notifyAll()
+	}
+}
+
+// runFeeds wakes the readers of the deployments of the instances written that written could not
+// place, until ctx ends: it looks each up by its plan's definition and learns it.
+func (s *Service) runFeeds(ctx context.Context) {
+	l := s.liveState()
+	for {
+		var instances []string
+		select {
+		case <-ctx.Done():
+			return
+		case instances = <-l.written:
+		}
+		for _, in := range instances {
+			dep, ok := l.feeds.ownerOf(in)
+			if !ok {
+				def, err := s.st.DefinitionOfInstance(ctx, in)
+				if err != nil {
+					l.feeds.notifyAll() // gone, or unreadable: better a spurious wake-up than none
+					continue
+				}
+				dep = def.Deployment
+				l.feeds.learn(in, dep)
+			}
+			l.feeds.notify(dep)
+		}
+	}
+}
+
+// ChangedFor returns a channel that is closed when the lifecycle next commits a step of the
+// deployment's plans, or changes its status. Like Changed, it does not see the commits of another
+// process sharing the store: its readers poll too.
+func (s *Service) ChangedFor(deployment string) <-chan struct{} {
+	return s.liveState().feeds.wait(deployment)
+}
 
 // liveState returns the live state of s (made by New).
 func (s *Service) liveState() *live { return s.live }

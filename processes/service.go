@@ -94,11 +94,14 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := s.resume(ctx); err != nil {
 		return fmt.Errorf("resume: %w", err)
 	}
+	s.st.OnCommit(s.written)
+	defer s.st.OnCommit(nil)
 	if err := s.bus.HandleReplies("", s.handleReply); err != nil {
 		return fmt.Errorf("handle replies: %w", err)
 	}
 	s.readyOnce.Do(func() { close(s.ready) })
 	var wg sync.WaitGroup
+	wg.Go(func() { s.runFeeds(ctx) })
 	wg.Go(func() { s.runPlanTasks(ctx) })
 	wg.Go(func() { _ = s.relay.Run(ctx) })
 	wg.Go(func() { s.runTimers(ctx) })
@@ -196,6 +199,7 @@ func (s *Service) after(changed ...*store.Deployment) {
 	s.committed()
 	s.wakeTimers()
 	for _, d := range changed {
+		s.liveState().feeds.notify(d.UUID)
 		s.notifyCallback(d)
 	}
 }

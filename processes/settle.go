@@ -18,6 +18,7 @@ import (
 // DELETE_FAILED. An open incident (a failure the plan did not handle) ends the plan as a failure.
 // It returns the deployment when its status changed (for the callback), else nil.
 func (s *Service) settle(ctx context.Context, def store.Definition) (*store.Deployment, error) {
+	s.liveState().feeds.learn(def.Instance, def.Deployment) // for the event streams' wake-ups (runFeeds)
 	// The step just taken under ctx (engine.Remember) has the state at hand: no second decode.
 	in, ok := engine.Remembered(ctx, def.Instance)
 	if !ok {

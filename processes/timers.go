@@ -91,6 +91,7 @@ func (s *Service) fireTimers(ctx context.Context) bool {
 	// relay wake: the commit handed the commands over.)
 	s.committed()
 	for _, d := range changed {
+		s.liveState().feeds.notify(d.UUID)
 		s.notifyCallback(d)
 	}
 	return fired > 0

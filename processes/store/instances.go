@@ -151,6 +151,7 @@ func (s *Store) writeInstances(ctx context.Context, tx *sql.Tx, m *engine.Mutati
 		s.instances.put(in.ID, nonce, len(enc.Head)+size, in)
 		if a := s.ambientOf(ctx); a != nil {
 			a.keep(in.ID, in)
+			a.written = append(a.written, in.ID)
 		}
 	}
 	return nil

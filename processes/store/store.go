@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
 
@@ -30,6 +31,8 @@ type Store struct {
 	instances *instanceCache
 	// checkpoints copies the log into the database file in the background (checkpoint.go).
 	checkpoints *checkpointer
+	// onCommit is told the instances each committed transaction wrote (OnCommit).
+	onCommit atomic.Pointer[func(instances []string)]
 	// outlet hands the relay what each write transaction put in the outbox, once committed (handoff.go).
 	outlet outlet
 }
@@ -107,6 +110,17 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %q: %w", path, err)
 	}
 	return s, nil
+}
+
+// OnCommit makes f hear of every committed write transaction that wrote instances, with their ids
+// (each once or more), right after the commit and before the next writer's turn: f must not block nor
+// use the store. A nil f stops it.
+func (s *Store) OnCommit(f func(instances []string)) {
+	if f == nil {
+		s.onCommit.Store(nil)
+		return
+	}
+	s.onCommit.Store(&f)
 }
 
 // escapePath escapes the characters that end the path of an SQLite URI filename.

@@ -41,6 +41,8 @@ type ambient struct {
 
 	// handoff collects what the relay gets once this transaction commits (handoff.go).
 	handoff handoff
+	// written are the instances this transaction wrote, for the commit observer (OnCommit).
+	written []string
 }
 
 // known returns the instance id as this transaction last loaded or wrote it, or nil.
@@ -98,11 +100,12 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 		if _, err := a.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
-		mark := a.handoff.mark()
+		mark, written := a.handoff.mark(), len(a.written)
 		if err := fn(ctx, a.tx); err != nil {
 			// Undo even when ctx ended: the enclosing transaction must not keep half a write.
 			a.forget()
 			a.handoff.undo(mark)
+			a.written = a.written[:written]
 			undo := context.WithoutCancel(ctx)
 			_, rerr := a.tx.ExecContext(undo, "ROLLBACK TO "+name)
 			_, xerr := a.tx.ExecContext(undo, "RELEASE "+name)
@@ -146,6 +149,11 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	// Still in this writer's turn: the relay gets the batches in commit order.
 	s.outlet.handOff(&a.handoff)
 	s.checkpoints.committed()
+	if len(a.written) > 0 {
+		if f := s.onCommit.Load(); f != nil {
+			(*f)(a.written)
+		}
+	}
 	return nil
 }
 

@@ -31,7 +31,7 @@ func (refusingJournal) PlanState(context.Context, string, int64) ([]processes.Ru
 func (refusingJournal) MultiInstance(context.Context, string) (map[string]processes.MICounts, error) {
 	return nil, errReached
 }
-func (refusingJournal) Changed() <-chan struct{} { return nil }
+func (refusingJournal) ChangedFor(string) <-chan struct{} { return nil }
 
 // TestLiveEndpointsNeedCredentials: with authentication on, the event stream of another user's
 // deployment is a 403, and both live endpoints refuse a request without a token.

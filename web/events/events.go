@@ -79,7 +79,7 @@ func (s *Streams) events(w http.ResponseWriter, r *http.Request) {
 	es := &eventStream{s: s, w: w, rc: http.NewResponseController(w), id: id,
 		mi: map[string]map[string]processes.MICounts{}}
 	// Taken before the snapshot is read: a step committed from here on wakes the first wait.
-	changed := s.cfg.Journal.Changed()
+	changed := s.cfg.Journal.ChangedFor(id)
 	runs, pos, err := s.cfg.Journal.PlanState(ctx, id, at)
 	if err != nil {
 		s.cfg.Reply.Error(w, r, err)

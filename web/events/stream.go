@@ -84,7 +84,7 @@ func (es *eventStream) follow(ctx context.Context, tail *processes.Tail, changed
 			return
 		case <-clock.After(es.s.cfg.Coalesce):
 		}
-		changed = es.s.cfg.Journal.Changed()
+		changed = es.s.cfg.Journal.ChangedFor(es.id)
 		done, err := es.update(ctx, tail, polled)
 		if err != nil {
 			if ctx.Err() == nil {

@@ -25,8 +25,9 @@ type Source interface {
 	PlanState(ctx context.Context, deployment string, at int64) ([]processes.RunState, int64, error)
 	// MultiInstance returns the counters of the multi-instance bodies of a run running now.
 	MultiInstance(ctx context.Context, instance string) (map[string]processes.MICounts, error)
-	// Changed returns a channel closed when the lifecycle next commits a step.
-	Changed() <-chan struct{}
+	// ChangedFor returns a channel closed when the lifecycle next commits a step of the deployment's
+	// plans or changes its status (a step of another deployment wakes no stream of this one).
+	ChangedFor(deployment string) <-chan struct{}
 }
 
 var _ Source = (*processes.Service)(nil)
