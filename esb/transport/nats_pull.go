@@ -203,7 +203,11 @@ func (s *pullSubscriber) settle(raw *nats.Msg, ack bool) {
 	case !ack:
 		err = raw.Nak()
 	case s.fetching.Err() != nil:
-		err = raw.AckSync(nats.AckWait(closeFlush))
+		if err = raw.AckSync(nats.AckWait(closeFlush)); err != nil {
+			// Unconfirmed (the server was slow to answer, or answered no one): send it plainly
+			// still; the flush at Close pushes it out.
+			err = errors.Join(err, raw.Ack())
+		}
 	default:
 		err = raw.Ack()
 	}
