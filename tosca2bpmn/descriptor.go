@@ -163,8 +163,22 @@ func values(m map[string]*tosca.Value) map[string]any {
 	return out
 }
 
-// plain turns an evaluated TOSCA value into JSON-compatible data.
-func plain(v any) any {
+// plain turns an evaluated TOSCA value into JSON-compatible data; a function stays a description of
+// itself (a descriptor says what the plan must evaluate).
+func plain(v any) any { return Plain(v, describeFunction) }
+
+func describeFunction(f *tosca.Function) any {
+	d := map[string]any{"function": f.Name, "args": plain(f.Args)}
+	if f.Node != nil {
+		d["node"] = f.Node.Name
+	}
+	return d
+}
+
+// Plain turns a TOSCA value into JSON-compatible data: scalar units, versions and timestamps as their
+// text, a range as [lower, upper] ("UNBOUNDED" for an open upper bound), NaN and the infinities as
+// nil, lists and maps entry by entry; an intrinsic function as function gives it.
+func Plain(v any, function func(*tosca.Function) any) any {
 	switch x := v.(type) {
 	case nil, string, bool, int64:
 		return x
@@ -189,21 +203,17 @@ func plain(v any) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = plain(e)
+			out[i] = Plain(e, function)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = plain(e)
+			out[k] = Plain(e, function)
 		}
 		return out
 	case *tosca.Function:
-		f := map[string]any{"function": x.Name, "args": plain(x.Args)}
-		if x.Node != nil {
-			f["node"] = x.Node.Name
-		}
-		return f
+		return function(x)
 	}
 	return nil
 }

@@ -1,10 +1,8 @@
 package templates
 
 import (
-	"fmt"
-
+	"github.com/toscaflow/toscaflow/tosca2bpmn"
 	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca"
-	"github.com/toscaflow/toscaflow/tosca2bpmn/tosca/primitive"
 )
 
 // inputView is one input of a template as POST /templates/validate describes it, so that a client can
@@ -41,38 +39,7 @@ func inputs(st *tosca.ServiceTemplate) map[string]inputView {
 	return out
 }
 
-// plain turns a TOSCA value into JSON's: scalar units, versions and timestamps as their text, a range
-// as [lower, upper], an intrinsic function (a default that is not static) as nil.
+// plain is a default's JSON: an intrinsic function (a default that is not static) has none.
 func plain(d any) any {
-	switch x := d.(type) {
-	case nil, string, bool, int64, float64, int:
-		return x
-	case *tosca.Function:
-		return nil
-	case primitive.ScalarUnit:
-		return x.Text
-	case primitive.Version:
-		return x.Text
-	case primitive.Timestamp:
-		return x.Text
-	case primitive.Range:
-		if x.UpperUnbounded {
-			return []any{x.Lower, "UNBOUNDED"}
-		}
-		return []any{x.Lower, x.Upper}
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = plain(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = plain(e)
-		}
-		return out
-	default:
-		return fmt.Sprint(x)
-	}
+	return tosca2bpmn.Plain(d, func(*tosca.Function) any { return nil })
 }
