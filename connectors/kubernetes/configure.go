@@ -29,17 +29,11 @@ import (
 // non-zero is a permanent error with the end of its output; no running pod yet is retryable.
 func (c *Connector) ConfigureDeploymentUnit(ctx context.Context, req connectors.Request) (connectors.Outputs, error) {
 	what := c.what("configure deployment unit", req)
-	unlock, err := c.enter(ctx, what, req)
+	u, n, w, unlock, err := c.enterWorkload(ctx, what, req)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	u := normalize(req.Unit)
-	n := c.namer(req.Deployment)
-	w, err := c.workload(ctx, what, n, u)
-	if err != nil {
-		return nil, err
-	}
 	v := w.view(n, u)
 	if v.service, err = c.unitService(ctx, what, n, u); err != nil {
 		return nil, err

@@ -160,6 +160,24 @@ func (c *Connector) enter(ctx context.Context, what string, req connectors.Reque
 	return c.lock(ctx, req.Deployment, req.Unit.ID)
 }
 
+// enterWorkload enters a unit (enter) for an operation on its existing objects and finds its workload:
+// the unit normalized, the names of its deployment's objects, its workload, and the unlock to defer. A
+// unit that does not exist is NotFound, and nothing is left locked on any error.
+func (c *Connector) enterWorkload(ctx context.Context, what string, req connectors.Request) (connectors.Unit, namer, workloadOf, func(), error) {
+	unlock, err := c.enter(ctx, what, req)
+	if err != nil {
+		return connectors.Unit{}, namer{}, workloadOf{}, nil, err
+	}
+	u := normalize(req.Unit)
+	n := c.namer(req.Deployment)
+	w, err := c.workload(ctx, what, n, u)
+	if err != nil {
+		unlock()
+		return connectors.Unit{}, namer{}, workloadOf{}, nil, err
+	}
+	return u, n, w, unlock, nil
+}
+
 // lock serializes the calls on one unit within this process; waiting for it ends with ctx.
 func (c *Connector) lock(ctx context.Context, deployment, unit string) (unlock func(), err error) {
 	m, _ := c.units.LoadOrStore(deployment+"\x00"+unit, make(chan struct{}, 1))

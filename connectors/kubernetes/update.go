@@ -23,17 +23,11 @@ var _ connectors.DeploymentUnitUpdater = (*Connector)(nil)
 // the volumes of a StatefulSet (its claim templates are immutable). A unit that does not exist is NotFound.
 func (c *Connector) UpdateDeploymentUnit(ctx context.Context, req connectors.Request) (connectors.Outputs, error) {
 	what := c.what("update deployment unit", req)
-	unlock, err := c.enter(ctx, what, req)
+	u, n, w, unlock, err := c.enterWorkload(ctx, what, req)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	u := normalize(req.Unit)
-	n := c.namer(req.Deployment)
-	w, err := c.workload(ctx, what, n, u)
-	if err != nil {
-		return nil, err
-	}
 	p, err := unitPorts(u)
 	if err != nil {
 		return nil, connectors.Permanent(fmt.Errorf("%s: %w", what, err))
