@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,11 +14,8 @@ import (
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
 	"github.com/toscaflow/toscaflow/docs/examples"
-	"github.com/toscaflow/toscaflow/esb"
-	"github.com/toscaflow/toscaflow/esb/broker"
 	"github.com/toscaflow/toscaflow/processes"
 	"github.com/toscaflow/toscaflow/processes/store"
-	"github.com/toscaflow/toscaflow/registry"
 	"github.com/toscaflow/toscaflow/web"
 	"github.com/toscaflow/toscaflow/web/client"
 	"github.com/toscaflow/toscaflow/web/internal/apitest"
@@ -28,14 +24,6 @@ import (
 // waitFor bounds every wait on the real lifecycle: long enough for a loaded machine, reached only
 // on failure.
 const waitFor = 60 * time.Second
-
-// realLifecycle adapts the real lifecycle to the API (as toscaflow serve does: only Create's request
-// type differs).
-type realLifecycle struct{ *processes.Service }
-
-func (l realLifecycle) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
-	return l.Service.Create(ctx, processes.CreateRequest(req))
-}
 
 // realAPI is a web.Server over a real lifecycle on the simulated cloud (store, in-process bus,
 // broker, one zero-latency sim provider), served over HTTP under /orchestrator behind a proxy.
@@ -47,53 +35,16 @@ type realAPI struct {
 
 func startRealAPI(t *testing.T, cfg web.Config) *realAPI {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "toscaflow.db"), store.Options{})
-	require.NoError(t, err)
-	cloud, err := sim.NewProviders(ctx, sim.Config{Provider: "sim", Path: filepath.Join(dir, "ledger.db"), Seed: 7})
-	require.NoError(t, err)
-	reg := registry.NewServices()
-	require.NoError(t, reg.Announce(cloud))
-	bus, err := esb.New(esb.Config{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, CloseTimeout: time.Second}, apitest.Quiet)
-	require.NoError(t, err)
-	brk, err := broker.New(broker.Config{DrainTimeout: 100 * time.Millisecond}, bus, reg, apitest.Quiet)
-	require.NoError(t, err)
-	svc, err := processes.New(processes.Config{CheckPeriod: 10 * time.Millisecond}, processes.Deps{Store: st, Bus: bus, Logger: apitest.Quiet})
-	require.NoError(t, err)
-	var done []chan error
-	run := func(f func() error) {
-		ch := make(chan error, 1)
-		done = append(done, ch)
-		go func() { ch <- f() }()
-	}
-	run(func() error { return bus.Run(ctx) })
-	awaitClosed(t, bus.Running())
-	run(func() error { return brk.Run(ctx) })
-	awaitClosed(t, brk.Ready())
-	run(func() error { return svc.Run(ctx) })
-	awaitClosed(t, svc.Ready())
-
+	core := apitest.StartCore(t, sim.Behaviour{}, processes.Config{CheckPeriod: 10 * time.Millisecond})
+	core.RunLifecycle()
 	if cfg.LocalUser == (store.Owner{}) {
 		cfg.LocalUser = apitest.LocalUser
 	}
-	api, err := web.New(cfg, web.Deps{Deployments: realLifecycle{svc}, Sim: cloud}, apitest.Quiet)
+	api, err := web.New(cfg, web.Deps{Deployments: apitest.Lifecycle{Service: core.Svc}, Sim: core.Cloud}, apitest.Quiet)
 	require.NoError(t, err)
 	srv := httptest.NewServer(behindProxy(api))
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		for _, ch := range done {
-			select {
-			case <-ch:
-			case <-time.After(waitFor):
-				t.Errorf("a component did not stop")
-			}
-		}
-		_ = cloud.Close()
-		_ = st.Close()
-	})
-	return &realAPI{svc: svc, srv: srv, base: srv.URL + "/orchestrator/"}
+	t.Cleanup(srv.Close)
+	return &realAPI{svc: core.Svc, srv: srv, base: srv.URL + "/orchestrator/"}
 }
 
 func (a *realAPI) client(t *testing.T) *client.Client {
@@ -127,15 +78,6 @@ func (s specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.URL.Path = strings.TrimPrefix(r.URL.Path, "/orchestrator")
 	apitest.CheckAgainstSpec(s.t, r, resp.StatusCode, resp.Header, body)
 	return resp, nil
-}
-
-func awaitClosed(t *testing.T, ch <-chan struct{}) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(waitFor):
-		t.Fatal("a component never became ready")
-	}
 }
 
 // awaitStatus polls the deployment through the API until it has one of the statuses.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,11 +16,7 @@ import (
 
 	"github.com/toscaflow/toscaflow/connectors/sim"
 	"github.com/toscaflow/toscaflow/docs/examples"
-	"github.com/toscaflow/toscaflow/esb"
-	"github.com/toscaflow/toscaflow/esb/broker"
 	"github.com/toscaflow/toscaflow/processes"
-	"github.com/toscaflow/toscaflow/processes/store"
-	"github.com/toscaflow/toscaflow/registry"
 	"github.com/toscaflow/toscaflow/web"
 )
 
@@ -40,13 +35,6 @@ type LiveStack struct {
 	RunLifecycle func()
 }
 
-// Lifecycle adapts the lifecycle to the API's interface (only the create request's type differs).
-type Lifecycle struct{ *processes.Service }
-
-func (l Lifecycle) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
-	return l.Service.Create(ctx, processes.CreateRequest(req))
-}
-
 func StartLive(t *testing.T, live web.LiveDeps) *LiveStack {
 	t.Helper()
 	s := StartHeld(t, live)
@@ -54,49 +42,19 @@ func StartLive(t *testing.T, live web.LiveDeps) *LiveStack {
 	return s
 }
 
-// startHeld starts the stack with the lifecycle not running: a deployment created then waits (its
-// commands in the outbox) until runLifecycle, so that a test can open its stream before it moves.
+// StartHeld starts the stack with the lifecycle not running: a deployment created then waits (its
+// commands in the outbox) until RunLifecycle, so that a test can open its stream before it moves.
 func StartHeld(t *testing.T, live web.LiveDeps) *LiveStack {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "toscaflow.db"), store.Options{})
-	require.NoError(t, err)
 	// A little latency, so that a deployment takes several steps the stream sees one by one.
-	cloud, err := sim.NewProviders(ctx, sim.Config{Provider: "sim", Path: filepath.Join(dir, "ledger.db"), Seed: 7,
-		Default: sim.Behaviour{Latency: sim.Latency{Dist: sim.Fixed, Mean: 2 * time.Millisecond}}})
-	require.NoError(t, err)
-	reg := registry.NewServices()
-	require.NoError(t, reg.Announce(cloud))
-	bus, err := esb.New(esb.Config{InitialBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond,
-		CloseTimeout: time.Second}, nil)
-	require.NoError(t, err)
-	brk, err := broker.New(broker.Config{DrainTimeout: 100 * time.Millisecond}, bus, reg, nil)
-	require.NoError(t, err)
-	svc, err := processes.New(processes.Config{}, processes.Deps{Store: st, Bus: bus})
-	require.NoError(t, err)
-	var done []chan error
-	goRun := func(f func() error) {
-		ch := make(chan error, 1)
-		done = append(done, ch)
-		go func() { ch <- f() }()
-	}
-	goRun(func() error { return bus.Run(ctx) })
-	<-bus.Running()
-	goRun(func() error { return brk.Run(ctx) })
-	<-brk.Ready()
-
-	live.Journal = svc
-	live.Collectors = append(live.Collectors, svc.Metrics())
+	core := StartCore(t, sim.Behaviour{Latency: sim.Latency{Dist: sim.Fixed, Mean: 2 * time.Millisecond}}, processes.Config{})
+	live.Journal = core.Svc
+	live.Collectors = append(live.Collectors, core.Svc.Metrics())
 	api, err := web.New(web.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 10 * time.Minute},
-		web.Deps{Deployments: Lifecycle{svc}, Live: live}, Quiet)
+		web.Deps{Deployments: Lifecycle{core.Svc}, Live: live}, Quiet)
 	require.NoError(t, err)
-	apiCtx, stopAPI := context.WithCancel(ctx)
-	s := &LiveStack{T: t, svc: svc, StopAPI: stopAPI, APIDone: make(chan error, 1)}
-	s.RunLifecycle = func() {
-		goRun(func() error { return svc.Run(ctx) })
-		<-svc.Ready()
-	}
+	apiCtx, stopAPI := context.WithCancel(context.Background())
+	s := &LiveStack{T: t, svc: core.Svc, StopAPI: stopAPI, APIDone: make(chan error, 1), RunLifecycle: core.RunLifecycle}
 	addrs := make(chan net.Addr, 1)
 	go func() { s.APIDone <- api.Run(apiCtx, func(a net.Addr) { addrs <- a }) }()
 	select {
@@ -105,19 +63,7 @@ func StartHeld(t *testing.T, live web.LiveDeps) *LiveStack {
 	case err := <-s.APIDone:
 		t.Fatalf("run: %v", err)
 	}
-	t.Cleanup(func() {
-		stopAPI()
-		cancel()
-		for _, ch := range done {
-			select {
-			case <-ch:
-			case <-time.After(LiveWait):
-				t.Errorf("a component did not stop")
-			}
-		}
-		_ = cloud.Close()
-		_ = st.Close()
-	})
+	t.Cleanup(stopAPI) // before the core's clean-up, registered earlier
 	return s
 }
 
