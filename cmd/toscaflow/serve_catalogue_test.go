@@ -89,15 +89,7 @@ func TestServeWithACatalogue(t *testing.T) {
 		{"data location", string(tmpl) + "\n  policies:\n    - italy: { type: tosca.policies.Placement, metadata: { data_location: IT } }\n", "sim-it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			body, err := json.Marshal(map[string]any{"template": tc.template})
-			require.NoError(t, err)
-			resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(body))
-			require.NoError(t, err)
-			created, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", created)
-			var dep map[string]any
-			require.NoError(t, json.Unmarshal(created, &dep))
+			dep, _ := createDeployment(t, base, map[string]any{"template": tc.template})
 			id := dep["uuid"].(string)
 			require.Eventually(t, func() bool {
 				dep = map[string]any{}

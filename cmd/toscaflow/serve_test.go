@@ -77,6 +77,22 @@ func getJSON(t *testing.T, url string, v any) int {
 	return resp.StatusCode
 }
 
+// createDeployment POSTs body as JSON to /deployments, requires 201 Created and returns the response's
+// deployment and headers.
+func createDeployment(t *testing.T, base string, body map[string]any) (map[string]any, http.Header) {
+	t.Helper()
+	data, err := json.Marshal(body)
+	require.NoError(t, err)
+	resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(data))
+	require.NoError(t, err)
+	created, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", created)
+	var dep map[string]any
+	require.NoError(t, json.Unmarshal(created, &dep))
+	return dep, resp.Header
+}
+
 func TestServeDeploysAndDeletesWordPress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: starts the whole server")
@@ -103,19 +119,11 @@ func deployAndDeleteWordPress(t *testing.T, busURL string) {
 		assert.Contains(t, e["message"], "nope.Type")
 	})
 
-	body, err := json.Marshal(map[string]any{"template": string(tmpl), "parameters": map[string]any{"db_password": "s3cret"},
-		"keepLastAttempt": "true"})
-	require.NoError(t, err)
-	resp, err := http.Post(base+"/deployments", "application/json", bytes.NewReader(body))
-	require.NoError(t, err)
-	created, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, http.StatusCreated, resp.StatusCode, "%s", created)
-	var dep map[string]any
-	require.NoError(t, json.Unmarshal(created, &dep))
+	dep, header := createDeployment(t, base, map[string]any{"template": string(tmpl),
+		"parameters": map[string]any{"db_password": "s3cret"}, "keepLastAttempt": "true"})
 	id := dep["uuid"].(string)
 	assert.Equal(t, "CREATE_IN_PROGRESS", dep["status"])
-	assert.Equal(t, base+"/deployments/"+id, resp.Header.Get("Location"))
+	assert.Equal(t, base+"/deployments/"+id, header.Get("Location"))
 
 	require.Eventually(t, func() bool {
 		dep = map[string]any{}
@@ -144,7 +152,7 @@ func deployAndDeleteWordPress(t *testing.T, busURL string) {
 
 	req, err := http.NewRequest(http.MethodDelete, base+"/deployments/"+id, nil)
 	require.NoError(t, err)
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
