@@ -19,9 +19,8 @@ func (h *Handlers) resourceAction(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.resourceFor(w, r, id, resID); !ok {
 		return
 	}
-	obj, err := rest.ReadObject(w, r, h.cfg.MaxBodyBytes)
-	if err != nil {
-		h.cfg.Reply.Error(w, r, err)
+	obj, ok := h.body(w, r)
+	if !ok {
 		return
 	}
 	f := rest.NewFields(obj)

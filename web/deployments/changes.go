@@ -20,9 +20,8 @@ func (h *Handlers) update(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.guard.Deployment(w, r, id); !ok {
 		return
 	}
-	obj, err := rest.ReadObject(w, r, h.cfg.MaxBodyBytes)
-	if err != nil {
-		h.cfg.Reply.Error(w, r, err)
+	obj, ok := h.body(w, r)
+	if !ok {
 		return
 	}
 	req, err := updateRequest(obj)
@@ -72,9 +71,8 @@ func (h *Handlers) reset(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.guard.Deployment(w, r, id); !ok {
 		return
 	}
-	obj, err := rest.ReadObject(w, r, h.cfg.MaxBodyBytes)
-	if err != nil {
-		h.cfg.Reply.Error(w, r, err)
+	obj, ok := h.body(w, r)
+	if !ok {
 		return
 	}
 	f := rest.NewFields(obj)
@@ -87,4 +85,14 @@ func (h *Handlers) reset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// body reads the request's JSON object within the body limit; on a bad body it has replied already.
+func (h *Handlers) body(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	obj, err := rest.ReadObject(w, r, h.cfg.MaxBodyBytes)
+	if err != nil {
+		h.cfg.Reply.Error(w, r, err)
+		return nil, false
+	}
+	return obj, true
 }

@@ -18,9 +18,8 @@ import (
 // create is POST /deployments: 201 with the deployment in CREATE_IN_PROGRESS; 403 when the
 // request names a userGroup the caller is not a member of.
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) {
-	obj, err := rest.ReadObject(w, r, h.cfg.MaxBodyBytes)
-	if err != nil {
-		h.cfg.Reply.Error(w, r, err)
+	obj, ok := h.body(w, r)
+	if !ok {
 		return
 	}
 	req, err := createRequest(obj)
