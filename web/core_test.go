@@ -40,7 +40,7 @@ func startRealAPI(t *testing.T, cfg web.Config) *realAPI {
 	if cfg.LocalUser == (store.Owner{}) {
 		cfg.LocalUser = apitest.LocalUser
 	}
-	api, err := web.New(cfg, web.Deps{Deployments: apitest.Lifecycle{Service: core.Svc}, Sim: core.Cloud}, apitest.Quiet)
+	api, err := web.New(cfg, web.Deps{Deployments: core.Svc, Sim: core.Cloud}, apitest.Quiet)
 	require.NoError(t, err)
 	srv := httptest.NewServer(behindProxy(api))
 	t.Cleanup(srv.Close)

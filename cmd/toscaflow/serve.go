@@ -236,7 +236,7 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger) (err error) {
 		_ = bus.Close()
 		return fmt.Errorf("provider usage: %w", err)
 	}
-	deps := web.Deps{Deployments: deployments{procs}, Health: health(bus, procs),
+	deps := web.Deps{Deployments: procs, Health: health(bus, procs),
 		Catalogue: web.ProviderDeps{Catalogue: cat, Health: checks, Usage: procs, Selection: procs.Selection},
 		Live:      web.LiveDeps{Journal: procs, Collectors: []prometheus.Collector{procs.Metrics()}}}
 	if clouds != nil {
@@ -388,12 +388,5 @@ func serverConfiguration(cfg serveConfig, cat *registry.Catalogue) map[string]st
 		"providers": strings.Join(names, ","), "catalogue": catalogue}
 }
 
-// deployments adapts the lifecycle to the API's interface (only the request type differs).
-type deployments struct{ *processes.Service }
-
-var _ web.Deployments = deployments{}
-
-// Create converts the API's request to the lifecycle's.
-func (d deployments) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
-	return d.Service.Create(ctx, processes.CreateRequest(req))
-}
+// The lifecycle serves the API as it is.
+var _ web.Deployments = (*processes.Service)(nil)

@@ -39,16 +39,6 @@ type Lifecycle interface {
 	Statistics(ctx context.Context, id string) (any, error)
 }
 
-// CreateRequest is a validated POST /deployments body with its owner.
-type CreateRequest struct {
-	Owner      store.Owner
-	Template   string
-	Parameters map[string]any
-	Callback   string
-	// TimeoutMins, ProviderTimeoutMins and MaxProvidersRetry are 0 when not given.
-	TimeoutMins         int
-	ProviderTimeoutMins int
-	MaxProvidersRetry   int
-	KeepLastAttempt     bool
-	UserGroup           string
-}
+// CreateRequest is a validated POST /deployments body with its owner: the lifecycle's own request, so
+// that the lifecycle (processes.Service) serves the API as it is.
+type CreateRequest = processes.CreateRequest

@@ -62,7 +62,7 @@ func startStack(t *testing.T, c *k8stest.Cluster, opts stackOptions) string {
 		CheckPeriod: opts.CheckPeriod},
 		processes.Deps{Store: st, Bus: bus, Clock: esb.SystemClock{}, Logger: log.With("component", "processes")})
 	require.NoError(t, err)
-	api, err := web.New(web.Config{Addr: "127.0.0.1:0"}, web.Deps{Deployments: deployments{procs}},
+	api, err := web.New(web.Config{Addr: "127.0.0.1:0"}, web.Deps{Deployments: procs},
 		log.With("component", "web"))
 	require.NoError(t, err)
 
@@ -118,15 +118,6 @@ func runStack(t *testing.T, bus *esb.Bus, brk *broker.Broker, procs *processes.S
 		t.Fatalf("the API did not listen within %s", startWithin)
 	}
 	return nil
-}
-
-// deployments adapts the lifecycle to the API's interface, as serve does (only the request type differs).
-type deployments struct{ *processes.Service }
-
-var _ web.Deployments = deployments{}
-
-func (d deployments) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
-	return d.Service.Create(ctx, processes.CreateRequest(req))
 }
 
 // testLogger logs the stack's warnings and errors through the test (debug with K8SE2E_DEBUG set), so that a

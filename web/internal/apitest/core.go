@@ -14,7 +14,6 @@ import (
 	"github.com/toscaflow/toscaflow/processes"
 	"github.com/toscaflow/toscaflow/processes/store"
 	"github.com/toscaflow/toscaflow/registry"
-	"github.com/toscaflow/toscaflow/web"
 )
 
 // Core is the real lifecycle on the simulated cloud that the API tests serve: a store, one sim provider
@@ -26,14 +25,6 @@ type Core struct {
 	Cloud *sim.Providers
 	// RunLifecycle runs the lifecycle and returns once it is Ready.
 	RunLifecycle func()
-}
-
-// Lifecycle adapts the lifecycle to the API's interface (only the create request's type differs), as
-// toscaflow serve does.
-type Lifecycle struct{ *processes.Service }
-
-func (l Lifecycle) Create(ctx context.Context, req web.CreateRequest) (*store.Deployment, error) {
-	return l.Service.Create(ctx, processes.CreateRequest(req))
 }
 
 // StartCore starts a Core whose cloud calls behave as calls and whose lifecycle is configured by cfg.

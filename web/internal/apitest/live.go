@@ -51,7 +51,7 @@ func StartHeld(t *testing.T, live web.LiveDeps) *LiveStack {
 	live.Journal = core.Svc
 	live.Collectors = append(live.Collectors, core.Svc.Metrics())
 	api, err := web.New(web.Config{Addr: "127.0.0.1:0", ShutdownTimeout: 10 * time.Minute},
-		web.Deps{Deployments: Lifecycle{core.Svc}, Live: live}, Quiet)
+		web.Deps{Deployments: core.Svc, Live: live}, Quiet)
 	require.NoError(t, err)
 	apiCtx, stopAPI := context.WithCancel(context.Background())
 	s := &LiveStack{T: t, svc: core.Svc, StopAPI: stopAPI, APIDone: make(chan error, 1), RunLifecycle: core.RunLifecycle}
